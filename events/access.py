@@ -1,0 +1,61 @@
+"""Who may see and change which event. Used by the API, the web pages and the admin alike."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from .models import Event, TeamMembership
+
+Role = TeamMembership.Role
+CHANGE_ROLES = {Role.OWNER, Role.ORGANISER}
+PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def role_of(user: AnyUser, event: Event) -> str | None:
+    """The user's role on the event's team; superusers act as owners everywhere."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.OWNER
+    cache = getattr(user, "_event_roles", None)
+    if cache is not None:
+        return cache.get(event.pk)
+    membership = TeamMembership.objects.filter(event=event, user=user).only("role").first()
+    return membership.role if membership else None
+
+
+def remember_roles(user: AnyUser) -> None:
+    """Load every role of the user in one query, so listing events costs no query per event."""
+    if user.is_authenticated and not user.is_superuser:
+        user._event_roles = dict(
+            TeamMembership.objects.filter(user=user).values_list("event_id", "role")
+        )
+
+
+def visible_events(user: AnyUser) -> QuerySet[Event]:
+    """Public events for everyone, plus drafts of the events whose team the user is on."""
+    events = Event.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return events
+    public = Q(status__in=PUBLIC_STATUSES)
+    if not user.is_authenticated:
+        return events.filter(public)
+    mine = TeamMembership.objects.filter(user=user).values("event_id")
+    return events.filter(public | Q(pk__in=mine))
+
+
+def can_view_team_data(user: AnyUser, event: Event) -> bool:
+    return role_of(user, event) is not None
+
+
+def can_change(user: AnyUser, event: Event) -> bool:
+    return role_of(user, event) in CHANGE_ROLES
+
+
+def is_owner(user: AnyUser, event: Event) -> bool:
+    return role_of(user, event) == Role.OWNER
+
+
+def can_check_in(user: AnyUser, event: Event) -> bool:
+    return role_of(user, event) is not None

@@ -1,0 +1,92 @@
+from django.contrib import admin
+
+from . import services
+from .models import (
+    AuditLogEntry,
+    Event,
+    FieldOfScience,
+    Organisation,
+    Programme,
+    Session,
+    Speaker,
+    TeamMembership,
+)
+
+
+@admin.register(FieldOfScience)
+class FieldOfScienceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_vi", "parent"]
+    search_fields = ["code", "name_en", "name_vi"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_en", "title_vi"]
+    search_fields = ["code", "title_en", "title_vi"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "website"]
+    search_fields = ["name"]
+
+
+class TeamInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class SessionInline(admin.StackedInline):
+    model = Session
+    extra = 0
+    filter_horizontal = ["speakers"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "kind", "scope", "start", "venue_city", "status"]
+    list_filter = ["status", "kind", "scope", "format", "fields"]
+    search_fields = ["slug", "title_en", "title_vi", "venue_city"]
+    date_hierarchy = "start"
+    filter_horizontal = ["fields", "partners"]
+    autocomplete_fields = ["host", "programme"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [TeamInline, SessionInline]
+
+    def save_model(self, request, obj, form, change):
+        services.index_for_search(obj)
+        super().save_model(request, obj, form, change)
+        services.record(obj, request.user, "event.updated" if change else "event.created", via="admin")
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "event"]
+    search_fields = ["name", "affiliation"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "start", "room"]
+    filter_horizontal = ["speakers"]
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(admin.ModelAdmin):
+    list_display = ["event", "user", "role"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "event"]
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event_slug", "actor", "action"]
+    list_filter = ["action"]
+    search_fields = ["event_slug", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

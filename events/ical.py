@@ -1,0 +1,40 @@
+"""iCalendar (RFC 5545) export of events, with their own timezones."""
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from .models import Event
+
+
+def _location(event: Event) -> str:
+    parts = [event.venue_name, event.venue_address, event.venue_city, event.venue_country]
+    return ", ".join(part for part in parts if part)
+
+
+def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//scievents//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for event in events:
+        entry = CalendarEvent()
+        entry.add("uid", f"{event.uuid}@scievents")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", event.local(event.start))
+        entry.add("dtend", event.local(event.end))
+        entry.add("summary", event.title)
+        if event.summary:
+            entry.add("description", event.summary)
+        if _location(event):
+            entry.add("location", _location(event))
+        entry.add("url", f"{site_url}/events/{event.slug}/")
+        entry.add("last-modified", event.updated_at)
+        entry.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,311 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import access
+from .models import (
+    AuditLogEntry,
+    Event,
+    FieldOfScience,
+    Organisation,
+    Programme,
+    Session,
+    Speaker,
+    TeamMembership,
+)
+from .text import is_known_timezone
+
+
+def content_language() -> str:
+    language = (get_language() or "en")[:2]
+    return language if language in ("en", "vi") else "en"
+
+
+class BilingualMixin:
+    """Accepts `title` (etc.) in the request's language, or `title_en`/`title_vi` directly."""
+
+    bilingual_fields: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        data = data.copy()
+        for name in self.bilingual_fields:
+            if name in data and f"{name}_{content_language()}" not in data:
+                data[f"{name}_{content_language()}"] = data[name]
+        return super().to_internal_value(data)
+
+
+class InEventTimezoneMixin:
+    """Times are read as local times of the event's own timezone and written with its offset."""
+
+    def event_timezone_name(self, data) -> str:
+        raise NotImplementedError
+
+    def to_internal_value(self, data):
+        name = self.event_timezone_name(data)
+        if is_known_timezone(name):
+            with timezone.override(name):
+                return super().to_internal_value(data)
+        return super().to_internal_value(data)
+
+    def to_representation(self, instance):
+        with timezone.override(instance_event(instance).tzinfo):
+            return super().to_representation(instance)
+
+
+def instance_event(instance) -> Event:
+    return instance if isinstance(instance, Event) else instance.event
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["name", "affiliation", "bio"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class SessionSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSerializer):
+    bilingual_fields = ("title", "abstract")
+    title = serializers.CharField(read_only=True)
+    abstract = serializers.CharField(read_only=True)
+    speakers = SpeakerSerializer(many=True, required=False)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "title",
+            "title_en",
+            "title_vi",
+            "abstract",
+            "abstract_en",
+            "abstract_vi",
+            "start",
+            "end",
+            "room",
+            "speakers",
+        ]
+
+    def event_timezone_name(self, data) -> str:
+        return self.context["event"].timezone
+
+
+class OrganisationNamesField(serializers.ListField):
+    def to_representation(self, organisations):
+        return [organisation.name for organisation in organisations.all()]
+
+
+class VenueSerializer(serializers.Serializer):
+    name = serializers.CharField(source="venue_name", max_length=300, required=False, allow_blank=True)
+    address = serializers.CharField(
+        source="venue_address", max_length=500, required=False, allow_blank=True
+    )
+    city = serializers.CharField(source="venue_city", max_length=100, required=False, allow_blank=True)
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        source="venue_country",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": _("Use a two-letter ISO 3166-1 country code, such as VN.")},
+    )
+
+    def validate_country(self, value: str) -> str:
+        return value.upper()
+
+
+class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSerializer):
+    bilingual_fields = ("title", "summary", "description")
+
+    title = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    host = serializers.CharField(
+        source="host.name", max_length=300, required=False, allow_blank=True, allow_null=True
+    )
+    partners = OrganisationNamesField(
+        child=serializers.CharField(max_length=300), required=False, max_length=100
+    )
+    programme = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Programme.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown programme code “{value}”.")},
+    )
+    venue = VenueSerializer(source="*", required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    capacity = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    status = serializers.CharField(read_only=True)
+    phase = serializers.CharField(read_only=True)
+    registration_open = serializers.BooleanField(source="is_registration_open", read_only=True)
+    sessions = SessionSerializer(many=True, read_only=True)
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "uuid",
+            "slug",
+            "title",
+            "title_en",
+            "title_vi",
+            "summary",
+            "summary_en",
+            "summary_vi",
+            "description",
+            "description_en",
+            "description_vi",
+            "kind",
+            "scope",
+            "fields",
+            "host",
+            "partners",
+            "programme",
+            "venue",
+            "format",
+            "online_url",
+            "timezone",
+            "start",
+            "end",
+            "registration_opens",
+            "registration_closes",
+            "capacity",
+            "waitlist_enabled",
+            "requires_approval",
+            "status",
+            "phase",
+            "registration_open",
+            "sessions",
+            "my_role",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["uuid", "created_at", "updated_at"]
+        extra_kwargs = {
+            "slug": {"required": False, "validators": []},
+            "online_url": {"help_text": _("Shown only to the team and confirmed attendees.")},
+        }
+
+    def get_fields(self):
+        # "fields" would shadow Serializer.fields if declared as a class attribute.
+        fields = super().get_fields()
+        fields["fields"] = serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=FieldOfScience.objects.all(),
+            many=True,
+            required=False,
+            help_text=_("OECD field of science codes, such as 1.2 or 2."),
+        )
+        fields["fields"].child_relation.error_messages["does_not_exist"] = _(
+            "Unknown field of science code “{value}”."
+        )
+        return fields
+
+    def event_timezone_name(self, data) -> str:
+        if isinstance(data, dict) and isinstance(data.get("timezone"), str):
+            return data["timezone"]
+        return self.instance.timezone if self.instance else "Asia/Ho_Chi_Minh"
+
+    def validate_timezone(self, value: str) -> str:
+        if not is_known_timezone(value):
+            raise serializers.ValidationError(
+                _("Unknown timezone “%(name)s”: use an IANA name such as Asia/Ho_Chi_Minh.")
+                % {"name": value}
+            )
+        return value
+
+    def validate(self, attrs):
+        if not self.instance:
+            missing = {
+                name: [_("This field is required.")] for name in ("start", "end") if name not in attrs
+            }
+            if not (attrs.get("title_en") or attrs.get("title_vi")):
+                missing["title"] = [_("Give the event a title in English or Vietnamese.")]
+            if missing:
+                raise serializers.ValidationError(missing)
+        host = attrs.pop("host", None)
+        if host is not None:
+            attrs["host"] = (host or {}).get("name") or ""
+        return attrs
+
+    @extend_schema_field(serializers.ChoiceField(choices=TeamMembership.Role.choices, allow_null=True))
+    def get_my_role(self, event: Event) -> str | None:
+        request = self.context.get("request")
+        return access.role_of(request.user, event) if request else None
+
+    def to_representation(self, event: Event):
+        data = super().to_representation(event)
+        if data.get("my_role") is None:
+            data.pop("online_url", None)
+        return data
+
+
+class FieldOfScienceSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = FieldOfScience
+        fields = ["code", "name", "name_en", "name_vi", "parent"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["code", "title", "title_en", "title_vi"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["name", "website", "country"]
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(
+        write_only=True, help_text=_("Username or email address of an existing account.")
+    )
+    username = serializers.CharField(source="user.get_username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    role = serializers.ChoiceField(
+        choices=[TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN]
+    )
+
+    class Meta:
+        model = TeamMembership
+        fields = ["id", "user", "username", "email", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_user(self, value: str):
+        users = get_user_model().objects.filter(is_active=True)
+        match = users.filter(Q(username__iexact=value) | Q(email__iexact=value)).first()
+        if match is None:
+            raise serializers.ValidationError(_("No account has this username or email."))
+        return match
+
+    def to_representation(self, membership):
+        data = super().to_representation(membership)
+        data["role"] = membership.role
+        return data
+
+
+class TeamRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(
+        choices=[TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN]
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AuditLogEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", read_only=True, default=None)
+
+    class Meta:
+        model = AuditLogEntry
+        fields = ["id", "created_at", "actor", "action", "changes"]

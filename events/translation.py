@@ -1,0 +1,15 @@
+"""Content written in Vietnamese, English or both: pick the reader's language, else the other."""
+
+from django.utils.translation import get_language
+
+CONTENT_LANGUAGES = ("en", "vi")
+
+
+def pick(obj: object, field: str, language: str | None = None) -> str:
+    language = (language or get_language() or "en")[:2]
+    order = [language] + [code for code in CONTENT_LANGUAGES if code != language]
+    for code in order:
+        value = getattr(obj, f"{field}_{code}", "")
+        if value:
+            return value
+    return ""

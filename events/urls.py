@@ -1,0 +1,34 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("events", views.EventViewSet, basename="event")
+router.register("fields", views.FieldOfScienceViewSet, basename="field")
+router.register("programmes", views.ProgrammeViewSet, basename="programme")
+
+sessions = views.SessionViewSet.as_view({"get": "list", "post": "create"})
+session = views.SessionViewSet.as_view(
+    {"get": "retrieve", "patch": "partial_update", "put": "update", "delete": "destroy"}
+)
+team = views.TeamViewSet.as_view({"get": "list", "post": "create"})
+member = views.TeamViewSet.as_view(
+    {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+)
+
+urlpatterns = [
+    path("events/calendar.ics", views.EventFeedView.as_view(), name="event-feed"),
+    path(
+        "events/<slug:slug>/calendar.ics",
+        views.EventViewSet.as_view({"get": "calendar"}),
+        name="event-calendar",
+    ),
+    path("events/<slug:event_slug>/sessions/", sessions, name="event-sessions"),
+    path("events/<slug:event_slug>/sessions/<int:pk>/", session, name="event-session"),
+    path("events/<slug:event_slug>/team/", team, name="event-team"),
+    path("events/<slug:event_slug>/team/<int:pk>/", member, name="event-team-member"),
+    path("events/<slug:event_slug>/audit-log/", views.AuditLogView.as_view(), name="event-audit-log"),
+    *router.urls,
+]

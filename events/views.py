@@ -1,0 +1,250 @@
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from . import access, services
+from .filters import EventFilter
+from .ical import build_calendar
+from .models import AuditLogEntry, Event, FieldOfScience, Programme, Session, TeamMembership
+from .permissions import EventPermission, EventTeamPermission
+from .serializers import (
+    AuditLogEntrySerializer,
+    CancelSerializer,
+    EventSerializer,
+    FieldOfScienceSerializer,
+    ProgrammeSerializer,
+    SessionSerializer,
+    TeamMemberSerializer,
+    TeamRoleSerializer,
+)
+
+ICS_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="text/calendar (RFC 5545)")
+
+
+def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
+    body = build_calendar(events, site_url=settings.SITE_URL, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class EventViewSet(viewsets.ModelViewSet):
+    """Events: anyone lists and reads published ones; organisers manage their own."""
+
+    serializer_class = EventSerializer
+    permission_classes = [EventPermission]
+    filterset_class = EventFilter
+    ordering_fields = ["start", "end", "created_at", "updated_at", "capacity"]
+    ordering = ["start", "id"]
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_queryset(self):
+        access.remember_roles(self.request.user)
+        return (
+            access.visible_events(self.request.user)
+            .select_related("host", "programme")
+            .prefetch_related(
+                "fields",
+                "partners",
+                Prefetch("sessions", queryset=Session.objects.prefetch_related("speakers")),
+            )
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_event(
+            user=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_event(
+            serializer.instance, user=self.request.user, data=serializer.validated_data
+        )
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        # Re-read so nested and derived fields reflect what was saved.
+        response.data = self.get_serializer(self.get_object()).data
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        event = self.get_queryset().get(pk=serializer.instance.pk)
+        return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.delete_event(instance, user=self.request.user)
+
+    @extend_schema(request=None, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        event = services.publish_event(self.get_object(), user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=event.pk)).data)
+
+    @extend_schema(request=CancelSerializer, responses=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, slug=None):
+        event = self.get_object()
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = services.cancel_event(event, user=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=event.pk)).data)
+
+    @extend_schema(responses={200: ICS_RESPONSE}, operation_id="event_calendar")
+    def calendar(self, request, slug=None):
+        """The event as an iCalendar file (routed as /events/{slug}/calendar.ics)."""
+        event = self.get_object()
+        return calendar_response([event], name=event.title, filename=f"{event.slug}.ics")
+
+
+class EventFeedView(generics.GenericAPIView):
+    """Every published event, as one iCalendar feed."""
+
+    permission_classes = [AllowAny]
+    queryset = Event.objects.filter(status=Event.Status.PUBLISHED)
+
+    @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")
+    def get(self, request):
+        events = self.get_queryset().order_by("start")
+        return calendar_response(events, name=_("Science & technology events"), filename="events.ics")
+
+
+class FieldOfScienceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The OECD Fields of Science and Technology used to classify events."""
+
+    queryset = FieldOfScience.objects.select_related("parent")
+    serializer_class = FieldOfScienceSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+    lookup_field = "code"
+    lookup_value_regex = "[0-9.]+"
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Programme.objects.all()
+    serializer_class = ProgrammeSerializer
+    permission_classes = [AllowAny]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+
+class EventNestedMixin:
+    """Endpoints under /events/{slug}/: the event must be visible to the caller (else 404)."""
+
+    permission_classes = [EventTeamPermission]
+    # Which rule of events.access applies, per HTTP method; "public" for anyone who sees it.
+    access_rules: dict[str, str] = {}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no event
+            return self.queryset
+        return self.nested_queryset()
+
+    @property
+    def event(self) -> Event:
+        if not hasattr(self, "_event"):
+            self._event = get_object_or_404(
+                access.visible_events(self.request.user), slug=self.kwargs["event_slug"]
+            )
+        return self._event
+
+    def access_rule(self, request) -> str:
+        return self.access_rules.get(request.method, "can_change")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "event_slug" in self.kwargs:
+            context["event"] = self.event
+        return context
+
+
+class SessionViewSet(EventNestedMixin, viewsets.ModelViewSet):
+    """The event's agenda. Speakers are given inline and reused by name and affiliation."""
+
+    queryset = Session.objects.none()
+    serializer_class = SessionSerializer
+    access_rules = {"GET": "public", "HEAD": "public", "OPTIONS": "public"}
+    pagination_class = None
+
+    def nested_queryset(self):
+        return self.event.sessions.prefetch_related("speakers").select_related("event")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_session(
+            self.event, user=self.request.user, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_session(
+            self.event,
+            user=self.request.user,
+            data=serializer.validated_data,
+            session=serializer.instance,
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_session(instance, user=self.request.user)
+
+
+class TeamViewSet(
+    EventNestedMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The event's team: the owner adds organisers and check-in staff; the team sees it."""
+
+    queryset = TeamMembership.objects.none()
+    serializer_class = TeamMemberSerializer
+    access_rules = {"GET": "can_view_team_data", "HEAD": "can_view_team_data"}
+    pagination_class = None
+
+    def access_rule(self, request) -> str:
+        return self.access_rules.get(request.method, "is_owner")
+
+    def nested_queryset(self):
+        return TeamMembership.objects.filter(event=self.event).select_related("user", "event")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.add_team_member(
+            self.event,
+            user=self.request.user,
+            member=serializer.validated_data["user"],
+            role=serializer.validated_data["role"],
+        )
+
+    @extend_schema(request=TeamRoleSerializer, responses=TeamMemberSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        body = TeamRoleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = services.change_team_role(
+            membership, user=request.user, role=body.validated_data["role"]
+        )
+        return Response(TeamMemberSerializer(membership).data)
+
+    def perform_destroy(self, instance):
+        services.remove_team_member(instance, user=self.request.user)
+
+
+class AuditLogView(EventNestedMixin, generics.ListAPIView):
+    """Who changed what in this event, newest first. The team only."""
+
+    queryset = AuditLogEntry.objects.none()
+    serializer_class = AuditLogEntrySerializer
+    access_rules = {"GET": "can_view_team_data", "HEAD": "can_view_team_data"}
+
+    def nested_queryset(self):
+        return AuditLogEntry.objects.filter(event=self.event).select_related("actor")
