@@ -1,0 +1,55 @@
+import pytest
+from rest_framework.test import APIClient
+
+from events.models import TeamMembership
+
+from .factories import EventFactory, UserFactory
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def owner_api(owner) -> APIClient:
+    return client_for(owner)
+
+
+@pytest.fixture
+def event(owner):
+    return EventFactory(owner=owner)
+
+
+@pytest.fixture
+def draft(owner):
+    return EventFactory(owner=owner, status="draft")
+
+
+@pytest.fixture
+def team_client(event):
+    """A client signed in as someone with the given role on `event` (or none: "stranger")."""
+
+    def make(role: str | None) -> APIClient:
+        if role is None:
+            return APIClient()
+        if role == "owner":
+            user = event.team.get(role="owner").user
+        else:
+            user = UserFactory()
+            if role != "stranger":
+                TeamMembership.objects.create(event=event, user=user, role=role)
+        return client_for(user)
+
+    return make
