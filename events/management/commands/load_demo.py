@@ -1,0 +1,120 @@
+"""Demo data for `make run`. Safe to run again: it only adds what is missing."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from events import services
+from events.models import Event, FieldOfScience, Programme
+
+DEMO_EVENTS = [
+    {
+        "slug": "hanoi-innovation-forum",
+        "title_en": "Hanoi Science & Technology Innovation Forum",
+        "title_vi": "Diễn đàn Đổi mới sáng tạo Khoa học và Công nghệ Hà Nội",
+        "summary_en": "Two days of talks on AI, semiconductors and green technology.",
+        "summary_vi": "Hai ngày trao đổi về AI, bán dẫn và công nghệ xanh.",
+        "kind": Event.Kind.FORUM,
+        "scope": Event.Scope.INTERNATIONAL,
+        "fields": ["1.2", "2.2", "2.10"],
+        "venue_name": "National Convention Centre",
+        "venue_address": "57 Phạm Hùng, Nam Từ Liêm",
+        "venue_city": "Hà Nội",
+        "venue_country": "VN",
+        "format": Event.Format.HYBRID,
+        "online_url": "https://meet.example.org/hanoi-forum",
+        "days_ahead": 45,
+        "capacity": 2000,
+        "waitlist_enabled": True,
+    },
+    {
+        "slug": "quantum-materials-workshop",
+        "title_en": "Workshop on Quantum Materials",
+        "title_vi": "Hội thảo Vật liệu lượng tử",
+        "summary_en": "Hands-on sessions for young researchers.",
+        "summary_vi": "Các phiên thực hành dành cho nhà nghiên cứu trẻ.",
+        "kind": Event.Kind.WORKSHOP,
+        "scope": Event.Scope.NATIONAL,
+        "fields": ["1.3", "2.5"],
+        "venue_name": "Institute of Physics",
+        "venue_city": "Hà Nội",
+        "venue_country": "VN",
+        "format": Event.Format.IN_PERSON,
+        "days_ahead": 20,
+        "capacity": 60,
+        "requires_approval": True,
+    },
+    {
+        "slug": "mekong-agritech-seminar",
+        "title_en": "Mekong Delta Agritech Seminar",
+        "title_vi": "Tọa đàm Công nghệ nông nghiệp Đồng bằng sông Cửu Long",
+        "kind": Event.Kind.SEMINAR,
+        "scope": Event.Scope.NATIONAL,
+        "fields": ["4.1", "4.4"],
+        "venue_name": "Can Tho University",
+        "venue_city": "Cần Thơ",
+        "venue_country": "VN",
+        "format": Event.Format.IN_PERSON,
+        "days_ahead": 70,
+        "capacity": 150,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo programmes, organisers and events (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        users = get_user_model()
+        if not users.objects.filter(username="admin").exists():
+            users.objects.create_superuser("admin", "admin@example.org", "admin-demo")
+        organiser = users.objects.filter(username="organiser").first()
+        if organiser is None:
+            organiser = users.objects.create_user(
+                "organiser", "organiser@example.org", "organiser-demo"
+            )
+        programme, _ = Programme.objects.get_or_create(
+            code="07-CTr/TU",
+            defaults={
+                "title_en": "Hanoi programme for science, technology and innovation",
+                "title_vi": "Chương trình phát triển khoa học, công nghệ và đổi mới sáng tạo Hà Nội",
+            },
+        )
+        created = 0
+        for spec in DEMO_EVENTS:
+            if Event.objects.filter(slug=spec["slug"]).exists():
+                continue
+            data = {k: v for k, v in spec.items() if k != "days_ahead"}
+            start = (timezone.now() + timedelta(days=spec["days_ahead"])).replace(
+                hour=1, minute=30, second=0, microsecond=0
+            )
+            data.update(
+                start=start,
+                end=start + timedelta(hours=32 if spec["kind"] == Event.Kind.FORUM else 8),
+                registration_closes=start - timedelta(hours=12),
+                fields=list(FieldOfScience.objects.filter(code__in=spec["fields"])),
+                programme=programme,
+                host="Hanoi Department of Science and Technology",
+            )
+            event = services.create_event(user=organiser, data=data)
+            services.save_session(
+                event,
+                user=organiser,
+                data={
+                    "title_en": "Opening keynote",
+                    "title_vi": "Phát biểu khai mạc",
+                    "start": start,
+                    "end": start + timedelta(hours=1),
+                    "room": "Hall A",
+                    "speakers": [
+                        {"name": "Prof. Nguyễn Văn An", "affiliation": "Vietnam National University"}
+                    ],
+                },
+            )
+            services.publish_event(event, user=organiser)
+            created += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new events)."))
