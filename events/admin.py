@@ -57,7 +57,9 @@ class EventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.index_for_search(obj)
         super().save_model(request, obj, form, change)
-        services.record(obj, request.user, "event.updated" if change else "event.created", via="admin")
+        services.record(
+            obj, request.user, "event.updated" if change else "event.created", via="admin"
+        )
 
 
 @admin.register(Speaker)

@@ -12,7 +12,8 @@ class EventFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Event.Status.choices)
     format = django_filters.ChoiceFilter(choices=Event.Format.choices)
     field = django_filters.CharFilter(
-        method="filter_field", label=_("Field of science code (a major field includes its subfields)")
+        method="filter_field",
+        label=_("Field of science code (a major field includes its subfields)"),
     )
     city = django_filters.CharFilter(field_name="venue_city", lookup_expr="iexact", label=_("City"))
     country = django_filters.CharFilter(

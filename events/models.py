@@ -162,7 +162,9 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="event_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="event_end_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(registration_closes__isnull=True)
                 | Q(registration_closes__lte=models.F("end")),

@@ -101,11 +101,15 @@ class OrganisationNamesField(serializers.ListField):
 
 
 class VenueSerializer(serializers.Serializer):
-    name = serializers.CharField(source="venue_name", max_length=300, required=False, allow_blank=True)
+    name = serializers.CharField(
+        source="venue_name", max_length=300, required=False, allow_blank=True
+    )
     address = serializers.CharField(
         source="venue_address", max_length=500, required=False, allow_blank=True
     )
-    city = serializers.CharField(source="venue_city", max_length=100, required=False, allow_blank=True)
+    city = serializers.CharField(
+        source="venue_city", max_length=100, required=False, allow_blank=True
+    )
     country = serializers.RegexField(
         r"^[A-Za-z]{2}$",
         source="venue_country",
@@ -222,7 +226,9 @@ class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSer
     def validate(self, attrs):
         if not self.instance:
             missing = {
-                name: [_("This field is required.")] for name in ("start", "end") if name not in attrs
+                name: [_("This field is required.")]
+                for name in ("start", "end")
+                if name not in attrs
             }
             if not (attrs.get("title_en") or attrs.get("title_vi")):
                 missing["title"] = [_("Give the event a title in English or Vietnamese.")]
@@ -233,7 +239,9 @@ class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSer
             attrs["host"] = (host or {}).get("name") or ""
         return attrs
 
-    @extend_schema_field(serializers.ChoiceField(choices=TeamMembership.Role.choices, allow_null=True))
+    @extend_schema_field(
+        serializers.ChoiceField(choices=TeamMembership.Role.choices, allow_null=True)
+    )
     def get_my_role(self, event: Event) -> str | None:
         request = self.context.get("request")
         return access.role_of(request.user, event) if request else None

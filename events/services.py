@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from . import signals
 from .exceptions import Conflict
-from .text import fold
 from .models import AuditLogEntry, Event, Organisation, Session, Speaker, TeamMembership
+from .text import fold
 
 # Changing these tells registrants (see notifications) and moves unsent reminders.
 SCHEDULE_FIELDS = ("start", "end", "timezone", "venue_name", "venue_address", "venue_city")
@@ -125,9 +125,7 @@ def update_event(event: Event, *, user: AbstractBaseUser, data: dict[str, Any]) 
     event = Event.objects.select_for_update().get(pk=event.pk)
     if "slug" in data and data["slug"] != event.slug:
         if event.status != Event.Status.DRAFT:
-            raise ValidationError(
-                {"slug": [_("The address of a published event cannot change.")]}
-            )
+            raise ValidationError({"slug": [_("The address of a published event cannot change.")]})
         if Event.objects.filter(slug=data["slug"]).exclude(pk=event.pk).exists():
             raise ValidationError({"slug": [_("This slug is already taken by another event.")]})
     changed = _apply(event, data)
@@ -214,7 +212,10 @@ def change_team_role(
     membership.role = role
     membership.save(update_fields=["role"])
     record(
-        membership.event, user, "team.role_changed", member=membership.user.get_username(),
+        membership.event,
+        user,
+        "team.role_changed",
+        member=membership.user.get_username(),
         role=[old, role],
     )
     return membership

@@ -29,6 +29,8 @@ urlpatterns = [
     path("events/<slug:event_slug>/sessions/<int:pk>/", session, name="event-session"),
     path("events/<slug:event_slug>/team/", team, name="event-team"),
     path("events/<slug:event_slug>/team/<int:pk>/", member, name="event-team-member"),
-    path("events/<slug:event_slug>/audit-log/", views.AuditLogView.as_view(), name="event-audit-log"),
+    path(
+        "events/<slug:event_slug>/audit-log/", views.AuditLogView.as_view(), name="event-audit-log"
+    ),
     *router.urls,
 ]

@@ -116,7 +116,9 @@ class EventFeedView(generics.GenericAPIView):
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")
     def get(self, request):
         events = self.get_queryset().order_by("start")
-        return calendar_response(events, name=_("Science & technology events"), filename="events.ics")
+        return calendar_response(
+            events, name=_("Science & technology events"), filename="events.ics"
+        )
 
 
 class FieldOfScienceViewSet(viewsets.ReadOnlyModelViewSet):

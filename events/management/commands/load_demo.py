@@ -81,7 +81,9 @@ class Command(BaseCommand):
             code="07-CTr/TU",
             defaults={
                 "title_en": "Hanoi programme for science, technology and innovation",
-                "title_vi": "Chương trình phát triển khoa học, công nghệ và đổi mới sáng tạo Hà Nội",
+                "title_vi": (
+                    "Chương trình phát triển khoa học, công nghệ và đổi mới sáng tạo Hà Nội"
+                ),
             },
         )
         created = 0
@@ -111,7 +113,10 @@ class Command(BaseCommand):
                     "end": start + timedelta(hours=1),
                     "room": "Hall A",
                     "speakers": [
-                        {"name": "Prof. Nguyễn Văn An", "affiliation": "Vietnam National University"}
+                        {
+                            "name": "Prof. Nguyễn Văn An",
+                            "affiliation": "Vietnam National University",
+                        }
                     ],
                 },
             )
