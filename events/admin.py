@@ -54,6 +54,13 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [TeamInline, SessionInline]
 
+    def get_queryset(self, request):
+        # Staff who are not superusers manage only the events whose team they are on.
+        events = super().get_queryset(request)
+        if request.user.is_superuser:
+            return events
+        return events.filter(team__user=request.user)
+
     def save_model(self, request, obj, form, change):
         services.index_for_search(obj)
         super().save_model(request, obj, form, change)
