@@ -153,6 +153,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 30.0},
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

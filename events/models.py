@@ -70,6 +70,14 @@ class Organisation(models.Model):
         return self.name
 
 
+class ParticipantType(models.TextChoices):
+    DELEGATE = "delegate", _("Delegate")
+    SPEAKER = "speaker", _("Speaker")
+    STUDENT = "student", _("Student")
+    PRESS = "press", _("Press")
+    GUEST = "guest", _("Guest")
+
+
 class Event(models.Model):
     class Kind(models.TextChoices):
         CONFERENCE = "conference", _("Conference")
@@ -142,6 +150,12 @@ class Event(models.Model):
     )
     waitlist_enabled = models.BooleanField(_("waiting list"), default=False)
     requires_approval = models.BooleanField(_("registrations need approval"), default=False)
+    participant_types = models.JSONField(
+        _("participant types offered"),
+        default=list,
+        blank=True,
+        help_text=_("Empty means all: delegate, speaker, student, press, guest."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )

@@ -12,6 +12,7 @@ from .models import (
     Event,
     FieldOfScience,
     Organisation,
+    ParticipantType,
     Programme,
     Session,
     Speaker,
@@ -144,6 +145,12 @@ class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSer
     venue = VenueSerializer(source="*", required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     capacity = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    participant_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ParticipantType.choices),
+        required=False,
+        max_length=len(ParticipantType.choices),
+        help_text=_("Which participant types may register; empty means all."),
+    )
     status = serializers.CharField(read_only=True)
     phase = serializers.CharField(read_only=True)
     registration_open = serializers.BooleanField(source="is_registration_open", read_only=True)
@@ -181,6 +188,7 @@ class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSer
             "capacity",
             "waitlist_enabled",
             "requires_approval",
+            "participant_types",
             "status",
             "phase",
             "registration_open",

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Registration")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

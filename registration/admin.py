@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from .models import Choice, Question, Registration, Seats
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["id", "event", "name", "email", "status", "participant_type", "checked_in_at"]
+    list_filter = ["status", "participant_type"]
+    search_fields = ["name", "email", "affiliation", "ticket_code"]
+    # Status and seats change only through the services (the API), which keep the counts right.
+    readonly_fields = [
+        "status",
+        "held_choices",
+        "manage_token",
+        "ticket_code",
+        "consent_at",
+        "consent_notice_version",
+        "checked_in_at",
+        "erased_at",
+    ]
+    raw_id_fields = ["event"]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    readonly_fields = ["taken"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "event", "kind", "required"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Seats)
+class SeatsAdmin(admin.ModelAdmin):
+    list_display = ["event", "capacity", "taken"]
+    readonly_fields = ["capacity", "taken"]

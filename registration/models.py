@@ -1,0 +1,208 @@
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, ParticipantType
+from events.translation import pick
+
+ACTIVE_STATUSES = ("confirmed", "pending", "waitlisted")
+SEAT_STATUSES = ("confirmed", "pending")
+
+
+def new_manage_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out loud at the door
+
+
+def new_ticket_code() -> str:
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(12))  # 60 bits
+
+
+class Seats(models.Model):
+    """The seat counter of one event: the single row every registration updates.
+
+    `taken` counts confirmed and pending registrations. It only moves through conditional
+    updates (see services), so it can never pass `capacity`, whatever the concurrency.
+    """
+
+    event = models.OneToOneField(
+        Event, primary_key=True, on_delete=models.CASCADE, related_name="seats"
+    )
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("seat counter")
+        verbose_name_plural = _("seat counters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(taken__lte=models.F("capacity")),
+                name="seats_never_overbooked",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.taken}/{self.capacity or '∞'}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        CHECKBOX = "checkbox", _("Checkbox")
+        DATE = "date", _("Date")
+        COUNTRY = "country", _("Country")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    label_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    label_vi = models.CharField(_("question (Vietnamese)"), max_length=300, blank=True)
+    help_en = models.CharField(_("help text (English)"), max_length=500, blank=True)
+    help_vi = models.CharField(_("help text (Vietnamese)"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(label_en="") | ~Q(label_vi=""), name="question_has_a_label"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return pick(self, "label")
+
+    @property
+    def help(self) -> str:
+        return pick(self, "help")
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (self.Kind.SINGLE_CHOICE, self.Kind.MULTIPLE_CHOICE)
+
+
+class Choice(models.Model):
+    """One option of a choice question; with a capacity, a limited resource (a lab tour)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    label_en = models.CharField(_("choice (English)"), max_length=300, blank=True)
+    label_vi = models.CharField(_("choice (Vietnamese)"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    taken = models.PositiveIntegerField(default=0, editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(taken__lte=models.F("capacity")),
+                name="choice_never_overbooked",
+            ),
+            models.CheckConstraint(
+                condition=~Q(label_en="") | ~Q(label_vi=""), name="choice_has_a_label"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return pick(self, "label")
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        PENDING = "pending", _("Pending approval")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Language(models.TextChoices):
+        VI = "vi", _("Vietnamese")
+        EN = "en", _("English")
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.EN)
+    participant_type = models.CharField(
+        _("participant type"),
+        max_length=20,
+        choices=ParticipantType,
+        default=ParticipantType.DELEGATE,
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # Ids of the limited choices whose seats this registration holds.
+    held_choices = models.JSONField(default=list, blank=True, editable=False)
+    consent_at = models.DateTimeField(_("consent given"))
+    consent_notice_version = models.CharField(_("notice version"), max_length=50)
+    public_listing = models.BooleanField(_("listed publicly"), default=False)
+    manage_token = models.CharField(
+        max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    ticket_code = models.CharField(
+        max_length=16, unique=True, default=new_ticket_code, editable=False
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="registration_one_active_per_email",
+                violation_error_message=_(
+                    "This email address is already registered for this event."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "id"], name="registration_event_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_STATUSES

@@ -1,0 +1,13 @@
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from events.models import Event
+
+from . import services
+
+
+@receiver(post_save, sender=Event, dispatch_uid="registration.sync_capacity")
+def follow_capacity(sender, instance: Event, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    services.sync_capacity(instance)

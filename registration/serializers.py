@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from events.models import ParticipantType
+from events.serializers import BilingualMixin
+
+from . import services
+from .countries import COUNTRY_CODES
+from .models import Choice, Question, Registration
+
+
+class CountryField(serializers.CharField):
+    default_error_messages = {
+        "invalid_country": _("Use a two-letter ISO 3166-1 country code, such as VN.")
+    }
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data).upper()
+        if code and code not in COUNTRY_CODES:
+            self.fail("invalid_country")
+        return code
+
+
+class RegisterSerializer(serializers.Serializer):
+    """What a person sends to register. Answers are keyed by question id."""
+
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    affiliation = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    country = CountryField(max_length=2, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Registration.Language.choices, required=False)
+    participant_type = serializers.ChoiceField(choices=ParticipantType.choices, required=False)
+    answers = serializers.DictField(required=False, help_text=_("Question id → answer."))
+    consent = serializers.BooleanField(
+        help_text=_("Must be true: agreement to the event's data-processing notice.")
+    )
+    public_listing = serializers.BooleanField(required=False, default=False)
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Please give your name."))
+        return value
+
+
+class RegistrationCreatedSerializer(serializers.ModelSerializer):
+    waitlist_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = ["id", "status", "waitlist_position"]
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return services.waitlist_position(registration)
+
+
+class AttendeeRegistrationSerializer(serializers.ModelSerializer):
+    """The attendee's own view, reached through the manage link."""
+
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event_title = serializers.CharField(source="event.title", read_only=True)
+    waitlist_position = serializers.SerializerMethodField()
+    online_url = serializers.SerializerMethodField()
+    country = CountryField(max_length=2, required=False, allow_blank=True)
+    answers = serializers.DictField(required=False)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "event",
+            "event_title",
+            "status",
+            "waitlist_position",
+            "name",
+            "email",
+            "affiliation",
+            "country",
+            "language",
+            "participant_type",
+            "answers",
+            "public_listing",
+            "ticket_code",
+            "checked_in_at",
+            "decision_reason",
+            "consent_at",
+            "consent_notice_version",
+            "online_url",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "ticket_code",
+            "checked_in_at",
+            "decision_reason",
+            "consent_at",
+            "consent_notice_version",
+            "created_at",
+        ]
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return services.waitlist_position(registration)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_online_url(self, registration) -> str | None:
+        if registration.status == Registration.Status.CONFIRMED:
+            return registration.event.online_url or None
+        return None
+
+    def to_representation(self, registration):
+        data = super().to_representation(registration)
+        if registration.status != Registration.Status.CONFIRMED:
+            data["ticket_code"] = None
+        return data
+
+
+class OrganiserRegistrationSerializer(AttendeeRegistrationSerializer):
+    """The team's view: everything but the manage link."""
+
+    class Meta(AttendeeRegistrationSerializer.Meta):
+        fields = [
+            field
+            for field in AttendeeRegistrationSerializer.Meta.fields
+            if field not in ("event", "event_title", "online_url")
+        ] + ["updated_at"]
+        read_only_fields = AttendeeRegistrationSerializer.Meta.read_only_fields + ["updated_at"]
+
+    def get_waitlist_position(self, registration) -> int | None:
+        positions = self.context.get("waitlist_positions")
+        if positions is not None:
+            return positions.get(registration.pk)
+        return services.waitlist_position(registration)
+
+    def to_representation(self, registration):
+        return serializers.ModelSerializer.to_representation(self, registration)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    participant_type = serializers.CharField()
+    ticket_code = serializers.CharField()
+    checked_in_at = serializers.DateTimeField()
+    already_checked_in = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class ChoiceSerializer(BilingualMixin, serializers.ModelSerializer):
+    bilingual_fields = ("label",)
+    id = serializers.IntegerField(required=False)
+    label = serializers.CharField(read_only=True)
+    seats_left = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Choice
+        fields = ["id", "label", "label_en", "label_vi", "capacity", "taken", "seats_left"]
+        read_only_fields = ["taken"]
+
+
+class QuestionSerializer(BilingualMixin, serializers.ModelSerializer):
+    bilingual_fields = ("label", "help")
+    label = serializers.CharField(read_only=True)
+    help = serializers.CharField(read_only=True)
+    choices = ChoiceSerializer(many=True, required=False)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "label_en",
+            "label_vi",
+            "help",
+            "help_en",
+            "help_vi",
+            "required",
+            "position",
+            "choices",
+        ]
+
+    def validate(self, attrs):
+        label_en = attrs.get("label_en", getattr(self.instance, "label_en", ""))
+        label_vi = attrs.get("label_vi", getattr(self.instance, "label_vi", ""))
+        if not (label_en or label_vi):
+            raise serializers.ValidationError(
+                {"label": [_("Give the question a label in English or Vietnamese.")]}
+            )
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        choices = attrs.get("choices")
+        has_choices = kind in (Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE)
+        if has_choices and choices is not None and not choices:
+            raise serializers.ValidationError({"choices": [_("Offer at least one choice.")]})
+        if has_choices and choices is None and self.instance is None:
+            raise serializers.ValidationError({"choices": [_("Offer at least one choice.")]})
+        if not has_choices and choices:
+            raise serializers.ValidationError(
+                {"choices": [_("Only choice questions have choices.")]}
+            )
+        for choice in choices or []:
+            if not (choice.get("label_en") or choice.get("label_vi")):
+                raise serializers.ValidationError(
+                    {"choices": [_("Every choice needs a label in English or Vietnamese.")]}
+                )
+        return attrs
+
+
+def manage_url(registration: Registration) -> str:
+    return f"{settings.SITE_URL}/r/{registration.manage_token}"

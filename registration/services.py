@@ -1,0 +1,533 @@
+"""Registering, the waiting list, approval, self-service and check-in.
+
+The seat guarantee: every seat change is a conditional UPDATE of the event's `Seats` row (or
+a limited choice's row) inside the same transaction as the registration change, so the
+database, not the application, makes sure `taken` never passes `capacity`. A freed seat goes
+to the first person waiting in that same transaction.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from events.exceptions import Conflict
+from events.models import Event, ParticipantType
+from events.services import record
+
+from .answers import clean_answers, limited_choice_ids
+from .models import ACTIVE_STATUSES, Choice, Question, Registration, Seats
+from .signals import manage_link_requested, registration_changed, registration_erased
+
+# Until events carry their own versioned notices, consent refers to the default one.
+DEFAULT_NOTICE_VERSION = "default-1"
+Status = Registration.Status
+PERSONAL_FIELDS = ("name", "email", "affiliation", "country", "language", "participant_type")
+
+
+# --- Seats ----------------------------------------------------------------------------------
+
+
+def _has_room(model_filter: Q) -> Q:
+    return model_filter & (Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
+
+
+def take_seat(event: Event) -> bool:
+    """Take one seat if one is left. The row lock it takes is held until commit."""
+    if Seats.objects.filter(_has_room(Q(pk=event.pk))).update(taken=F("taken") + 1):
+        return True
+    seats, created = Seats.objects.get_or_create(
+        event_id=event.pk, defaults={"capacity": event.capacity}
+    )
+    if created:
+        return take_seat(event)
+    return False
+
+
+def release_seat(event: Event) -> None:
+    Seats.objects.filter(pk=event.pk, taken__gt=0).update(taken=F("taken") - 1)
+
+
+def take_choices(choice_ids: list[int]) -> None:
+    for choice_id in choice_ids:
+        if not Choice.objects.filter(_has_room(Q(pk=choice_id))).update(taken=F("taken") + 1):
+            choice = Choice.objects.get(pk=choice_id)
+            raise Conflict(
+                _("No places are left for “%(choice)s”.") % {"choice": choice.label},
+                "choice_full",
+            )
+
+
+def release_choices(choice_ids: list[int]) -> None:
+    if choice_ids:
+        Choice.objects.filter(pk__in=choice_ids, taken__gt=0).update(taken=F("taken") - 1)
+
+
+def fill_free_seats(event: Event) -> list[Registration]:
+    """Promote people from the waiting list, first come first served, while seats are free."""
+    promoted = []
+    while True:
+        candidate = (
+            Registration.objects.select_for_update()
+            .filter(event=event, status=Status.WAITLISTED)
+            .order_by("id")
+            .first()
+        )
+        if candidate is None:
+            # FOR UPDATE with LIMIT can skip a row that changed while we waited: look again.
+            if Registration.objects.filter(event=event, status=Status.WAITLISTED).exists():
+                continue
+            break
+        if not take_seat(event):
+            break
+        previous = candidate.status
+        candidate.status = Status.PENDING if event.requires_approval else Status.CONFIRMED
+        candidate.save(update_fields=["status", "updated_at"])
+        registration_changed.send(
+            sender=Registration, registration=candidate, previous_status=previous, reason=""
+        )
+        promoted.append(candidate)
+    return promoted
+
+
+@transaction.atomic
+def sync_capacity(event: Event) -> None:
+    """Called when an event is saved: the counter follows the capacity; new seats fill."""
+    seats, _created = Seats.objects.select_for_update().get_or_create(
+        event_id=event.pk, defaults={"capacity": event.capacity}
+    )
+    if seats.capacity == event.capacity:
+        return
+    if event.capacity is not None and event.capacity < seats.taken:
+        raise ValidationError(
+            {
+                "capacity": [
+                    _("%(taken)d seats are already taken: capacity cannot be lower.")
+                    % {"taken": seats.taken}
+                ]
+            }
+        )
+    Seats.objects.filter(pk=event.pk).update(capacity=event.capacity)
+    fill_free_seats(event)
+
+
+# --- Registering ----------------------------------------------------------------------------
+
+
+def questions_of(event: Event) -> list[Question]:
+    return list(event.questions.prefetch_related("choices"))
+
+
+def check_open(event: Event) -> None:
+    if event.status == Event.Status.CANCELLED:
+        raise Conflict(_("This event has been cancelled."), "event_cancelled")
+    if event.status != Event.Status.PUBLISHED:
+        raise Conflict(_("This event is not open for registration."), "event_not_published")
+    now = timezone.now()
+    if event.registration_opens and now < event.registration_opens:
+        opens = date_format(event.local(event.registration_opens), "DATETIME_FORMAT")
+        raise Conflict(
+            _("Registration opens on %(when)s.") % {"when": opens}, "registration_not_open"
+        )
+    if now >= (event.registration_closes or event.end):
+        raise Conflict(_("Registration for this event has closed."), "registration_closed")
+
+
+def check_participant_type(event: Event, participant_type: str) -> None:
+    offered = event.participant_types or list(ParticipantType.values)
+    if participant_type not in offered:
+        raise ValidationError(
+            {"participant_type": [_("This event does not offer this participant type.")]}
+        )
+
+
+def _duplicate(exc: IntegrityError) -> bool:
+    return "registration_one_active_per_email" in str(exc) or "lower" in str(exc).lower()
+
+
+def register(event: Event, data: dict[str, Any]) -> Registration:
+    """Register one person: confirmed, pending approval or waitlisted, or Conflict if not."""
+    check_open(event)
+    participant_type = data.get("participant_type") or ParticipantType.DELEGATE
+    check_participant_type(event, participant_type)
+    questions = questions_of(event)
+    answers = clean_answers(questions, data.get("answers"))
+    if data.get("consent") is not True:
+        raise ValidationError(
+            {"consent": [_("Please agree to the data-processing notice to register.")]}
+        )
+    registration = Registration(
+        event=event,
+        status=Status.PENDING if event.requires_approval else Status.CONFIRMED,
+        name=data["name"].strip(),
+        email=data["email"].strip(),
+        affiliation=data.get("affiliation", "").strip(),
+        country=data.get("country", "").upper(),
+        language=data.get("language") or "en",
+        participant_type=participant_type,
+        answers=answers,
+        held_choices=limited_choice_ids(questions, answers),
+        consent_at=timezone.now(),
+        consent_notice_version=DEFAULT_NOTICE_VERSION,
+        public_listing=bool(data.get("public_listing")),
+    )
+    try:
+        with transaction.atomic():
+            # The insert comes first and the hot seat row last, so its lock is held briefly.
+            registration.save()
+            take_choices(registration.held_choices)
+            if not take_seat(event):
+                if not event.waitlist_enabled:
+                    raise Conflict(_("This event is full."), "event_full")
+                registration.status = Status.WAITLISTED
+                Registration.objects.filter(pk=registration.pk).update(status=Status.WAITLISTED)
+            registration_changed.send(
+                sender=Registration, registration=registration, previous_status=None, reason=""
+            )
+    except IntegrityError as exc:
+        if _duplicate(exc):
+            raise Conflict(
+                _(
+                    "This email address is already registered for this event. "
+                    "We can email you the link to manage your registration again."
+                ),
+                "already_registered",
+            ) from None
+        raise
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Status.WAITLISTED, id__lt=registration.id
+    ).count()
+    return ahead + 1
+
+
+def find_by_token(token: str) -> Registration:
+    registration = (
+        Registration.objects.select_related("event")
+        .filter(manage_token=token, erased_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        raise Http404(_("This link is not valid any more."))
+    return registration
+
+
+def request_manage_link(event: Event, email: str) -> None:
+    """Email the manage link to this address if it has a registration; say nothing either way."""
+    mine = Registration.objects.filter(
+        event=event, email__iexact=email.strip(), erased_at__isnull=True
+    ).order_by("-id")
+    registration = mine.filter(status__in=ACTIVE_STATUSES).first() or mine.first()
+    if registration is not None:
+        with transaction.atomic():
+            manage_link_requested.send(sender=Registration, registration=registration)
+
+
+# --- Changing and leaving -------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_registration(
+    registration: Registration, data: dict[str, Any], *, by_attendee: bool
+) -> Registration:
+    """Change contact details and answers. Attendees may do so until registration closes."""
+    registration = (
+        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    )
+    event = registration.event
+    if by_attendee and timezone.now() >= (event.registration_closes or event.end):
+        raise Conflict(_("Registration has closed: changes are no longer possible."), "closed")
+    if not registration.is_active and by_attendee:
+        raise Conflict(_("This registration is no longer active."), "not_active")
+    if "participant_type" in data:
+        check_participant_type(event, data["participant_type"])
+    if "answers" in data:
+        questions = questions_of(event)
+        answers = clean_answers(questions, data["answers"])
+        new_choices = limited_choice_ids(questions, answers)
+        if registration.is_active:
+            release_choices([c for c in registration.held_choices if c not in new_choices])
+            take_choices([c for c in new_choices if c not in registration.held_choices])
+            registration.held_choices = new_choices
+        registration.answers = answers
+    for name in ("name", "email", "affiliation", "country", "language", "participant_type"):
+        if name in data:
+            value = data[name].strip() if isinstance(data[name], str) else data[name]
+            setattr(registration, name, value.upper() if name == "country" else value)
+    if "public_listing" in data:
+        registration.public_listing = bool(data["public_listing"])
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:
+        if _duplicate(exc):
+            raise Conflict(
+                _("Another registration for this event already uses this email address."),
+                "already_registered",
+            ) from None
+        raise
+    return registration
+
+
+def _leave(registration: Registration, new_status: str, reason: str = "") -> Registration:
+    """Move an active registration out, free what it held and fill the seat from the list."""
+    registration = (
+        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    )
+    if not registration.is_active:
+        raise Conflict(_("This registration is already cancelled or rejected."), "not_active")
+    previous = registration.status
+    registration.status = new_status
+    registration.decision_reason = reason
+    registration.save(update_fields=["status", "decision_reason", "updated_at"])
+    release_choices(registration.held_choices)
+    if previous in (Status.CONFIRMED, Status.PENDING):
+        release_seat(registration.event)
+    registration_changed.send(
+        sender=Registration, registration=registration, previous_status=previous, reason=reason
+    )
+    fill_free_seats(registration.event)
+    return registration
+
+
+@transaction.atomic
+def cancel(registration: Registration, *, actor=None, reason: str = "") -> Registration:
+    registration = _leave(registration, Status.CANCELLED, reason)
+    if actor is not None:
+        record(registration.event, actor, "registration.cancelled", registration=registration.pk)
+    return registration
+
+
+@transaction.atomic
+def approve(registration: Registration, *, actor) -> Registration:
+    registration = (
+        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+    )
+    if registration.status != Status.PENDING:
+        raise Conflict(_("Only registrations waiting for approval can be approved."), "not_pending")
+    registration.status = Status.CONFIRMED
+    registration.save(update_fields=["status", "updated_at"])
+    registration_changed.send(
+        sender=Registration, registration=registration, previous_status=Status.PENDING, reason=""
+    )
+    record(registration.event, actor, "registration.approved", registration=registration.pk)
+    return registration
+
+
+@transaction.atomic
+def reject(registration: Registration, *, actor, reason: str = "") -> Registration:
+    if registration.status != Status.PENDING:
+        raise Conflict(_("Only registrations waiting for approval can be rejected."), "not_pending")
+    registration = _leave(registration, Status.REJECTED, reason)
+    record(registration.event, actor, "registration.rejected", registration=registration.pk)
+    return registration
+
+
+def approve_many(event: Event, ids: list[int], *, actor) -> list[Registration]:
+    pending = Registration.objects.filter(event=event, pk__in=ids, status=Status.PENDING)
+    return [approve(registration, actor=actor) for registration in pending.order_by("id")]
+
+
+# --- Personal data --------------------------------------------------------------------------
+
+
+def export_personal_data(registration: Registration) -> dict[str, Any]:
+    """Everything stored about the person, for the right of access."""
+    event = registration.event
+    return {
+        "event": {"slug": event.slug, "title": event.title},
+        "registration": {
+            "id": registration.pk,
+            "status": registration.status,
+            "name": registration.name,
+            "email": registration.email,
+            "affiliation": registration.affiliation,
+            "country": registration.country,
+            "language": registration.language,
+            "participant_type": registration.participant_type,
+            "answers": registration.answers,
+            "public_listing": registration.public_listing,
+            "consent_at": registration.consent_at.isoformat(),
+            "consent_notice_version": registration.consent_notice_version,
+            "ticket_code": registration.ticket_code,
+            "checked_in_at": registration.checked_in_at.isoformat()
+            if registration.checked_in_at
+            else None,
+            "decision_reason": registration.decision_reason,
+            "created_at": registration.created_at.isoformat(),
+            "updated_at": registration.updated_at.isoformat(),
+        },
+    }
+
+
+@transaction.atomic
+def erase_personal_data(registration: Registration) -> None:
+    """Right to deletion: release the seat, keep only what aggregate counts need."""
+    if registration.is_active:
+        registration = _leave(registration, Status.CANCELLED)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration_erased.send(sender=Registration, registration=registration)
+    registration.name = ""
+    registration.email = f"erased-{registration.pk}@erased.invalid"
+    registration.affiliation = ""
+    registration.answers = {}
+    registration.public_listing = False
+    registration.decision_reason = ""
+    registration.manage_token = f"erased-{registration.pk}"
+    registration.erased_at = timezone.now()
+    registration.save()
+
+
+# --- Check-in -------------------------------------------------------------------------------
+
+NOT_ADMITTED = {
+    Status.WAITLISTED: _("This person is on the waiting list, not confirmed."),
+    Status.PENDING: _("This registration is still waiting for approval."),
+    Status.CANCELLED: _("This registration was cancelled."),
+    Status.REJECTED: _("This registration was rejected."),
+}
+
+
+def check_in(event: Event, code: str, *, actor) -> tuple[Registration, bool]:
+    """Admit a ticket holder. Returns (registration, first_time); a repeat never counts twice."""
+    code = code.strip().upper()
+    registration = Registration.objects.filter(event=event, ticket_code=code).first()
+    if registration is None:
+        raise Http404(_("No ticket with this code exists for this event."))
+    if registration.status != Status.CONFIRMED:
+        raise Conflict(str(NOT_ADMITTED[registration.status]), f"ticket_{registration.status}")
+    now = timezone.now()
+    first_time = bool(
+        Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+            checked_in_at=now
+        )
+    )
+    registration.refresh_from_db(fields=["checked_in_at"])
+    if first_time:
+        record(event, actor, "registration.checked_in", registration=registration.pk)
+    return registration, first_time
+
+
+@transaction.atomic
+def undo_check_in(event: Event, code: str, *, actor) -> Registration:
+    registration = Registration.objects.filter(
+        event=event, ticket_code=code.strip().upper()
+    ).first()
+    if registration is None:
+        raise Http404(_("No ticket with this code exists for this event."))
+    if registration.checked_in_at is None:
+        raise Conflict(_("This person has not been checked in."), "not_checked_in")
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
+    registration.checked_in_at = None
+    record(event, actor, "registration.check_in_undone", registration=registration.pk)
+    return registration
+
+
+# --- Counts ---------------------------------------------------------------------------------
+
+
+def counts(event: Event) -> dict[str, Any]:
+    """Live figures for the organisers: one aggregate query plus the limited choices."""
+    totals = Registration.objects.filter(event=event).aggregate(
+        **{status: Count("id", filter=Q(status=status)) for status in Status.values},
+        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+    )
+    taken = totals[Status.CONFIRMED] + totals[Status.PENDING]
+    choices = [
+        {
+            "id": choice.pk,
+            "question": choice.question_id,
+            "label": choice.label,
+            "capacity": choice.capacity,
+            "taken": choice.taken,
+            "seats_left": choice.seats_left,
+        }
+        for choice in Choice.objects.filter(question__event=event, capacity__isnull=False)
+    ]
+    return {
+        "capacity": event.capacity,
+        **totals,
+        "seats_left": None if event.capacity is None else max(event.capacity - taken, 0),
+        "choices": choices,
+    }
+
+
+# --- Questions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_question(
+    event: Event, data: dict[str, Any], *, actor, question: Question | None = None
+) -> Question:
+    data = dict(data)
+    choices = data.pop("choices", None)
+    creating = question is None
+    question = question or Question(event=event)
+    for name, value in data.items():
+        setattr(question, name, value)
+    question.save()
+    if choices is not None:
+        _save_choices(question, choices)
+    record(
+        event,
+        actor,
+        "question.created" if creating else "question.updated",
+        question=question.label,
+    )
+    return question
+
+
+def _save_choices(question: Question, choices: list[dict[str, Any]]) -> None:
+    existing = {choice.pk: choice for choice in question.choices.select_for_update()}
+    kept = set()
+    for position, data in enumerate(choices):
+        choice = existing.get(data.get("id")) or Choice(question=question)
+        capacity = data.get("capacity", choice.capacity)
+        if capacity is not None and capacity < choice.taken:
+            raise ValidationError(
+                {
+                    "choices": [
+                        _("“%(choice)s” already has %(taken)d people: capacity cannot be lower.")
+                        % {"choice": choice.label, "taken": choice.taken}
+                    ]
+                }
+            )
+        choice.label_en = data.get("label_en", choice.label_en)
+        choice.label_vi = data.get("label_vi", choice.label_vi)
+        choice.capacity = capacity
+        choice.position = position
+        choice.save()
+        kept.add(choice.pk)
+    for pk, choice in existing.items():
+        if pk not in kept:
+            if choice.taken:
+                raise ValidationError(
+                    {
+                        "choices": [
+                            _("“%(choice)s” has been chosen already and cannot be removed.")
+                            % {"choice": choice.label}
+                        ]
+                    }
+                )
+            choice.delete()
+
+
+@transaction.atomic
+def delete_question(question: Question, *, actor) -> None:
+    if Choice.objects.filter(question=question, taken__gt=0).exists():
+        raise Conflict(
+            _("People have already answered this question: it cannot be deleted."),
+            "question_answered",
+        )
+    record(question.event, actor, "question.deleted", question=question.label)
+    question.delete()

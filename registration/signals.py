@@ -1,0 +1,14 @@
+"""What happens to registrations, for notifications to react to.
+
+Sent inside the transaction that made the change, so a listener's writes commit or roll back
+with it.
+"""
+
+from django.dispatch import Signal
+
+# Arguments: registration, previous_status (None when new), reason ("" or the organiser's).
+registration_changed = Signal()
+# Arguments: registration. The attendee asked for their manage link again.
+manage_link_requested = Signal()
+# Arguments: registration. Personal data is about to be erased: last chance to tell them.
+registration_erased = Signal()

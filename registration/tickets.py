@@ -1,0 +1,48 @@
+"""Tickets: the QR code of the ticket code, as a PNG or a one-page PDF."""
+
+import io
+from pathlib import Path
+
+import segno
+from django.utils import formats
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from .models import Registration
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+
+def qr_png(registration: Registration, scale: int = 8) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(registration.ticket_code, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def _line(pdf: FPDF, text: str, size: int, bold: bool = False, align: str = "L") -> None:
+    pdf.set_font("DejaVu", "B" if bold else "", size)
+    pdf.multi_cell(0, size * 0.55, text, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
+def ticket_pdf(registration: Registration) -> bytes:
+    event = registration.event
+    pdf = FPDF(format="A5")
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(f"{event.title} - {registration.name}")
+    pdf.add_page()
+    _line(pdf, event.title, 16, bold=True)
+    start = formats.date_format(event.local(event.start), "DATETIME_FORMAT")
+    _line(pdf, f"{start} ({event.timezone})", 11)
+    place = ", ".join(p for p in (event.venue_name, event.venue_city) if p)
+    if place:
+        _line(pdf, place, 11)
+    pdf.ln(4)
+    _line(pdf, registration.name, 14, bold=True)
+    if registration.affiliation:
+        _line(pdf, registration.affiliation, 11)
+    _line(pdf, str(registration.get_participant_type_display()), 11)
+    pdf.image(io.BytesIO(qr_png(registration)), x=(pdf.w - 60) / 2, w=60)
+    _line(pdf, registration.ticket_code, 14, bold=True, align="C")
+    _line(pdf, _("Show this code at the entrance."), 9, align="C")
+    return bytes(pdf.output())

@@ -1,0 +1,40 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+registrations = views.RegistrationViewSet
+manage = views.ManageRegistrationViewSet
+questions = views.QuestionViewSet
+EVENT = "events/<slug:event_slug>"
+
+router = SimpleRouter()
+router.register("registrations", manage, basename="manage-registration")
+router.register(
+    r"events/(?P<event_slug>[-a-zA-Z0-9_]+)/registrations", registrations, basename="registration"
+)
+router.register(r"events/(?P<event_slug>[-a-zA-Z0-9_]+)/questions", questions, basename="question")
+
+TOKEN = "registrations/<str:token>"
+EXPORTS = f"{EVENT}/registrations"
+
+urlpatterns = [
+    # Files are addressed without a trailing slash, like the event's calendar.ics.
+    path(f"{TOKEN}/ticket.png", manage.as_view({"get": "ticket_png"}), name="ticket-png"),
+    path(f"{TOKEN}/ticket.pdf", manage.as_view({"get": "ticket_pdf"}), name="ticket-pdf"),
+    path(f"{TOKEN}/calendar.ics", manage.as_view({"get": "calendar"}), name="registration-ics"),
+    path(
+        f"{EXPORTS}/export.csv",
+        registrations.as_view({"get": "export_csv"}),
+        name="registrations-csv",
+    ),
+    path(
+        f"{EXPORTS}/export.xlsx",
+        registrations.as_view({"get": "export_xlsx"}),
+        name="registrations-xlsx",
+    ),
+    path(f"{EVENT}/availability/", views.AvailabilityView.as_view(), name="event-availability"),
+    path(f"{EVENT}/check-ins/", views.CheckInView.as_view(), name="event-check-ins"),
+    path(f"{EVENT}/check-ins/<str:code>/", views.CheckInUndoView.as_view(), name="event-check-in"),
+    *router.urls,
+]

@@ -1,0 +1,330 @@
+from django.http import HttpResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.exceptions import Conflict
+from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
+
+from . import exports, services, tickets
+from .filters import RegistrationFilter
+from .models import Question, Registration
+from .serializers import (
+    AttendeeRegistrationSerializer,
+    BulkApproveSerializer,
+    CheckInResultSerializer,
+    CheckInSerializer,
+    EmailSerializer,
+    OrganiserRegistrationSerializer,
+    QuestionSerializer,
+    ReasonSerializer,
+    RegisterSerializer,
+    RegistrationCreatedSerializer,
+)
+
+BINARY = OpenApiResponse(OpenApiTypes.BINARY)
+
+
+class RegistrationViewSet(
+    EventNestedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Registrations of one event. Anyone registers; the team reads; organisers decide."""
+
+    queryset = Registration.objects.none()
+    serializer_class = OrganiserRegistrationSerializer
+    filterset_class = RegistrationFilter
+    ordering_fields = ["id", "created_at", "name", "status"]
+    ordering = ["id"]
+    access_rules = {
+        "GET": "can_view_team_data",
+        "HEAD": "can_view_team_data",
+        "create": "public",
+        "resend_link": "public",
+    }
+
+    def access_rule(self, request) -> str:
+        return self.access_rules.get(self.action) or self.access_rules.get(
+            request.method, "can_change"
+        )
+
+    def nested_queryset(self):
+        return Registration.objects.filter(event=self.event)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "list" and "event_slug" in self.kwargs:
+            waiting = Registration.objects.filter(
+                event=self.event, status=Registration.Status.WAITLISTED
+            ).order_by("id")
+            context["waitlist_positions"] = {
+                pk: n for n, pk in enumerate(waiting.values_list("pk", flat=True), start=1)
+            }
+        return context
+
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: RegistrationCreatedSerializer,
+            409: OpenApiResponse(
+                description="Full, closed, cancelled, or this email is already registered."
+            ),
+        },
+        auth=[],
+    )
+    def create(self, request, event_slug=None):
+        body = RegisterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        registration = services.register(self.event, body.validated_data)
+        return Response(
+            RegistrationCreatedSerializer(registration).data, status=status.HTTP_201_CREATED
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_registration(
+            serializer.instance, serializer.validated_data, by_attendee=False
+        )
+
+    @extend_schema(request=EmailSerializer, responses={202: None}, auth=[])
+    @action(detail=False, methods=["post"], url_path="resend-link")
+    def resend_link(self, request, event_slug=None):
+        """Emails the manage link if this address is registered. Always answers 202."""
+        body = EmailSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.request_manage_link(self.event, body.validated_data["email"])
+        return Response(
+            {"detail": _("If this address is registered, its link is on its way.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, event_slug=None, pk=None):
+        registration = services.approve(self.get_object(), actor=request.user)
+        return Response(self.get_serializer(registration).data)
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, event_slug=None, pk=None):
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        registration = services.reject(
+            self.get_object(), actor=request.user, reason=body.validated_data.get("reason", "")
+        )
+        return Response(self.get_serializer(registration).data)
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, event_slug=None, pk=None):
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        registration = services.cancel(
+            self.get_object(), actor=request.user, reason=body.validated_data.get("reason", "")
+        )
+        return Response(self.get_serializer(registration).data)
+
+    @extend_schema(
+        request=BulkApproveSerializer,
+        responses=inline_serializer("BulkApproved", {"approved": serializers.ListField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    def bulk_approve(self, request, event_slug=None):
+        body = BulkApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        approved = services.approve_many(self.event, body.validated_data["ids"], actor=request.user)
+        return Response({"approved": [registration.pk for registration in approved]})
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"])
+    def stats(self, request, event_slug=None):
+        """Live counts: capacity, confirmed, pending, waitlisted, cancelled, checked in…"""
+        return Response(services.counts(self.event))
+
+    @extend_schema(responses={200: BINARY})
+    def export_csv(self, request, event_slug=None):
+        return exports.csv_response(self.event, self.filter_queryset(self.get_queryset()))
+
+    @extend_schema(responses={200: BINARY})
+    def export_xlsx(self, request, event_slug=None):
+        return exports.xlsx_response(self.event, self.filter_queryset(self.get_queryset()))
+
+
+class AvailabilityView(EventNestedMixin, APIView):
+    """Seats left for the event and its limited choices: what the registration page shows."""
+
+    access_rules = {"GET": "public", "HEAD": "public"}
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, event_slug=None):
+        event = self.event
+        figures = services.counts(event)
+        return Response(
+            {
+                "capacity": event.capacity,
+                "seats_left": figures["seats_left"],
+                "waitlist_enabled": event.waitlist_enabled,
+                "waitlisted": figures["waitlisted"],
+                "registration_open": event.is_registration_open,
+                "choices": [
+                    {
+                        key: choice[key]
+                        for key in ("id", "question", "label", "capacity", "seats_left")
+                    }
+                    for choice in figures["choices"]
+                ],
+            }
+        )
+
+
+class CheckInView(EventNestedMixin, generics.GenericAPIView):
+    """The door: any team member scans or types a ticket code."""
+
+    serializer_class = CheckInSerializer
+    access_rules = {}
+
+    def access_rule(self, request) -> str:
+        return "can_check_in"
+
+    @extend_schema(
+        request=CheckInSerializer,
+        responses={201: CheckInResultSerializer, 200: CheckInResultSerializer, 409: None},
+    )
+    def post(self, request, event_slug=None):
+        body = CheckInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        registration, first_time = services.check_in(
+            self.event, body.validated_data["code"], actor=request.user
+        )
+        return check_in_response(registration, first_time)
+
+
+def check_in_response(registration: Registration, first_time: bool) -> Response:
+    when = timezone.localtime(registration.checked_in_at, registration.event.tzinfo)
+    if first_time:
+        detail = _("Welcome, %(name)s.") % {"name": registration.name}
+    else:
+        detail = _("Already checked in at %(time)s.") % {"time": formats.time_format(when, "H:i")}
+    data = {
+        "id": registration.pk,
+        "name": registration.name,
+        "participant_type": registration.participant_type,
+        "ticket_code": registration.ticket_code,
+        "checked_in_at": when.isoformat(),
+        "already_checked_in": not first_time,
+        "detail": detail,
+    }
+    return Response(data, status=status.HTTP_201_CREATED if first_time else status.HTTP_200_OK)
+
+
+class CheckInUndoView(EventNestedMixin, APIView):
+    def access_rule(self, request) -> str:
+        return "can_check_in"
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, event_slug=None, code=None):
+        services.undo_check_in(self.event, code, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
+    """The event's own registration questions; choices may carry a capacity."""
+
+    queryset = Question.objects.none()
+    serializer_class = QuestionSerializer
+    pagination_class = None
+    access_rules = {"GET": "public", "HEAD": "public"}
+
+    def nested_queryset(self):
+        return self.event.questions.prefetch_related("choices")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_question(
+            self.event, serializer.validated_data, actor=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.save_question(
+            self.event,
+            serializer.validated_data,
+            actor=self.request.user,
+            question=serializer.instance,
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_question(instance, actor=self.request.user)
+
+
+class ManageRegistrationViewSet(viewsets.GenericViewSet):
+    """The attendee's self-service, reached with the secret token from the emailed link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = AttendeeRegistrationSerializer
+    lookup_field = "token"
+    lookup_value_regex = "[-_A-Za-z0-9]{20,64}"
+    queryset = Registration.objects.none()
+
+    def get_object(self):
+        return services.find_by_token(self.kwargs["token"])
+
+    def retrieve(self, request, token=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def partial_update(self, request, token=None):
+        registration = self.get_object()
+        body = self.get_serializer(registration, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        registration = services.update_registration(
+            registration, body.validated_data, by_attendee=True
+        )
+        return Response(self.get_serializer(registration).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, token=None):
+        registration = services.cancel(self.get_object())
+        return Response(self.get_serializer(registration).data)
+
+    @extend_schema(responses={200: BINARY})
+    def ticket_png(self, request, token=None):
+        registration = self.confirmed()
+        return HttpResponse(tickets.qr_png(registration), content_type="image/png")
+
+    @extend_schema(responses={200: BINARY})
+    def ticket_pdf(self, request, token=None):
+        registration = self.confirmed()
+        response = HttpResponse(tickets.ticket_pdf(registration), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="ticket-{registration.ticket_code}.pdf"'
+        )
+        return response
+
+    @extend_schema(responses={200: ICS_RESPONSE})
+    def calendar(self, request, token=None):
+        event = self.get_object().event
+        return calendar_response([event], name=event.title, filename=f"{event.slug}.ics")
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 204: None})
+    @action(detail=True, methods=["get", "delete"])
+    def data(self, request, token=None):
+        """GET: everything stored about you. DELETE: erase it (your seat is released)."""
+        registration = self.get_object()
+        if request.method == "DELETE":
+            services.erase_personal_data(registration)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(services.export_personal_data(registration))
+
+    def confirmed(self) -> Registration:
+        registration = self.get_object()
+        if registration.status != Registration.Status.CONFIRMED:
+            raise Conflict(_("Only confirmed registrations have a ticket."), "no_ticket")
+        return registration
