@@ -15,6 +15,7 @@ from .filters import EventFilter
 from .ical import build_calendar
 from .models import AuditLogEntry, Event, FieldOfScience, Programme, Session, TeamMembership
 from .permissions import EventPermission, EventTeamPermission
+from .renderers import FILE_RENDERERS, FileActionsMixin
 from .serializers import (
     AuditLogEntrySerializer,
     CancelSerializer,
@@ -36,7 +37,7 @@ def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
     return response
 
 
-class EventViewSet(viewsets.ModelViewSet):
+class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
     """Events: anyone lists and reads published ones; organisers manage their own."""
 
     serializer_class = EventSerializer
@@ -46,6 +47,7 @@ class EventViewSet(viewsets.ModelViewSet):
     ordering = ["start", "id"]
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    file_actions = ("calendar",)
 
     def get_queryset(self):
         access.remember_roles(self.request.user)
@@ -111,6 +113,7 @@ class EventFeedView(generics.GenericAPIView):
     """Every published event, as one iCalendar feed."""
 
     permission_classes = [AllowAny]
+    renderer_classes = FILE_RENDERERS
     queryset = Event.objects.filter(status=Event.Status.PUBLISHED)
 
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")

@@ -15,14 +15,14 @@ router.register(
 )
 router.register(r"events/(?P<event_slug>[-a-zA-Z0-9_]+)/questions", questions, basename="question")
 
-TOKEN = "registrations/<str:token>"
+MANAGE = "registrations/<str:token>"
 EXPORTS = f"{EVENT}/registrations"
 
 urlpatterns = [
     # Files are addressed without a trailing slash, like the event's calendar.ics.
-    path(f"{TOKEN}/ticket.png", manage.as_view({"get": "ticket_png"}), name="ticket-png"),
-    path(f"{TOKEN}/ticket.pdf", manage.as_view({"get": "ticket_pdf"}), name="ticket-pdf"),
-    path(f"{TOKEN}/calendar.ics", manage.as_view({"get": "calendar"}), name="registration-ics"),
+    path(f"{MANAGE}/ticket.png", manage.as_view({"get": "ticket_png"}), name="ticket-png"),
+    path(f"{MANAGE}/ticket.pdf", manage.as_view({"get": "ticket_pdf"}), name="ticket-pdf"),
+    path(f"{MANAGE}/calendar.ics", manage.as_view({"get": "calendar"}), name="registration-ics"),
     path(
         f"{EXPORTS}/export.csv",
         registrations.as_view({"get": "export_csv"}),

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.exceptions import Conflict
+from events.renderers import FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
 from . import exports, services, tickets
@@ -32,6 +33,7 @@ BINARY = OpenApiResponse(OpenApiTypes.BINARY)
 
 
 class RegistrationViewSet(
+    FileActionsMixin,
     EventNestedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -45,6 +47,7 @@ class RegistrationViewSet(
     filterset_class = RegistrationFilter
     ordering_fields = ["id", "created_at", "name", "status"]
     ordering = ["id"]
+    file_actions = ("export_csv", "export_xlsx")
     access_rules = {
         "GET": "can_view_team_data",
         "HEAD": "can_view_team_data",
@@ -263,7 +266,7 @@ class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
         services.delete_question(instance, actor=self.request.user)
 
 
-class ManageRegistrationViewSet(viewsets.GenericViewSet):
+class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     """The attendee's self-service, reached with the secret token from the emailed link."""
 
     permission_classes = [AllowAny]
@@ -271,6 +274,7 @@ class ManageRegistrationViewSet(viewsets.GenericViewSet):
     serializer_class = AttendeeRegistrationSerializer
     lookup_field = "token"
     lookup_value_regex = "[-_A-Za-z0-9]{20,64}"
+    file_actions = ("ticket_png", "ticket_pdf", "calendar")
     queryset = Registration.objects.none()
 
     def get_object(self):

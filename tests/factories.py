@@ -16,6 +16,7 @@ from events.models import (
     Speaker,
     TeamMembership,
 )
+from registration.models import Choice, Question, Registration
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -119,3 +120,35 @@ class AuditLogEntryFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     event_slug = factory.LazyAttribute(lambda a: a.event.slug)
     action = "event.updated"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    event = factory.SubFactory(EventFactory)
+    kind = Question.Kind.SHORT_TEXT
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Choice
+
+    question = factory.SubFactory(QuestionFactory, kind=Question.Kind.SINGLE_CHOICE)
+    label_en = factory.Sequence(lambda n: f"Choice {n}")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration row as the services would leave it; use services.register for seats."""
+
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    status = Registration.Status.CONFIRMED
+    name = factory.Sequence(lambda n: f"Attendee {n}")
+    email = factory.Sequence(lambda n: f"attendee{n}@example.org")
+    country = "VN"
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_notice_version = "default-1"

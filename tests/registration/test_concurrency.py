@@ -1,0 +1,122 @@
+"""The seat guarantees under real parallel connections. PostgreSQL only: SQLite serialises
+every write transaction, so parallel threads prove nothing there."""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+
+from events.exceptions import Conflict
+from registration import services
+from registration.models import Choice, Registration, Seats
+from tests.factories import ChoiceFactory, EventFactory, UserFactory
+
+from .helpers import person
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL's parallel connections"
+    ),
+]
+Status = Registration.Status
+THREADS = 40  # below PostgreSQL's default max_connections of 100
+ROUNDS = range(3)  # each guarantee is checked several times
+
+
+def in_parallel(jobs: list[Callable[[], object]]) -> list[object]:
+    """Run every job on its own connection, all released at once by a barrier."""
+    start = threading.Barrier(min(len(jobs), THREADS))
+
+    def run(job):
+        try:
+            if threading.current_thread().name not in started:
+                started.add(threading.current_thread().name)
+                start.wait(timeout=30)
+            try:
+                return job()
+            except Conflict as exc:
+                return exc.code
+        finally:
+            connections.close_all()
+
+    started: set[str] = set()
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        return list(pool.map(run, jobs))
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_registrations_never_overbook(round_):
+    event = EventFactory(capacity=20, waitlist_enabled=True)
+
+    results = in_parallel([lambda n=n: services.register(event, person(n)) for n in range(200)])
+
+    statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses == {Status.CONFIRMED: 20, Status.WAITLISTED: 180}
+    assert Seats.objects.get(pk=event.pk).taken == 20
+    assert all(isinstance(result, Registration) for result in results)
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_registrations_without_waitlist_turn_away_the_rest(round_):
+    event = EventFactory(capacity=20, waitlist_enabled=False)
+
+    results = in_parallel([lambda n=n: services.register(event, person(n)) for n in range(200)])
+
+    assert Counter(r if isinstance(r, str) else r.status for r in results) == {
+        Status.CONFIRMED: 20,
+        "event_full": 180,
+    }
+    assert Registration.objects.filter(event=event).count() == 20
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_registrations_never_overbook_a_limited_choice(round_):
+    event = EventFactory(capacity=None)
+    tour = ChoiceFactory(question__event=event, capacity=20)
+    answers = {str(tour.question_id): tour.pk}
+
+    results = in_parallel(
+        [lambda n=n: services.register(event, person(n, answers=answers)) for n in range(200)]
+    )
+
+    assert Counter(r if isinstance(r, str) else r.status for r in results) == {
+        Status.CONFIRMED: 20,
+        "choice_full": 180,
+    }
+    assert Choice.objects.get(pk=tour.pk).taken == 20
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_cancellations_promote_exactly_as_many(round_):
+    event = EventFactory(capacity=20, waitlist_enabled=True)
+    everyone = [services.register(event, person(n)) for n in range(50)]
+    confirmed, waiting = everyone[:20], everyone[20:]
+
+    in_parallel([lambda r=r: services.cancel(r) for r in confirmed[:10]])
+
+    statuses = {r.pk: r.status for r in Registration.objects.filter(event=event)}
+    assert Counter(statuses.values()) == {
+        Status.CONFIRMED: 20,
+        Status.CANCELLED: 10,
+        Status.WAITLISTED: 20,
+    }
+    # First come, first served: exactly the ten who waited longest were promoted.
+    assert [statuses[r.pk] for r in waiting[:10]] == [Status.CONFIRMED] * 10
+    assert Seats.objects.get(pk=event.pk).taken == 20
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_scans_of_one_ticket_check_in_once(round_):
+    event = EventFactory()
+    ticket = services.register(event, person(1)).ticket_code
+    staff = UserFactory()
+
+    results = in_parallel([lambda: services.check_in(event, ticket, actor=staff) for _ in range(2)])
+
+    assert sorted(first_time for _registration, first_time in results) == [False, True]
+    entries = event.audit_log.filter(action="registration.checked_in").count()
+    assert entries == 1

@@ -1,0 +1,383 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from events.exceptions import Conflict
+from registration import services
+from registration.models import Registration, Seats
+from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
+
+from .helpers import person, register
+
+pytestmark = pytest.mark.django_db
+Status = Registration.Status
+
+
+def seats_taken(event) -> int:
+    return Seats.objects.get(pk=event.pk).taken
+
+
+def test_register_confirms_while_seats_are_left():
+    event = EventFactory(capacity=2)
+
+    registration = register(event, 1)
+
+    assert registration.status == Status.CONFIRMED
+    assert seats_taken(event) == 1
+
+
+def test_register_full_event_without_waitlist_is_conflict():
+    event = EventFactory(capacity=1)
+    register(event, 1)
+
+    with pytest.raises(Conflict) as error:
+        register(event, 2)
+
+    assert error.value.code == "event_full"
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_register_full_event_with_waitlist_queues_in_order():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+
+    second, third = register(event, 2), register(event, 3)
+
+    assert [second.status, third.status] == [Status.WAITLISTED, Status.WAITLISTED]
+    assert [services.waitlist_position(second), services.waitlist_position(third)] == [1, 2]
+
+
+def test_register_unlimited_event_always_confirms():
+    event = EventFactory(capacity=None)
+
+    statuses = {register(event, n).status for n in range(5)}
+
+    assert statuses == {Status.CONFIRMED}
+
+
+def test_register_approval_event_starts_pending_and_holds_seat():
+    event = EventFactory(capacity=1, requires_approval=True, waitlist_enabled=True)
+
+    first, second = register(event, 1), register(event, 2)
+
+    assert first.status == Status.PENDING
+    assert second.status == Status.WAITLISTED
+
+
+def test_register_same_email_any_case_is_conflict():
+    event = EventFactory()
+    register(event, 1)
+
+    with pytest.raises(Conflict) as error:
+        services.register(event, person(1, email="PERSON1@Example.ORG"))
+
+    assert error.value.code == "already_registered"
+
+
+def test_register_again_after_cancelling_is_allowed():
+    event = EventFactory()
+    services.cancel(register(event, 1))
+
+    again = register(event, 1)
+
+    assert again.status == Status.CONFIRMED
+
+
+def test_register_without_consent_is_refused():
+    event = EventFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.register(event, person(1, consent=False))
+
+    assert "consent" in error.value.message_dict
+
+
+def test_register_records_consent_time_and_notice_version():
+    event = EventFactory()
+
+    registration = register(event, 1)
+
+    assert registration.consent_at is not None
+    assert registration.consent_notice_version == services.DEFAULT_NOTICE_VERSION
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"status": "cancelled"}, "event_cancelled"),
+        ({"status": "draft"}, "event_not_published"),
+        ({"registration_opens_in": timedelta(days=1)}, "registration_not_open"),
+        ({"registration_closed_ago": timedelta(minutes=1)}, "registration_closed"),
+    ],
+)
+def test_register_outside_window_is_conflict(changes, code):
+    now = timezone.now()
+    fields = {}
+    if "status" in changes:
+        fields["status"] = changes["status"]
+    if "registration_opens_in" in changes:
+        fields["registration_opens"] = now + changes["registration_opens_in"]
+    if "registration_closed_ago" in changes:
+        fields["registration_opens"] = now - timedelta(days=2)
+        fields["registration_closes"] = now - changes["registration_closed_ago"]
+    event = EventFactory(**fields)
+
+    with pytest.raises(Conflict) as error:
+        register(event, 1)
+
+    assert error.value.code == code
+
+
+def test_register_participant_type_not_offered_is_refused():
+    event = EventFactory(participant_types=["delegate", "speaker"])
+
+    with pytest.raises(ValidationError) as error:
+        register(event, 1, participant_type="press")
+
+    assert "participant_type" in error.value.message_dict
+
+
+def test_register_limited_choice_full_is_conflict_and_frees_event_seat():
+    event = EventFactory(capacity=10)
+    tour = ChoiceFactory(question__event=event, capacity=1)
+    register(event, 1, answers={str(tour.question_id): tour.pk})
+
+    with pytest.raises(Conflict) as error:
+        register(event, 2, answers={str(tour.question_id): tour.pk})
+
+    assert error.value.code == "choice_full"
+    assert seats_taken(event) == 1
+
+
+def test_cancel_promotes_first_waitlisted():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    first = register(event, 1)
+    second, third = register(event, 2), register(event, 3)
+
+    services.cancel(first)
+
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.status, third.status) == (Status.CONFIRMED, Status.WAITLISTED)
+    assert services.waitlist_position(third) == 1
+    assert seats_taken(event) == 1
+
+
+def test_cancel_waitlisted_frees_no_seat():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    waiting = register(event, 2)
+
+    services.cancel(waiting)
+
+    assert seats_taken(event) == 1
+
+
+def test_cancel_twice_is_conflict():
+    event = EventFactory()
+    registration = register(event, 1)
+    services.cancel(registration)
+
+    with pytest.raises(Conflict):
+        services.cancel(registration)
+
+
+def test_reject_pending_frees_seat_for_waitlist():
+    organiser = UserFactory()
+    event = EventFactory(capacity=1, waitlist_enabled=True, requires_approval=True)
+    pending = register(event, 1)
+    waiting = register(event, 2)
+
+    services.reject(pending, actor=organiser, reason="Wrong field")
+
+    pending.refresh_from_db()
+    waiting.refresh_from_db()
+    assert pending.status == Status.REJECTED
+    assert pending.decision_reason == "Wrong field"
+    assert waiting.status == Status.PENDING
+
+
+def test_approve_pending_confirms():
+    event = EventFactory(requires_approval=True)
+
+    registration = services.approve(register(event, 1), actor=UserFactory())
+
+    assert registration.status == Status.CONFIRMED
+
+
+def test_approve_confirmed_is_conflict():
+    event = EventFactory()
+
+    with pytest.raises(Conflict):
+        services.approve(register(event, 1), actor=UserFactory())
+
+
+def test_raising_capacity_promotes_waitlisted(owner):
+    from events import services as event_services
+
+    event = EventFactory(capacity=1, waitlist_enabled=True, owner=owner)
+    register(event, 1)
+    waiting = [register(event, n) for n in (2, 3, 4)]
+
+    event_services.update_event(event, user=owner, data={"capacity": 3})
+
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED]
+
+
+def test_lowering_capacity_below_taken_is_refused(owner):
+    from events import services as event_services
+
+    event = EventFactory(capacity=3, owner=owner)
+    register(event, 1)
+    register(event, 2)
+
+    with pytest.raises(ValidationError) as error:
+        event_services.update_event(event, user=owner, data={"capacity": 1})
+
+    assert "capacity" in error.value.message_dict
+    event.refresh_from_db()
+    assert event.capacity == 3
+
+
+def test_update_registration_swaps_choice_seats():
+    event = EventFactory()
+    morning = ChoiceFactory(question__event=event, capacity=1)
+    afternoon = ChoiceFactory(question=morning.question, capacity=1)
+    key = str(morning.question_id)
+    registration = register(event, 1, answers={key: morning.pk})
+
+    services.update_registration(registration, {"answers": {key: afternoon.pk}}, by_attendee=True)
+
+    morning.refresh_from_db()
+    afternoon.refresh_from_db()
+    assert (morning.taken, afternoon.taken) == (0, 1)
+
+
+def test_update_registration_after_close_is_refused_for_attendee():
+    event = EventFactory()
+    registration = register(event, 1)
+    event.registration_closes = timezone.now() - timedelta(minutes=1)
+    event.registration_opens = None
+    event.save()
+
+    with pytest.raises(Conflict):
+        services.update_registration(registration, {"name": "Changed"}, by_attendee=True)
+
+
+def test_erase_personal_data_releases_seat_and_blanks_person():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    registration = register(event, 1, affiliation="VAST")
+    waiting = register(event, 2)
+
+    services.erase_personal_data(registration)
+
+    registration.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (registration.name, registration.affiliation, registration.answers) == ("", "", {})
+    assert "person1" not in registration.email
+    assert registration.erased_at is not None
+    assert registration.country == "VN"  # kept for aggregate counts
+    assert waiting.status == Status.CONFIRMED
+
+
+def test_erase_personal_data_revokes_manage_link():
+    event = EventFactory()
+    registration = register(event, 1)
+    token = registration.manage_token
+
+    services.erase_personal_data(registration)
+
+    with pytest.raises(Exception) as error:
+        services.find_by_token(token)
+    assert error.type.__name__ == "Http404"
+
+
+def test_check_in_twice_counts_once():
+    event = EventFactory()
+    registration = register(event, 1)
+    staff = UserFactory()
+
+    _, first = services.check_in(event, registration.ticket_code, actor=staff)
+    again, second = services.check_in(event, registration.ticket_code.lower(), actor=staff)
+
+    assert (first, second) == (True, False)
+    assert again.checked_in_at is not None
+
+
+def test_check_in_waitlisted_is_conflict():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    waiting = register(event, 2)
+
+    with pytest.raises(Conflict) as error:
+        services.check_in(event, waiting.ticket_code, actor=UserFactory())
+
+    assert error.value.code == "ticket_waitlisted"
+
+
+def test_check_in_other_events_ticket_is_not_found():
+    registration = register(EventFactory(), 1)
+
+    with pytest.raises(Exception) as error:
+        services.check_in(EventFactory(), registration.ticket_code, actor=UserFactory())
+
+    assert error.type.__name__ == "Http404"
+
+
+def test_undo_check_in_clears_time():
+    event = EventFactory()
+    registration = register(event, 1)
+    services.check_in(event, registration.ticket_code, actor=UserFactory())
+
+    services.undo_check_in(event, registration.ticket_code, actor=UserFactory())
+
+    registration.refresh_from_db()
+    assert registration.checked_in_at is None
+
+
+def test_counts_report_every_status():
+    event = EventFactory(capacity=2, waitlist_enabled=True)
+    first = register(event, 1)
+    register(event, 2)
+    register(event, 3)
+    services.check_in(event, first.ticket_code, actor=UserFactory())
+
+    figures = services.counts(event)
+
+    assert figures["confirmed"] == 2
+    assert figures["waitlisted"] == 1
+    assert figures["checked_in"] == 1
+    assert figures["seats_left"] == 0
+
+
+def test_manage_tokens_are_long_and_unrelated_to_ids():
+    event = EventFactory()
+    tokens = [register(event, n).manage_token for n in range(3)]
+
+    assert all(len(token) >= 43 for token in tokens)  # 256 random bits, URL-safe
+    assert len(set(tokens)) == 3
+    assert not any(str(n) == token for n, token in enumerate(tokens))
+
+
+def test_waitlisted_registration_holds_its_limited_choice():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    tour = ChoiceFactory(question__event=event, capacity=5)
+    key = str(tour.question_id)
+    register(event, 1, answers={key: tour.pk})
+    register(event, 2, answers={key: tour.pk})
+
+    tour.refresh_from_db()
+    assert tour.taken == 2
+
+
+def test_required_question_unanswered_is_refused():
+    event = EventFactory()
+    question = QuestionFactory(event=event, required=True)
+
+    with pytest.raises(ValidationError) as error:
+        register(event, 1)
+
+    assert f"answers.{question.pk}" in error.value.message_dict
