@@ -8,7 +8,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from events.exceptions import Conflict
+from events.exceptions import Conflict, NotFound
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -27,6 +27,8 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc.message), "code": exc.code}, status=409)
     elif isinstance(exc, RequestDataTooBig):
         exc = exceptions.ValidationError({"detail": _("The request body is too large.")})
+    elif isinstance(exc, NotFound):
+        exc = exceptions.NotFound(str(exc.message))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):

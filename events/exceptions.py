@@ -5,3 +5,11 @@ class Conflict(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class NotFound(Exception):
+    """Something the caller named does not exist (answered as 404 with this message)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

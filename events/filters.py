@@ -1,9 +1,24 @@
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
+from .fields import EARLIEST_YEAR, LATEST_YEAR
 from .models import Event
 from .text import fold
+
+
+class BoundedDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is not None and not EARLIEST_YEAR + 1 <= moment.year <= LATEST_YEAR - 1:
+            raise ValidationError(_("Give a date between the years 1900 and 2200."))
+        return moment
+
+
+class BoundedDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedDateTimeField
 
 
 class EventFilter(django_filters.FilterSet):
@@ -20,8 +35,8 @@ class EventFilter(django_filters.FilterSet):
         field_name="venue_country", lookup_expr="iexact", label=_("Country")
     )
     programme = django_filters.CharFilter(field_name="programme__code", label=_("Programme code"))
-    starts_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    starts_after = BoundedDateTimeFilter(field_name="start", lookup_expr="gte")
+    starts_before = BoundedDateTimeFilter(field_name="start", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_text", label=_("Text search"))
 
     class Meta:

@@ -21,6 +21,7 @@ def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> byte
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
+    events = list(events)
     for event in events:
         entry = CalendarEvent()
         entry.add("uid", f"{event.uuid}@scievents")
@@ -36,5 +37,9 @@ def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> byte
         entry.add("last-modified", event.updated_at)
         entry.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    last = max((event.end.date() for event in events), default=None)
+    if last:
+        calendar.add_missing_timezones(last_date=last.replace(year=last.year + 1))
+    else:
+        calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -7,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import access
+from .fields import MAX_CAPACITY, BoundedDateTimeField
 from .models import (
     AuditLogEntry,
     Event,
@@ -63,6 +65,15 @@ def instance_event(instance) -> Event:
     return instance if isinstance(instance, Event) else instance.event
 
 
+class BoundedFieldsMixin:
+    """Model date-times become bounded fields, so absurd years answer 400, not 500."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: BoundedDateTimeField,
+    }
+
+
 class SpeakerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Speaker
@@ -70,7 +81,9 @@ class SpeakerSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class SessionSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSerializer):
+class SessionSerializer(
+    BilingualMixin, InEventTimezoneMixin, BoundedFieldsMixin, serializers.ModelSerializer
+):
     bilingual_fields = ("title", "abstract")
     title = serializers.CharField(read_only=True)
     abstract = serializers.CharField(read_only=True)
@@ -123,7 +136,9 @@ class VenueSerializer(serializers.Serializer):
         return value.upper()
 
 
-class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSerializer):
+class EventSerializer(
+    BilingualMixin, InEventTimezoneMixin, BoundedFieldsMixin, serializers.ModelSerializer
+):
     bilingual_fields = ("title", "summary", "description")
 
     title = serializers.CharField(read_only=True)
@@ -144,7 +159,9 @@ class EventSerializer(BilingualMixin, InEventTimezoneMixin, serializers.ModelSer
     )
     venue = VenueSerializer(source="*", required=False)
     timezone = serializers.CharField(max_length=64, required=False)
-    capacity = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    capacity = serializers.IntegerField(
+        min_value=0, max_value=MAX_CAPACITY, allow_null=True, required=False
+    )
     participant_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ParticipantType.choices),
         required=False,

@@ -1,3 +1,4 @@
+import functools
 import unicodedata
 import zoneinfo
 
@@ -9,11 +10,11 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def is_known_timezone(name: str) -> bool:
-    if not name or name != name.strip():
-        return False
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """An IANA zone name such as Asia/Ho_Chi_Minh (not a region folder such as "Asia")."""
+    return name in known_timezones()

@@ -70,11 +70,13 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
         serializer.instance = services.update_event(
             serializer.instance, user=self.request.user, data=serializer.validated_data
         )
+        self._saved_pk = serializer.instance.pk
 
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)
-        # Re-read so nested and derived fields reflect what was saved.
-        response.data = self.get_serializer(self.get_object()).data
+        # Re-read (by id: the slug may have changed) so nested and derived fields are fresh.
+        event = self.get_queryset().get(pk=self._saved_pk)
+        response.data = self.get_serializer(event).data
         return response
 
     def create(self, request, *args, **kwargs):
@@ -114,7 +116,8 @@ class EventFeedView(generics.GenericAPIView):
 
     permission_classes = [AllowAny]
     renderer_classes = FILE_RENDERERS
-    queryset = Event.objects.filter(status=Event.Status.PUBLISHED)
+    # Cancelled events stay in the feed, so subscribers see STATUS:CANCELLED.
+    queryset = Event.objects.filter(status__in=access.PUBLIC_STATUSES)
 
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")
     def get(self, request):
@@ -140,7 +143,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
     permission_classes = [AllowAny]
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = ".+?"  # codes such as 07-CTr/TU contain a slash
 
 
 class EventNestedMixin:

@@ -11,12 +11,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from events.exceptions import Conflict
+from events.exceptions import Conflict, NotFound
 from events.models import Event, ParticipantType
 from events.services import record
 
@@ -218,7 +217,7 @@ def find_by_token(token: str) -> Registration:
         .first()
     )
     if registration is None:
-        raise Http404(_("This link is not valid any more."))
+        raise NotFound(_("This link is not valid any more."))
     return registration
 
 
@@ -403,7 +402,7 @@ def check_in(event: Event, code: str, *, actor) -> tuple[Registration, bool]:
     code = code.strip().upper()
     registration = Registration.objects.filter(event=event, ticket_code=code).first()
     if registration is None:
-        raise Http404(_("No ticket with this code exists for this event."))
+        raise NotFound(_("No ticket with this code exists for this event."))
     if registration.status != Status.CONFIRMED:
         raise Conflict(str(NOT_ADMITTED[registration.status]), f"ticket_{registration.status}")
     now = timezone.now()
@@ -424,7 +423,7 @@ def undo_check_in(event: Event, code: str, *, actor) -> Registration:
         event=event, ticket_code=code.strip().upper()
     ).first()
     if registration is None:
-        raise Http404(_("No ticket with this code exists for this event."))
+        raise NotFound(_("No ticket with this code exists for this event."))
     if registration.checked_in_at is None:
         raise Conflict(_("This person has not been checked in."), "not_checked_in")
     Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)

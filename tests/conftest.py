@@ -53,3 +53,9 @@ def team_client(event):
         return client_for(user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers cost ~100 ms a user; tests create hundreds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -230,9 +230,7 @@ def test_event_calendar_url_points_at_event_page(api, berlin, settings):
 
 def test_event_calendar_answers_client_that_accepts_only_text_calendar(api, berlin):
     # Calendar clients commonly send "Accept: text/calendar".
-    response = api.get(
-        f"/api/v1/events/{berlin.slug}/calendar.ics", HTTP_ACCEPT="text/calendar"
-    )
+    response = api.get(f"/api/v1/events/{berlin.slug}/calendar.ics", HTTP_ACCEPT="text/calendar")
 
     assert response.status_code == 200
     assert response["Content-Type"].split(";")[0] == "text/calendar"

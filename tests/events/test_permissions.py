@@ -468,9 +468,7 @@ def test_superuser_lists_drafts_of_every_event(superuser_api, draft):
 
 
 def test_superuser_patches_event(superuser_api, event):
-    response = superuser_api.patch(
-        f"/api/v1/events/{event.slug}/", {"capacity": 50}, format="json"
-    )
+    response = superuser_api.patch(f"/api/v1/events/{event.slug}/", {"capacity": 50}, format="json")
 
     assert response.status_code == 200
 

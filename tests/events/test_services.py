@@ -269,7 +269,7 @@ def test_update_event_records_times_as_iso_text(event, owner):
 def test_update_event_records_host_change_by_name(event, owner):
     services.update_event(event, user=owner, data={"host": "HUST"})
 
-    assert AuditLogEntry.objects.get(event=event).changes == {"host": ["None", "HUST"]}
+    assert AuditLogEntry.objects.get(event=event).changes == {"host": [None, "HUST"]}
 
 
 def test_update_event_records_fields_change_as_codes(event, owner):
@@ -588,7 +588,9 @@ def test_change_team_role_changes_it(event, owner):
 
 
 def test_change_team_role_records_old_and_new(event, owner):
-    membership = TeamMembershipFactory(event=event, role="checkin", user=UserFactory(username="lan"))
+    membership = TeamMembershipFactory(
+        event=event, role="checkin", user=UserFactory(username="lan")
+    )
 
     services.change_team_role(membership, user=owner, role="organiser")
 
@@ -707,7 +709,9 @@ def test_save_session_same_name_other_affiliation_is_another_speaker(event, owne
     SpeakerFactory(event=event, name="Dr Lan", affiliation="VAST")
 
     services.save_session(
-        event, user=owner, data=session_data(event, speakers=[{"name": "Dr Lan", "affiliation": "VNU"}])
+        event,
+        user=owner,
+        data=session_data(event, speakers=[{"name": "Dr Lan", "affiliation": "VNU"}]),
     )
 
     assert Speaker.objects.filter(event=event, name="Dr Lan").count() == 2

@@ -31,7 +31,7 @@ def assert_human(message) -> None:
     letters = [c for c in message if c.isalpha()]
     assert letters, message
     # DRF words some messages around the value given: '"party" is not a valid choice.'
-    assert letters[0].isupper() or message[:1] in "\"“", message
+    assert letters[0].isupper() or message[:1] in '"“', message
     assert len(message.split()) >= 2, message
     assert "Traceback" not in message, message
     assert "object at 0x" not in message, message

@@ -292,7 +292,7 @@ def test_erase_personal_data_revokes_manage_link():
 
     with pytest.raises(Exception) as error:
         services.find_by_token(token)
-    assert error.type.__name__ == "Http404"
+    assert error.type.__name__ == "NotFound"
 
 
 def test_check_in_twice_counts_once():
@@ -324,7 +324,7 @@ def test_check_in_other_events_ticket_is_not_found():
     with pytest.raises(Exception) as error:
         services.check_in(EventFactory(), registration.ticket_code, actor=UserFactory())
 
-    assert error.type.__name__ == "Http404"
+    assert error.type.__name__ == "NotFound"
 
 
 def test_undo_check_in_clears_time():

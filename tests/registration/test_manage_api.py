@@ -1,0 +1,160 @@
+import io
+
+import pytest
+from icalendar import Calendar
+from PIL import Image
+
+from registration import services
+from registration.models import Registration
+from tests.factories import EventFactory
+
+from .helpers import register
+
+pytestmark = pytest.mark.django_db
+
+
+def manage(registration, suffix=""):
+    return f"/api/v1/registrations/{registration.manage_token}/{suffix}"
+
+
+def test_manage_get_shows_own_registration(api):
+    registration = register(EventFactory(), 1)
+
+    body = api.get(manage(registration)).json()
+
+    assert (body["id"], body["email"], body["status"]) == (
+        registration.pk,
+        "person1@example.org",
+        "confirmed",
+    )
+
+
+def test_manage_unknown_token_is_404(api):
+    register(EventFactory(), 1)
+
+    response = api.get("/api/v1/registrations/" + "A" * 43 + "/")
+
+    assert response.status_code == 404
+
+
+def test_manage_token_of_one_never_shows_another(api):
+    event = EventFactory()
+    mine, other = register(event, 1), register(event, 2)
+
+    body = api.get(manage(mine)).json()
+
+    assert body["id"] == mine.pk
+    assert other.email not in str(body)
+
+
+def test_manage_id_instead_of_token_is_404(api):
+    registration = register(EventFactory(), 1)
+
+    assert api.get(f"/api/v1/registrations/{registration.pk}/").status_code == 404
+
+
+def test_manage_patch_changes_contact_details(api):
+    registration = register(EventFactory(), 1)
+
+    response = api.patch(
+        manage(registration), {"affiliation": "VNU", "country": "jp"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["affiliation"], response.json()["country"]) == ("VNU", "JP")
+
+
+def test_manage_patch_cannot_change_status(api):
+    registration = register(EventFactory(capacity=1, waitlist_enabled=True), 1)
+    waiting = register(registration.event, 2)
+
+    api.patch(manage(waiting), {"status": "confirmed"}, format="json")
+
+    waiting.refresh_from_db()
+    assert waiting.status == "waitlisted"
+
+
+def test_manage_patch_to_taken_email_is_409(api):
+    event = EventFactory()
+    mine = register(event, 1)
+    register(event, 2)
+
+    response = api.patch(manage(mine), {"email": "person2@example.org"}, format="json")
+
+    assert response.status_code == 409
+
+
+def test_manage_cancel_frees_seat_and_promotes(api):
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    mine, waiting = register(event, 1), register(event, 2)
+
+    response = api.post(manage(mine, "cancel/"))
+
+    assert response.json()["status"] == "cancelled"
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+
+
+def test_manage_waitlisted_can_leave_the_list(api):
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    waiting = register(event, 2)
+
+    assert api.post(manage(waiting, "cancel/")).json()["status"] == "cancelled"
+
+
+def test_ticket_png_is_a_qr_image(api):
+    registration = register(EventFactory(), 1)
+
+    response = api.get(manage(registration, "ticket.png"))
+
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(response.content)).size[0] > 100
+
+
+def test_ticket_pdf_is_a_pdf(api):
+    registration = register(EventFactory(title_en="Hội nghị Khoa học"), 1)
+
+    response = api.get(manage(registration, "ticket.pdf"), HTTP_ACCEPT="application/pdf")
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_ticket_for_waitlisted_is_409(api):
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    waiting = register(event, 2)
+
+    assert api.get(manage(waiting, "ticket.png")).status_code == 409
+
+
+def test_manage_calendar_is_ical(api):
+    registration = register(EventFactory(), 1)
+
+    response = api.get(manage(registration, "calendar.ics"))
+
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.walk("VEVENT")[0]["SUMMARY"] == registration.event.title_en
+
+
+def test_data_export_contains_everything_stored(api):
+    registration = register(EventFactory(), 1, affiliation="VAST")
+
+    body = api.get(manage(registration, "data/")).json()
+
+    stored = body["registration"]
+    assert stored["email"] == "person1@example.org"
+    assert stored["affiliation"] == "VAST"
+    assert stored["consent_notice_version"] == services.DEFAULT_NOTICE_VERSION
+
+
+def test_data_delete_erases_and_revokes_link(api):
+    registration = register(EventFactory(), 1)
+
+    response = api.delete(manage(registration, "data/"))
+
+    assert response.status_code == 204
+    assert api.get(manage(registration)).status_code == 404
+    erased = Registration.objects.get(pk=registration.pk)
+    assert erased.name == "" and erased.status == "cancelled"
