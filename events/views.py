@@ -158,12 +158,13 @@ class EventNestedMixin:
             return self.queryset
         return self.nested_queryset()
 
+    def event_queryset(self):
+        return access.visible_events(self.request.user)
+
     @property
     def event(self) -> Event:
         if not hasattr(self, "_event"):
-            self._event = get_object_or_404(
-                access.visible_events(self.request.user), slug=self.kwargs["event_slug"]
-            )
+            self._event = get_object_or_404(self.event_queryset(), slug=self.kwargs["event_slug"])
         return self._event
 
     def access_rule(self, request) -> str:

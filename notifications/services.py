@@ -2,6 +2,8 @@
 
 import logging
 import smtplib
+import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -32,17 +34,39 @@ def queue_email(
         language=registration.language,
         context=context or {},
     )
-    transaction.on_commit(lambda: dispatch(email.pk))
+    transaction.on_commit(wake_outbox)
     return email
 
 
+# One broker message per burst, not per email: under load, publishing to the broker would
+# cost more than the registration itself. Rows left behind are taken by the next wake-up
+# or by the periodic sweep.
+WAKE_INTERVAL = 0.2
+_last_wake = 0.0
+
+
+def wake_outbox() -> None:
+    """Ask a worker to drain the outbox, at most once per WAKE_INTERVAL per process."""
+    global _last_wake
+    now = time.monotonic()
+    if now - _last_wake < WAKE_INTERVAL:
+        return
+    _last_wake = now
+    from .tasks import drain_outbox
+
+    try:
+        drain_outbox.delay()
+    except Exception:  # any broker failure: the outbox rows are the source of truth
+        log.warning("Could not reach the broker; the outbox sweep will deliver later.")
+
+
 def dispatch(email_id: int) -> None:
-    """Ask a worker to send it. If the broker is down the row stays queued for the sweep."""
+    """Ask a worker to send this one email now (re-sends, the sweep)."""
     from .tasks import deliver_email
 
     try:
         deliver_email.delay(email_id)
-    except Exception:  # any broker failure: the outbox row is the source of truth
+    except Exception:
         log.warning("Could not hand email %s to the broker; the sweep will retry.", email_id)
 
 
@@ -112,12 +136,34 @@ def deliver(email_id: int) -> str:
     return email.state
 
 
-def sweep(older_than_seconds: int = 60) -> int:
-    """Re-dispatch what is still queued (the broker was down, or a worker died)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    stale = OutboundEmail.objects.filter(
+def drain(batch_size: int = 100) -> int:
+    """Send every queued email, oldest first. Returns how many were sent."""
+    sent = 0
+    while True:
+        batch = list(
+            OutboundEmail.objects.filter(state=OutboundEmail.State.QUEUED)
+            .order_by("id")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return sent
+        for email_id in batch:
+            try:
+                if deliver(email_id) == OutboundEmail.State.SENT:
+                    sent += 1
+            except (smtplib.SMTPException, OSError):
+                # Left queued with its error; the sweep hands it to a retrying task.
+                return sent
+
+
+def sweep(older_than_seconds: int = 5) -> int:
+    """Wake a drain if anything has waited too long (broker down, a lost wake-up)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    waiting = OutboundEmail.objects.filter(
         state=OutboundEmail.State.QUEUED, created_at__lt=cutoff
-    ).values_list("pk", flat=True)[:1000]
-    for email_id in stale:
-        dispatch(email_id)
-    return len(stale)
+    ).count()
+    if waiting:
+        from .tasks import drain_outbox
+
+        drain_outbox.delay()
+    return waiting

@@ -18,5 +18,10 @@ def deliver_email(email_id: int) -> str:
 
 
 @shared_task
+def drain_outbox() -> int:
+    return services.drain()
+
+
+@shared_task
 def sweep_outbox() -> int:
     return services.sweep()

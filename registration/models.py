@@ -20,7 +20,8 @@ TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out lo
 
 
 def new_ticket_code() -> str:
-    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(12))  # 60 bits
+    """12 characters of a 32-letter alphabet: 60 random bits, from one read of the OS."""
+    return "".join(TICKET_ALPHABET[byte % 32] for byte in secrets.token_bytes(12))
 
 
 class Seats(models.Model):
@@ -35,6 +36,8 @@ class Seats(models.Model):
     )
     capacity = models.PositiveIntegerField(null=True, blank=True)
     taken = models.PositiveIntegerField(default=0)
+    # Bumped whenever the event's questions change: lets each process cache them safely.
+    questions_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("seat counter")

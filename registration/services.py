@@ -118,8 +118,29 @@ def sync_capacity(event: Event) -> None:
 # --- Registering ----------------------------------------------------------------------------
 
 
+_question_cache: dict[tuple[Any, int], list[Question]] = {}
+
+
 def questions_of(event: Event) -> list[Question]:
-    return list(event.questions.prefetch_related("choices"))
+    """The event's questions with their choices, cached per process until they change.
+
+    The version comes with the event when it was loaded with `select_related("seats")`,
+    so the registration hot path reads no question rows at all.
+    """
+    seats = getattr(event, "seats", None)
+    version = seats.questions_version if seats else None
+    if version is None:
+        return list(event.questions.prefetch_related("choices"))
+    key = (event.uuid, version)
+    if key not in _question_cache:
+        if len(_question_cache) > 512:
+            _question_cache.clear()
+        _question_cache[key] = list(event.questions.prefetch_related("choices"))
+    return _question_cache[key]
+
+
+def questions_changed(event: Event) -> None:
+    Seats.objects.filter(pk=event.pk).update(questions_version=F("questions_version") + 1)
 
 
 def check_open(event: Event) -> None:
@@ -477,6 +498,7 @@ def save_question(
     question.save()
     if choices is not None:
         _save_choices(question, choices)
+    questions_changed(event)
     record(
         event,
         actor,
@@ -530,3 +552,4 @@ def delete_question(question: Question, *, actor) -> None:
         )
     record(question.event, actor, "question.deleted", question=question.label)
     question.delete()
+    questions_changed(question.event)

@@ -125,18 +125,34 @@ class AuditLogEntryFactory(factory.django.DjangoModelFactory):
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Question
+        skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
     kind = Question.Kind.SHORT_TEXT
     label_en = factory.Sequence(lambda n: f"Question {n}")
+    bump_version = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: _questions_changed(obj, create, extracted)
+    )
+
+
+def _questions_changed(obj, create, extracted, **kwargs):
+    if create:
+        from registration.services import questions_changed
+
+        event = obj.event if isinstance(obj, Question) else obj.question.event
+        questions_changed(event)
 
 
 class ChoiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Choice
+        skip_postgeneration_save = True
 
     question = factory.SubFactory(QuestionFactory, kind=Question.Kind.SINGLE_CHOICE)
     label_en = factory.Sequence(lambda n: f"Choice {n}")
+    bump_version = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: _questions_changed(obj, create, extracted)
+    )
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):

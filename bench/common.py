@@ -1,0 +1,157 @@
+"""Shared plumbing for the benchmarks: a throwaway PostgreSQL database, a gunicorn server,
+and wrk as the load generator (a C program, so the 2 cores go to the server)."""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+
+
+def bench_env(database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "CELERY_BROKER_URL": f"{REDIS}/14",
+        "CACHE_URL": f"{REDIS}/15",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "RATELIMIT_ENABLED": "0",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "smtp://127.0.0.1:1025",
+    }
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+    )
+    return result.stdout or ""
+
+
+def fresh_database(name: str) -> dict[str, str]:
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    env = bench_env(name)
+    manage(env, "migrate", "--noinput", "-v0")
+    return env
+
+
+def django_shell(env: dict[str, str], code: str) -> dict:
+    """Run code in the project's Django; it prints one JSON line, which is returned."""
+    output = manage(env, "shell", "-c", code, capture=True)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str],
+    workers: int,
+    threads: int = 1,
+    port: int = 8765,
+    app: str = "config.wsgi:application",
+):
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread" if threads > 1 else "sync",
+            "--threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/fields/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wrk(
+    url: str, script: Path, connections: int, seconds: int, threads: int = 2, label: str = "run"
+) -> dict:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    result_line = re.search(r"^RESULT (.*)$", output, re.M).group(1)
+    result = {k: int(v) for k, v in (pair.split("=") for pair in result_line.split())}
+    result["statuses"] = {
+        int(code): int(n) for code, n in re.findall(r"^STATUS (\d+) (\d+)$", output, re.M)
+    }
+    return result
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    postgres = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
+        text=True,
+        capture_output=True,
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {postgres}"
+    )
