@@ -80,6 +80,11 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare the statements each connection repeats.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True)
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock up front, so two registrations for the
     # last seat serialise instead of failing with "database is locked" half-way through.

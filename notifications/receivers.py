@@ -34,7 +34,9 @@ def on_registration_changed(sender, registration, previous_status, reason="", **
     if kind:
         context = {"reason": reason} if reason else {}
         if kind == Kind.WAITLISTED:
-            context["position"] = waitlist_position(registration)
+            context["position"] = getattr(registration, "position", None) or waitlist_position(
+                registration
+            )
         services.queue_email(registration, kind, context)
 
 

@@ -36,6 +36,8 @@ class Seats(models.Model):
     )
     capacity = models.PositiveIntegerField(null=True, blank=True)
     taken = models.PositiveIntegerField(default=0)
+    # True while the event is published: the seat update itself refuses a cancelled event.
+    accepting = models.BooleanField(default=False)
     # Bumped whenever the event's questions change: lets each process cache them safely.
     questions_version = models.PositiveIntegerField(default=0)
 

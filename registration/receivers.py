@@ -6,8 +6,8 @@ from events.models import Event
 from . import services
 
 
-@receiver(post_save, sender=Event, dispatch_uid="registration.sync_capacity")
-def follow_capacity(sender, instance: Event, created: bool, raw: bool = False, **kwargs) -> None:
+@receiver(post_save, sender=Event, dispatch_uid="registration.sync_seats")
+def follow_event(sender, instance: Event, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    services.sync_capacity(instance)
+    services.sync_seats(instance)

@@ -6,10 +6,11 @@ database, not the application, makes sure `taken` never passes `capacity`. A fre
 to the first person waiting in that same transaction.
 """
 
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,16 +37,50 @@ def _has_room(model_filter: Q) -> Q:
     return model_filter & (Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
 
 
+TAKE_SEAT = (
+    f"UPDATE {Seats._meta.db_table} SET taken = taken + 1 "
+    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
+)
+
+
+# Locks the counter row without changing it, and reads it.
+LOCK_SEATS = (
+    f"UPDATE {Seats._meta.db_table} SET taken = taken WHERE event_id = %s "
+    "RETURNING accepting, capacity, taken"
+)
+
+
 def take_seat(event: Event) -> bool:
-    """Take one seat if one is left. The row lock it takes is held until commit."""
-    if Seats.objects.filter(_has_room(Q(pk=event.pk))).update(taken=F("taken") + 1):
-        return True
-    seats, created = Seats.objects.get_or_create(
-        event_id=event.pk, defaults={"capacity": event.capacity}
-    )
-    if created:
-        return take_seat(event)
-    return False
+    """Take one seat if one is left; the row lock this takes is held until commit.
+
+    Plain SQL: this runs for every registration. False means full, or not accepting any
+    more: `seat_state` tells which, under the lock.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_SEAT, [event.pk])
+        return bool(cursor.rowcount)
+
+
+def seat_state(event: Event) -> tuple[bool, bool]:
+    """(accepting, has room), read under the counter's row lock, held until commit."""
+    with connection.cursor() as cursor:
+        cursor.execute(LOCK_SEATS, [event.pk])
+        row = cursor.fetchone()
+    if row is None:  # the event predates its counter
+        Seats.objects.get_or_create(
+            event_id=event.pk,
+            defaults={"capacity": event.capacity, "accepting": True},
+        )
+        return seat_state(event)
+    accepting, capacity, taken = row
+    return bool(accepting), capacity is None or taken < capacity
+
+
+def refuse_if_not_accepting(event: Event, accepting: bool) -> None:
+    if not accepting:
+        # Cancelled or unpublished since it was read: say which, from fresh data.
+        check_open(Event.objects.get(pk=event.pk))
+        raise Conflict(_("This event is not open for registration."), "event_not_published")
 
 
 def release_seat(event: Event) -> None:
@@ -84,22 +119,23 @@ def fill_free_seats(event: Event) -> list[Registration]:
             break
         if not take_seat(event):
             break
-        previous = candidate.status
         candidate.status = Status.PENDING if event.requires_approval else Status.CONFIRMED
         candidate.save(update_fields=["status", "updated_at"])
-        registration_changed.send(
-            sender=Registration, registration=candidate, previous_status=previous, reason=""
-        )
+        announce(candidate, previous_status=Status.WAITLISTED)
         promoted.append(candidate)
     return promoted
 
 
 @transaction.atomic
-def sync_capacity(event: Event) -> None:
-    """Called when an event is saved: the counter follows the capacity; new seats fill."""
+def sync_seats(event: Event) -> None:
+    """Called when an event is saved: the counter follows its status and capacity, and
+    seats added to a published event go to the waiting list."""
+    accepting = event.status == Event.Status.PUBLISHED
     seats, _created = Seats.objects.select_for_update().get_or_create(
-        event_id=event.pk, defaults={"capacity": event.capacity}
+        event_id=event.pk, defaults={"capacity": event.capacity, "accepting": accepting}
     )
+    if seats.accepting != accepting:
+        Seats.objects.filter(pk=event.pk).update(accepting=accepting)
     if seats.capacity == event.capacity:
         return
     if event.capacity is not None and event.capacity < seats.taken:
@@ -116,6 +152,32 @@ def sync_capacity(event: Event) -> None:
 
 
 # --- Registering ----------------------------------------------------------------------------
+
+EVENT_CACHE_SECONDS = 1.0
+_event_cache: dict[str, tuple[float, Event]] = {}
+
+
+def event_for_registration(slug: str) -> Event:
+    """The public event a registration is for, read at most once a second per process.
+
+    Safe to serve a second-old copy: the seat update checks in the database that the event
+    is still published (`Seats.accepting`), so a just-cancelled event takes nobody.
+    """
+    now = time.monotonic()
+    cached = _event_cache.get(slug)
+    if cached and cached[0] > now:
+        return cached[1]
+    event = (
+        Event.objects.select_related("seats")
+        .filter(slug=slug, status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
+        .first()
+    )
+    if event is None:
+        raise NotFound(_("Not found."))
+    if len(_event_cache) > 1000:
+        _event_cache.clear()
+    _event_cache[slug] = (now + EVENT_CACHE_SECONDS, event)
+    return event
 
 
 _question_cache: dict[tuple[Any, int], list[Question]] = {}
@@ -171,7 +233,10 @@ def _duplicate(exc: IntegrityError) -> bool:
 
 
 def register(event: Event, data: dict[str, Any]) -> Registration:
-    """Register one person: confirmed, pending approval or waitlisted, or Conflict if not."""
+    """Register one person: confirmed, pending approval or waitlisted, or Conflict if not.
+
+    A waitlisted registration comes back with `position`, its place in line as it joined.
+    """
     check_open(event)
     participant_type = data.get("participant_type") or ParticipantType.DELEGATE
     check_participant_type(event, participant_type)
@@ -201,14 +266,10 @@ def register(event: Event, data: dict[str, Any]) -> Registration:
             # The insert comes first and the hot seat row last, so its lock is held briefly.
             registration.save()
             take_choices(registration.held_choices)
-            if not take_seat(event):
-                if not event.waitlist_enabled:
-                    raise Conflict(_("This event is full."), "event_full")
-                registration.status = Status.WAITLISTED
-                Registration.objects.filter(pk=registration.pk).update(status=Status.WAITLISTED)
-            registration_changed.send(
-                sender=Registration, registration=registration, previous_status=None, reason=""
-            )
+            if take_seat(event):
+                announce(registration, previous_status=None)
+            else:
+                _join_waitlist(event, registration)
     except IntegrityError as exc:
         if _duplicate(exc):
             raise Conflict(
@@ -220,6 +281,42 @@ def register(event: Event, data: dict[str, Any]) -> Registration:
             ) from None
         raise
     return registration
+
+
+def announce(registration: Registration, previous_status: str | None, reason: str = "") -> None:
+    registration_changed.send(
+        sender=Registration,
+        registration=registration,
+        previous_status=previous_status,
+        reason=reason,
+    )
+
+
+def _join_waitlist(event: Event, registration: Registration) -> None:
+    """No seat was free: wait in line, or be turned away.
+
+    The counter's lock is taken last, just before commit, so waiting-list registrations
+    hold it briefly. Under that lock the answer is final: if a seat was freed meanwhile by
+    a transaction that could not yet see this registration, it is taken here.
+    """
+    if not event.waitlist_enabled:
+        accepting, has_room = seat_state(event)
+        refuse_if_not_accepting(event, accepting)
+        if not (has_room and take_seat(event)):
+            raise Conflict(_("This event is full."), "event_full")
+        announce(registration, previous_status=None)
+        return
+    registration.status = Status.WAITLISTED
+    Registration.objects.filter(pk=registration.pk).update(status=Status.WAITLISTED)
+    registration.position = waitlist_position(registration)
+    announce(registration, previous_status=None)
+    accepting, has_room = seat_state(event)
+    refuse_if_not_accepting(event, accepting)
+    if has_room and take_seat(event):
+        registration.status = Status.PENDING if event.requires_approval else Status.CONFIRMED
+        registration.position = None
+        Registration.objects.filter(pk=registration.pk).update(status=registration.status)
+        announce(registration, previous_status=Status.WAITLISTED)
 
 
 def waitlist_position(registration: Registration) -> int | None:

@@ -63,9 +63,11 @@ class RegistrationViewSet(
     def nested_queryset(self):
         return Registration.objects.filter(event=self.event)
 
-    def event_queryset(self):
-        # The seat counter rides along: it carries the version of the cached questions.
-        return super().event_queryset().select_related("seats")
+    @property
+    def event(self):
+        if self.action == "create":
+            return services.event_for_registration(self.kwargs["event_slug"])
+        return super().event
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -96,7 +98,7 @@ class RegistrationViewSet(
         created = {
             "id": registration.pk,
             "status": registration.status,
-            "waitlist_position": services.waitlist_position(registration),
+            "waitlist_position": getattr(registration, "position", None),
         }
         return Response(created, status=status.HTTP_201_CREATED)
 

@@ -59,3 +59,12 @@ def team_client(event):
 def fast_password_hashing(settings):
     """Real hashers cost ~100 ms a user; tests create hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Each test starts as a new process would: no cached events or questions."""
+    from registration import services
+
+    services._event_cache.clear()
+    services._question_cache.clear()
