@@ -155,3 +155,17 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}, PostgreSQL {postgres}"
     )
+
+
+def write_docs(section: str, text: str) -> None:
+    """Replace one benchmark's section of docs/benchmarks.md, keeping the others."""
+    path = ROOT / "docs" / "benchmarks.md"
+    begin, end = f"<!-- {section} -->", f"<!-- /{section} -->"
+    current = path.read_text() if path.exists() else "# Benchmarks\n"
+    block = f"{begin}\n{text}\n{end}"
+    if begin in current:
+        before, rest = current.split(begin, 1)
+        current = before + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + f"\n\n{block}\n"
+    path.write_text(current)

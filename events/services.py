@@ -122,7 +122,7 @@ def create_event(*, user: AbstractBaseUser, data: dict[str, Any]) -> Event:
 
 @transaction.atomic
 def update_event(event: Event, *, user: AbstractBaseUser, data: dict[str, Any]) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     if "slug" in data and data["slug"] != event.slug:
         if event.status != Event.Status.DRAFT:
             raise ValidationError({"slug": [_("The address of a published event cannot change.")]})
@@ -145,7 +145,7 @@ def update_event(event: Event, *, user: AbstractBaseUser, data: dict[str, Any]) 
 
 @transaction.atomic
 def publish_event(event: Event, *, user: AbstractBaseUser) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     if event.status == Event.Status.PUBLISHED:
         return event
     if event.status == Event.Status.CANCELLED:
@@ -164,7 +164,7 @@ def publish_event(event: Event, *, user: AbstractBaseUser) -> Event:
 
 @transaction.atomic
 def cancel_event(event: Event, *, user: AbstractBaseUser, reason: str = "") -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
         return event
     was_published = event.status == Event.Status.PUBLISHED

@@ -107,7 +107,7 @@ def fill_free_seats(event: Event) -> list[Registration]:
     promoted = []
     while True:
         candidate = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(no_key=True)
             .filter(event=event, status=Status.WAITLISTED)
             .order_by("id")
             .first()
@@ -266,7 +266,7 @@ def register(event: Event, data: dict[str, Any]) -> Registration:
             # The insert comes first and the hot seat row last, so its lock is held briefly.
             registration.save()
             take_choices(registration.held_choices)
-            if take_seat(event):
+            if not _looked_full(event) and take_seat(event):
                 announce(registration, previous_status=None)
             else:
                 _join_waitlist(event, registration)
@@ -290,6 +290,15 @@ def announce(registration: Registration, previous_status: str | None, reason: st
         previous_status=previous_status,
         reason=reason,
     )
+
+
+def _looked_full(event: Event) -> bool:
+    """Whether the counter read with the (cached) event was full: then skip straight to the
+    waiting list, whose final check under the lock still takes a seat freed since."""
+    if not Event.seats.is_cached(event):
+        return False
+    seats = event.seats
+    return seats.capacity is not None and seats.taken >= seats.capacity
 
 
 def _join_waitlist(event: Event, registration: Registration) -> None:
@@ -359,7 +368,9 @@ def update_registration(
 ) -> Registration:
     """Change contact details and answers. Attendees may do so until registration closes."""
     registration = (
-        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("event")
+        .get(pk=registration.pk)
     )
     event = registration.event
     if by_attendee and timezone.now() >= (event.registration_closes or event.end):
@@ -399,7 +410,9 @@ def update_registration(
 def _leave(registration: Registration, new_status: str, reason: str = "") -> Registration:
     """Move an active registration out, free what it held and fill the seat from the list."""
     registration = (
-        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("event")
+        .get(pk=registration.pk)
     )
     if not registration.is_active:
         raise Conflict(_("This registration is already cancelled or rejected."), "not_active")
@@ -428,7 +441,9 @@ def cancel(registration: Registration, *, actor=None, reason: str = "") -> Regis
 @transaction.atomic
 def approve(registration: Registration, *, actor) -> Registration:
     registration = (
-        Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("event")
+        .get(pk=registration.pk)
     )
     if registration.status != Status.PENDING:
         raise Conflict(_("Only registrations waiting for approval can be approved."), "not_pending")
@@ -492,7 +507,7 @@ def erase_personal_data(registration: Registration) -> None:
     """Right to deletion: release the seat, keep only what aggregate counts need."""
     if registration.is_active:
         registration = _leave(registration, Status.CANCELLED)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
     registration_erased.send(sender=Registration, registration=registration)
     registration.name = ""
     registration.email = f"erased-{registration.pk}@erased.invalid"

@@ -120,3 +120,19 @@ def test_parallel_scans_of_one_ticket_check_in_once(round_):
     assert sorted(first_time for _registration, first_time in results) == [False, True]
     entries = event.audit_log.filter(action="registration.checked_in").count()
     assert entries == 1
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_joins_and_cancellations_leave_no_seat_idle(round_):
+    event = EventFactory(capacity=20, waitlist_enabled=True)
+    holders = [services.register(event, person(n)) for n in range(20)]
+
+    jobs = [lambda r=r: services.cancel(r) for r in holders[:10]]
+    jobs += [lambda n=n: services.register(event, person(100 + n)) for n in range(30)]
+    in_parallel(jobs)
+
+    statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
+    # Ten seats were freed while thirty people arrived: every freed seat found someone.
+    assert statuses[Status.CONFIRMED] == 20
+    assert statuses[Status.WAITLISTED] == 20
+    assert Seats.objects.get(pk=event.pk).taken == 20
