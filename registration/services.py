@@ -21,7 +21,14 @@ from events.models import Event, ParticipantType
 from events.services import record
 
 from .answers import clean_answers, limited_choice_ids
-from .models import ACTIVE_STATUSES, Choice, Question, Registration, Seats
+from .models import (
+    ACTIVE_STATUSES,
+    Choice,
+    Question,
+    Registration,
+    Seats,
+    new_manage_token,
+)
 from .signals import manage_link_requested, registration_changed, registration_erased
 
 # Until events carry their own versioned notices, consent refers to the default one.
@@ -38,14 +45,14 @@ def _has_room(model_filter: Q) -> Q:
 
 
 TAKE_SEAT = (
-    f"UPDATE {Seats._meta.db_table} SET taken = taken + 1 "
+    "UPDATE registration_seats SET taken = taken + 1 "
     "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
 )
 
 
 # Locks the counter row without changing it, and reads it.
 LOCK_SEATS = (
-    f"UPDATE {Seats._meta.db_table} SET taken = taken WHERE event_id = %s "
+    "UPDATE registration_seats SET taken = taken WHERE event_id = %s "
     "RETURNING accepting, capacity, taken"
 )
 
@@ -357,6 +364,16 @@ def request_manage_link(event: Event, email: str) -> None:
     if registration is not None:
         with transaction.atomic():
             manage_link_requested.send(sender=Registration, registration=registration)
+
+
+@transaction.atomic
+def revoke_manage_link(registration: Registration, *, actor) -> Registration:
+    """The old link stops working at once; the person is emailed a new one."""
+    registration.manage_token = new_manage_token()
+    registration.save(update_fields=["manage_token", "updated_at"])
+    record(registration.event, actor, "registration.link_revoked", registration=registration.pk)
+    manage_link_requested.send(sender=Registration, registration=registration)
+    return registration
 
 
 # --- Changing and leaving -------------------------------------------------------------------

@@ -145,6 +145,13 @@ class RegistrationViewSet(
         )
         return Response(self.get_serializer(registration).data)
 
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="revoke-link")
+    def revoke_link(self, request, event_slug=None, pk=None):
+        """Revoke the person's manage link and email them a new one."""
+        registration = services.revoke_manage_link(self.get_object(), actor=request.user)
+        return Response(self.get_serializer(registration).data)
+
     @extend_schema(
         request=BulkApproveSerializer,
         responses=inline_serializer("BulkApproved", {"approved": serializers.ListField()}),

@@ -482,3 +482,18 @@ def test_stranger_cannot_see_registrations_of_team_event():
     registration = register(event, 1)
 
     assert stranger.get(url(event, f"{registration.pk}/")).status_code == 403
+
+
+def test_revoke_link_kills_old_token_and_emails_new(owner, api):
+    event = EventFactory(owner=owner)
+    registration = register(event, 1)
+    old = registration.manage_token
+    OutboundEmail.objects.all().delete()
+
+    response = client_for(owner).post(url(event, f"{registration.pk}/revoke-link/"))
+
+    assert response.status_code == 200
+    assert api.get(f"/api/v1/registrations/{old}/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.manage_token != old
+    assert OutboundEmail.objects.get().kind == "manage_link"
