@@ -21,6 +21,10 @@ class AutoSchema(SpectacularAutoSchema):
             extra["403"] = OpenApiResponse(ErrorSerializer, description="Not allowed.")
         if "{" in self.path or "slug" in self.path:
             extra["404"] = OpenApiResponse(ErrorSerializer, description="Not found.")
+        if method in {"POST", "PATCH", "PUT", "DELETE"}:
+            extra["409"] = OpenApiResponse(
+                ErrorSerializer, description="Conflicts with the current state (see detail)."
+            )
         for code, response in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)

@@ -34,6 +34,12 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [ChoiceInline]
 
 
+@admin.register(Choice)
+class ChoiceAdmin(admin.ModelAdmin):
+    list_display = ["label", "question", "capacity", "taken"]
+    readonly_fields = ["taken"]
+
+
 @admin.register(Seats)
 class SeatsAdmin(admin.ModelAdmin):
     list_display = ["event", "capacity", "taken"]

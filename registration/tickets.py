@@ -26,7 +26,7 @@ def _line(pdf: FPDF, text: str, size: int, bold: bool = False, align: str = "L")
 
 def ticket_pdf(registration: Registration) -> bytes:
     event = registration.event
-    pdf = FPDF(format="A5")
+    pdf = FPDF(format=(148, 210))  # A5, in mm
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_title(f"{event.title} - {registration.name}")

@@ -230,3 +230,22 @@ def test_delete_draft_event_removes_it_and_keeps_audit(draft, owner_api):
     assert response.status_code == 204
     assert not Event.objects.filter(pk=draft.pk).exists()
     assert AuditLogEntry.objects.filter(event_slug=draft.slug, action="event.deleted").exists()
+
+
+def test_openapi_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_openapi_schema_documents_error_answers(api):
+    schema = api.get("/api/schema/?format=json").json()
+
+    create = schema["paths"]["/api/v1/events/"]["post"]["responses"]
+    assert {"201", "400", "401", "403"} <= set(create)
+    publish = schema["paths"]["/api/v1/events/{slug}/publish/"]["post"]["responses"]
+    assert {"404", "409"} <= set(publish)
+
+
+def test_api_docs_page_renders(api):
+    assert api.get("/api/docs/").status_code == 200
