@@ -38,6 +38,10 @@ class Seats(models.Model):
     taken = models.PositiveIntegerField(default=0)
     # True while the event is published: the seat update itself refuses a cancelled event.
     accepting = models.BooleanField(default=False)
+    # People waiting now, and the last place in line handed out: joining the waiting list
+    # reads its position here instead of counting everyone ahead.
+    waitlisted = models.PositiveIntegerField(default=0)
+    waitlist_seq = models.PositiveBigIntegerField(default=0)
     # Bumped whenever the event's questions change: lets each process cache them safely.
     questions_version = models.PositiveIntegerField(default=0)
 
@@ -168,6 +172,8 @@ class Registration(models.Model):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     # Ids of the limited choices whose seats this registration holds.
     held_choices = models.JSONField(default=list, blank=True, editable=False)
+    # Place in line when waitlisted: first come (to the seat counter), first served.
+    waitlist_seq = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     consent_at = models.DateTimeField(_("consent given"))
     consent_notice_version = models.CharField(_("notice version"), max_length=50)
     public_listing = models.BooleanField(_("listed publicly"), default=False)
@@ -200,6 +206,11 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "id"], name="registration_event_status"),
+            models.Index(
+                fields=["event", "waitlist_seq"],
+                condition=Q(status="waitlisted"),
+                name="registration_waiting_line",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,17 @@ TAKE_SEAT = (
 )
 
 
+# A promotion: one seat taken by someone leaving the waiting list.
+PROMOTE = (
+    "UPDATE registration_seats SET taken = taken + 1, waitlisted = waitlisted - 1 "
+    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
+)
+# Joining the waiting list: a place in line, and the counter's lock until commit.
+JOIN_WAITLIST = (
+    "UPDATE registration_seats SET waitlisted = waitlisted + 1, "
+    "waitlist_seq = waitlist_seq + 1 WHERE event_id = %s "
+    "RETURNING accepting, capacity, taken, waitlisted, waitlist_seq"
+)
 # Locks the counter row without changing it, and reads it.
 LOCK_SEATS = (
     "UPDATE registration_seats SET taken = taken WHERE event_id = %s "
@@ -116,7 +127,7 @@ def fill_free_seats(event: Event) -> list[Registration]:
         candidate = (
             Registration.objects.select_for_update(no_key=True)
             .filter(event=event, status=Status.WAITLISTED)
-            .order_by("id")
+            .order_by("waitlist_seq")
             .first()
         )
         if candidate is None:
@@ -124,10 +135,13 @@ def fill_free_seats(event: Event) -> list[Registration]:
             if Registration.objects.filter(event=event, status=Status.WAITLISTED).exists():
                 continue
             break
-        if not take_seat(event):
-            break
+        with connection.cursor() as cursor:
+            cursor.execute(PROMOTE, [event.pk])
+            if not cursor.rowcount:
+                break
         candidate.status = Status.PENDING if event.requires_approval else Status.CONFIRMED
-        candidate.save(update_fields=["status", "updated_at"])
+        candidate.waitlist_seq = None
+        candidate.save(update_fields=["status", "waitlist_seq", "updated_at"])
         announce(candidate, previous_status=Status.WAITLISTED)
         promoted.append(candidate)
     return promoted
@@ -311,9 +325,8 @@ def _looked_full(event: Event) -> bool:
 def _join_waitlist(event: Event, registration: Registration) -> None:
     """No seat was free: wait in line, or be turned away.
 
-    The counter's lock is taken last, just before commit, so waiting-list registrations
-    hold it briefly. Under that lock the answer is final: if a seat was freed meanwhile by
-    a transaction that could not yet see this registration, it is taken here.
+    The answer is made final under the counter's lock: if a seat was freed meanwhile by a
+    transaction that could not yet see this registration, it is taken here.
     """
     if not event.waitlist_enabled:
         accepting, has_room = seat_state(event)
@@ -322,24 +335,34 @@ def _join_waitlist(event: Event, registration: Registration) -> None:
             raise Conflict(_("This event is full."), "event_full")
         announce(registration, previous_status=None)
         return
+    with connection.cursor() as cursor:
+        cursor.execute(JOIN_WAITLIST, [event.pk])
+        row = cursor.fetchone()
+        if row is None:  # the event predates its counter
+            seat_state(event)
+            return _join_waitlist(event, registration)
+        accepting, capacity, taken, waiting, place = row
+        refuse_if_not_accepting(event, accepting)
+        if capacity is None or taken < capacity:  # a seat was freed meanwhile: take it
+            cursor.execute(PROMOTE, [event.pk])
+            announce(registration, previous_status=None)
+            return
     registration.status = Status.WAITLISTED
-    Registration.objects.filter(pk=registration.pk).update(status=Status.WAITLISTED)
-    registration.position = waitlist_position(registration)
+    registration.waitlist_seq = place
+    registration.position = waiting
+    Registration.objects.filter(pk=registration.pk).update(
+        status=Status.WAITLISTED, waitlist_seq=place
+    )
     announce(registration, previous_status=None)
-    accepting, has_room = seat_state(event)
-    refuse_if_not_accepting(event, accepting)
-    if has_room and take_seat(event):
-        registration.status = Status.PENDING if event.requires_approval else Status.CONFIRMED
-        registration.position = None
-        Registration.objects.filter(pk=registration.pk).update(status=registration.status)
-        announce(registration, previous_status=Status.WAITLISTED)
 
 
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != Status.WAITLISTED:
         return None
     ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Status.WAITLISTED, id__lt=registration.id
+        event_id=registration.event_id,
+        status=Status.WAITLISTED,
+        waitlist_seq__lt=registration.waitlist_seq,
     ).count()
     return ahead + 1
 
@@ -436,10 +459,15 @@ def _leave(registration: Registration, new_status: str, reason: str = "") -> Reg
     previous = registration.status
     registration.status = new_status
     registration.decision_reason = reason
-    registration.save(update_fields=["status", "decision_reason", "updated_at"])
+    registration.waitlist_seq = None
+    registration.save(update_fields=["status", "decision_reason", "waitlist_seq", "updated_at"])
     release_choices(registration.held_choices)
     if previous in (Status.CONFIRMED, Status.PENDING):
         release_seat(registration.event)
+    else:
+        Seats.objects.filter(pk=registration.event_id, waitlisted__gt=0).update(
+            waitlisted=F("waitlisted") - 1
+        )
     registration_changed.send(
         sender=Registration, registration=registration, previous_status=previous, reason=reason
     )

@@ -74,7 +74,7 @@ class RegistrationViewSet(
         if self.action == "list" and "event_slug" in self.kwargs:
             waiting = Registration.objects.filter(
                 event=self.event, status=Registration.Status.WAITLISTED
-            ).order_by("id")
+            ).order_by("waitlist_seq")
             context["waitlist_positions"] = {
                 pk: n for n, pk in enumerate(waiting.values_list("pk", flat=True), start=1)
             }

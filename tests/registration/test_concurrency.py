@@ -56,7 +56,12 @@ def test_parallel_registrations_never_overbook(round_):
 
     statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
     assert statuses == {Status.CONFIRMED: 20, Status.WAITLISTED: 180}
-    assert Seats.objects.get(pk=event.pk).taken == 20
+    seats = Seats.objects.get(pk=event.pk)
+    assert (seats.taken, seats.waitlisted) == (20, 180)
+    # Positions told at joining are 1..180, each once: the line has no gaps or ties.
+    assert sorted(r.position for r in results if r.status == Status.WAITLISTED) == list(
+        range(1, 181)
+    )
     assert all(isinstance(result, Registration) for result in results)
 
 
@@ -135,4 +140,5 @@ def test_parallel_joins_and_cancellations_leave_no_seat_idle(round_):
     # Ten seats were freed while thirty people arrived: every freed seat found someone.
     assert statuses[Status.CONFIRMED] == 20
     assert statuses[Status.WAITLISTED] == 20
-    assert Seats.objects.get(pk=event.pk).taken == 20
+    seats = Seats.objects.get(pk=event.pk)
+    assert (seats.taken, seats.waitlisted) == (20, 20)

@@ -381,3 +381,23 @@ def test_required_question_unanswered_is_refused():
         register(event, 1)
 
     assert f"answers.{question.pk}" in error.value.message_dict
+
+
+def test_position_told_at_joining_matches_position_read_later():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    second, third = register(event, 2), register(event, 3)
+
+    assert (second.position, third.position) == (1, 2)
+    assert services.waitlist_position(Registration.objects.get(pk=third.pk)) == 2
+
+
+def test_waitlist_counter_follows_leaving_and_promotion():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    first = register(event, 1)
+    waiting = [register(event, n) for n in (2, 3, 4)]
+
+    services.cancel(waiting[1])
+    services.cancel(first)
+
+    assert Seats.objects.get(pk=event.pk).waitlisted == 1
