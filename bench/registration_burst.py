@@ -43,11 +43,11 @@ CHECK = """
 import json
 from django.db.models import Count
 from registration.models import Registration, Seats
-from notifications.models import OutboundEmail
+from notifications.models import Delivery
 rows = Registration.objects.filter(event__slug="SLUG")
 counts = dict(rows.values_list("status").annotate(n=Count("id")))
 seats = Seats.objects.get(event__slug="SLUG")
-emails = OutboundEmail.objects.filter(event__slug="SLUG").count()
+emails = Delivery.objects.filter(event__slug="SLUG").count()
 print(json.dumps({"counts": counts, "taken": seats.taken, "capacity": seats.capacity,
                   "emails": emails, "registrations": rows.count()}))
 """

@@ -156,15 +156,25 @@ else:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a fan-out batch is taken only by a free worker
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "fire-due-reminders": {"task": "notifications.tasks.fire_due_reminders", "schedule": 15.0},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 10.0},
 }
+# Transactional mail and bulk fan-out have their own queues (and workers), so a reminder to
+# 10,000 people never delays someone's confirmation.
+CELERY_TASK_DEFAULT_QUEUE = "mail"
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.send_batch": {"queue": "bulk"},
+    "notifications.tasks.fire_due_reminders": {"queue": "bulk"},
+}
+# Messages per second one sender may send (0: as fast as the server takes them).
+EMAIL_RATE_PER_SECOND = float(env_str("EMAIL_RATE_PER_SECOND", "0") or 0)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

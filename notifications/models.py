@@ -1,13 +1,120 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.translation import pick
 from registration.models import Registration
 
 
-class OutboundEmail(models.Model):
-    """The durable outbox: written in the same transaction as the change that causes it,
-    rendered and sent by a Celery worker after commit."""
+class ReminderRule(models.Model):
+    """ "N minutes before the start" or "at this moment": one reminder to an event's people."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENT = "sent", _("Sent")
+        MISSED = "missed", _("Missed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reminder_rules")
+    minutes_before_start = models.PositiveIntegerField(
+        _("minutes before the start"), null=True, blank=True
+    )
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    # When it fires: derived from the two above and the event's start, kept for the scan.
+    due_at = models.DateTimeField(_("due"), db_index=True, editable=False)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    grace_minutes = models.PositiveIntegerField(
+        _("grace period (minutes)"),
+        default=60,
+        help_text=_("Past its time by more than this, the reminder is marked missed."),
+    )
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    subject_vi = models.CharField(_("subject (Vietnamese)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (English)"), blank=True)
+    body_vi = models.TextField(_("message (Vietnamese)"), blank=True)
+    include_pending = models.BooleanField(_("also people awaiting approval"), default=False)
+    include_waitlisted = models.BooleanField(_("also the waiting list"), default=False)
+    participant_types = models.JSONField(
+        _("only these participant types"), default=list, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State, default=State.SCHEDULED, db_index=True
+    )
+    fired_at = models.DateTimeField(_("fired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes_before_start__isnull=True, send_at__isnull=False)
+                | Q(minutes_before_start__isnull=False, send_at__isnull=True),
+                name="reminder_relative_or_absolute",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.slug} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+    def compute_due_at(self) -> None:
+        if self.minutes_before_start is not None:
+            self.due_at = self.event.start - timedelta(minutes=self.minutes_before_start)
+        else:
+            self.due_at = self.send_at
+
+
+class Message(models.Model):
+    """One thing said to many people: a reminder firing, a broadcast, a notice of change."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        BROADCAST = "broadcast", _("Broadcast")
+        EVENT_CHANGED = "event_changed", _("Event changed")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    rule = models.ForeignKey(
+        ReminderRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    subject_vi = models.CharField(_("subject (Vietnamese)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (English)"), blank=True)
+    body_vi = models.TextField(_("message (Vietnamese)"), blank=True)
+    # What the audience was chosen by (broadcasts), or what changed (notices).
+    details = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            # A rule fires once.
+            models.UniqueConstraint(
+                fields=["rule"], condition=Q(rule__isnull=False), name="message_once_per_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.event.slug}"
+
+    def subject(self, language: str) -> str:
+        return pick(self, "subject", language)
+
+    def body(self, language: str) -> str:
+        return pick(self, "body", language)
+
+
+class Delivery(models.Model):
+    """One email to one person: the record of what was sent, exactly once."""
 
     class Kind(models.TextChoices):
         CONFIRMED = "confirmed", _("Registration confirmed")
@@ -19,6 +126,7 @@ class OutboundEmail(models.Model):
         CANCELLED = "cancelled", _("Registration cancelled")
         ERASED = "erased", _("Personal data erased")
         MANAGE_LINK = "manage_link", _("Manage link")
+        MESSAGE = "message", _("Reminder, broadcast or notice")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -28,27 +136,58 @@ class OutboundEmail(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     event = models.ForeignKey(Event, null=True, on_delete=models.SET_NULL, related_name="+")
     registration = models.ForeignKey(
-        Registration, null=True, on_delete=models.SET_NULL, related_name="emails"
+        Registration, null=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
     to_email = models.EmailField(_("to"), max_length=254)
     language = models.CharField(_("language"), max_length=2, default="en")
     # What the template needs beyond the registration's current state (position, reason…).
     context = models.JSONField(default=dict, blank=True)
-    state = models.CharField(
-        _("state"), max_length=20, choices=State, default=State.QUEUED, db_index=True
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("outbound email")
-        verbose_name_plural = _("outbound emails")
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "registration"],
+                condition=Q(message__isnull=False),
+                name="delivery_once_per_message_and_person",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(state="queued"),
+                name="delivery_queue",
+            ),
+            models.Index(fields=["event", "state"], name="delivery_event_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.state})"
+
+
+class OptOut(models.Model):
+    """This person wants no reminders or broadcasts for this registration (RFC 8058)."""
+
+    registration = models.OneToOneField(
+        Registration, primary_key=True, on_delete=models.CASCADE, related_name="opt_out"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unsubscribed registration")
+        verbose_name_plural = _("unsubscribed registrations")

@@ -1,16 +1,20 @@
-"""Turn what registration announces into outbox rows, inside the announcing transaction."""
+"""Turn what events and registration announce into outbox rows, inside their transactions."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.dateparse import parse_datetime
 
+from events.models import Event
+from events.signals import event_cancelled, event_rescheduled
 from registration.models import Registration
 from registration.services import waitlist_position
 from registration.signals import manage_link_requested, registration_changed, registration_erased
 
 from . import services
-from .models import OutboundEmail
+from .models import Delivery, Message
 
 Status = Registration.Status
-Kind = OutboundEmail.Kind
+Kind = Delivery.Kind
 
 
 def kind_for(registration: Registration, previous_status: str | None) -> str | None:
@@ -48,7 +52,33 @@ def on_manage_link_requested(sender, registration, **kwargs):
 @receiver(registration_erased, dispatch_uid="notifications.registration_erased")
 def on_registration_erased(sender, registration, **kwargs):
     # Nothing queued may render from data about to be erased; the notice keeps only the name.
-    OutboundEmail.objects.filter(
-        registration=registration, state=OutboundEmail.State.QUEUED
-    ).update(state=OutboundEmail.State.WITHDRAWN)
+    Delivery.objects.filter(registration=registration, state=Delivery.State.QUEUED).update(
+        state=Delivery.State.WITHDRAWN
+    )
     services.queue_email(registration, Kind.ERASED, {"name": registration.name})
+
+
+@receiver(post_save, sender=Event, dispatch_uid="notifications.event_saved")
+def on_event_saved(sender, instance: Event, created: bool, raw: bool = False, **kwargs):
+    if raw:
+        return
+    if created:
+        services.add_default_rules(instance)
+    else:
+        services.move_rules(instance, shift=None)
+
+
+@receiver(event_rescheduled, dispatch_uid="notifications.event_rescheduled")
+def on_event_rescheduled(sender, event: Event, changes: dict, **kwargs):
+    if "start" in changes:
+        old_start = changes["start"][0]
+        shift = event.start - (
+            parse_datetime(old_start) if isinstance(old_start, str) else old_start
+        )
+        services.move_rules(event, shift)
+    services.notify_all(event, Message.Kind.EVENT_CHANGED, {"changed": sorted(changes)})
+
+
+@receiver(event_cancelled, dispatch_uid="notifications.event_cancelled")
+def on_event_cancelled(sender, event: Event, **kwargs):
+    services.notify_all(event, Message.Kind.EVENT_CANCELLED)

@@ -1,32 +1,54 @@
-"""Writing emails to the outbox and delivering them."""
+"""Emails: written to the outbox in the transaction that causes them, delivered by Celery.
+
+Delivery is exactly once per (message, person) by construction: a Delivery row is unique per
+message and registration, a worker claims one row at a time with a conditional UPDATE just
+before handing it to the SMTP server, and marks it sent right after the server accepted it.
+A worker killed between those two steps leaves at most the one email it had on the wire in
+`sending`; that row is taken back after the lease (retry.LEASE) and sent again, so only
+emails on the wire at the instant of the kill can arrive twice.
+"""
 
 import logging
-import smtplib
+import re
 import time
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from events.ical import build_calendar
+from events.models import Event
 from registration.models import Registration
 
-from .models import OutboundEmail
+from . import retry
+from .models import Delivery, Message, OptOut, ReminderRule
 
 log = logging.getLogger(__name__)
-Kind = OutboundEmail.Kind
+Kind = Delivery.Kind
+State = Delivery.State
+BATCH_SIZE = 200
+TICKET_KINDS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.APPROVED}
+DEFAULT_REMINDERS = (24 * 60, 120)  # one day and two hours before the start
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+# --- Writing to the outbox ------------------------------------------------------------------
 
 
 def queue_email(
     registration: Registration, kind: str, context: dict[str, Any] | None = None
-) -> OutboundEmail:
-    """Write the email in the caller's transaction; hand it to Celery once that commits."""
-    email = OutboundEmail.objects.create(
+) -> Delivery:
+    """A transactional email, written in the caller's transaction, sent after commit."""
+    delivery = Delivery.objects.create(
         kind=kind,
         event_id=registration.event_id,
         registration=registration,
@@ -35,18 +57,75 @@ def queue_email(
         context=context or {},
     )
     transaction.on_commit(wake_outbox)
-    return email
+    return delivery
 
 
-# One broker message per burst, not per email: under load, publishing to the broker would
-# cost more than the registration itself. Rows left behind are taken by the next wake-up
-# or by the periodic sweep.
+def audience(
+    event: Event,
+    *,
+    statuses: Iterable[str] = (Registration.Status.CONFIRMED,),
+    participant_types: Iterable[str] = (),
+    checked_in: bool | None = None,
+    registered_before=None,
+    include_opted_out: bool = False,
+) -> QuerySet[Registration]:
+    people = Registration.objects.filter(event=event, status__in=list(statuses))
+    if participant_types:
+        people = people.filter(participant_type__in=list(participant_types))
+    if checked_in is not None:
+        people = people.filter(checked_in_at__isnull=not checked_in)
+    if registered_before is not None:
+        people = people.filter(created_at__lt=registered_before)
+    if not include_opted_out:
+        people = people.exclude(pk__in=OptOut.objects.values("registration_id"))
+    return people
+
+
+@transaction.atomic
+def send_message(message: Message, people: QuerySet[Registration]) -> int:
+    """One delivery per person (never two: the unique constraint), fanned out after commit."""
+    rows = [
+        Delivery(
+            kind=Kind.MESSAGE,
+            message=message,
+            event_id=message.event_id,
+            registration_id=pk,
+            to_email=email,
+            language=language,
+        )
+        for pk, email, language in people.values_list("pk", "email", "language").iterator()
+    ]
+    Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    transaction.on_commit(lambda: fan_out(message.pk))
+    return len(rows)
+
+
+def fan_out(message_id: int) -> int:
+    """Hand the message's queued deliveries to the bulk workers, a batch per task."""
+    from .tasks import send_batch
+
+    ids = list(
+        Delivery.objects.filter(message_id=message_id, state=State.QUEUED)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        try:
+            send_batch.delay(ids[start : start + BATCH_SIZE])
+        except Exception:  # the broker is down: the sweep sends them later
+            log.warning("Could not reach the broker; the sweep will send message %s.", message_id)
+            break
+    return len(ids)
+
+
+# One broker message per burst, not per email: under load, publishing to the broker would cost
+# more than the registration itself. What a wake-up misses, the next one or the sweep takes.
 WAKE_INTERVAL = 0.2
 _last_wake = 0.0
 
 
 def wake_outbox() -> None:
-    """Ask a worker to drain the outbox, at most once per WAKE_INTERVAL per process."""
+    """Ask a worker to drain the transactional outbox, at most once per WAKE_INTERVAL."""
     global _last_wake
     now = time.monotonic()
     if now - _last_wake < WAKE_INTERVAL:
@@ -60,14 +139,48 @@ def wake_outbox() -> None:
         log.warning("Could not reach the broker; the outbox sweep will deliver later.")
 
 
-def dispatch(email_id: int) -> None:
-    """Ask a worker to send this one email now (re-sends, the sweep)."""
-    from .tasks import deliver_email
+# --- Rendering ------------------------------------------------------------------------------
 
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace {name}-style placeholders; unknown ones stay as written."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def unsubscribe_url(registration: Registration) -> str:
+    token = signing.dumps(registration.pk, salt=UNSUBSCRIBE_SALT)
+    return f"{settings.SITE_URL}/u/{token}"
+
+
+def registration_for_unsubscribe(token: str) -> Registration | None:
     try:
-        deliver_email.delay(email_id)
-    except Exception:
-        log.warning("Could not hand email %s to the broker; the sweep will retry.", email_id)
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Registration.objects.filter(pk=pk).first()
+
+
+def _context(delivery: Delivery, registration: Registration, event: Event) -> dict[str, Any]:
+    start, end = event.local(event.start), event.local(event.end)
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    venue = ", ".join(p for p in (event.venue_name, event.venue_address, event.venue_city) if p)
+    return {
+        "kind": delivery.kind,
+        "registration": registration,
+        "name": delivery.context.get("name") or registration.name,
+        "event": event,
+        "start": start,
+        "end": end,
+        "venue": venue,
+        "reason": delivery.context.get("reason", ""),
+        "position": delivery.context.get("position"),
+        "join_url": event.online_url if confirmed else "",
+        "manage_url": f"{settings.SITE_URL}/r/{registration.manage_token}",
+        "site_url": settings.SITE_URL,
+        "erased": delivery.kind == Kind.ERASED,
+    }
 
 
 SUBJECTS = {
@@ -81,89 +194,349 @@ SUBJECTS = {
     Kind.ERASED: lambda: _("Your personal data for %(event)s has been erased"),
     Kind.MANAGE_LINK: lambda: _("Your link to manage your registration for %(event)s"),
 }
+MESSAGE_SUBJECTS = {
+    Message.Kind.REMINDER: lambda: _("Reminder: %(event)s starts on %(start)s"),
+    Message.Kind.EVENT_CHANGED: lambda: _("Changed: %(event)s"),
+    Message.Kind.EVENT_CANCELLED: lambda: _("Cancelled: %(event)s"),
+    Message.Kind.BROADCAST: lambda: _("News from %(event)s"),
+}
 
 
-def render(email: OutboundEmail) -> EmailMultiAlternatives:
-    registration = email.registration
+def render(delivery: Delivery) -> EmailMultiAlternatives:
+    registration = delivery.registration
     event = registration.event
-    with translation.override(email.language), timezone.override(event.tzinfo):
-        context = {
-            "kind": email.kind,
-            "registration": registration,
-            "name": email.context.get("name") or registration.name,
-            "event": event,
-            "start": event.local(event.start),
-            "end": event.local(event.end),
-            "reason": email.context.get("reason", ""),
-            "position": email.context.get("position"),
-            "manage_url": f"{settings.SITE_URL}/r/{registration.manage_token}",
-            "site_url": settings.SITE_URL,
-            "erased": email.kind == Kind.ERASED,
-        }
-        subject = SUBJECTS[email.kind]() % {"event": event.title}
-        text = render_to_string("notifications/email/registration.txt", context)
-        html = render_to_string("notifications/email/registration.html", context)
-    message = EmailMultiAlternatives(
+    with translation.override(delivery.language), timezone.override(event.tzinfo):
+        context = _context(delivery, registration, event)
+        headers = {}
+        if delivery.kind == Kind.MESSAGE:
+            subject, template = _message_parts(delivery.message, context, delivery.language)
+            context["text"] = template
+            context["unsubscribe_url"] = unsubscribe_url(registration)
+            headers = {
+                "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            text = render_to_string("notifications/email/message.txt", context)
+            html = render_to_string("notifications/email/message.html", context)
+        else:
+            subject = SUBJECTS[delivery.kind]() % {"event": event.title}
+            text = render_to_string("notifications/email/registration.txt", context)
+            html = render_to_string("notifications/email/registration.html", context)
+    email = EmailMultiAlternatives(
         subject=" ".join(subject.split()),  # one line: no header injection through titles
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_email],
+        to=[delivery.to_email],
+        headers=headers,
     )
-    message.attach_alternative(html, "text/html")
-    return message
+    email.attach_alternative(html, "text/html")
+    if delivery.kind in TICKET_KINDS and registration.status == Registration.Status.CONFIRMED:
+        from registration.tickets import qr_png
+
+        email.attach(f"ticket-{registration.ticket_code}.png", qr_png(registration), "image/png")
+        calendar = build_calendar([event], site_url=settings.SITE_URL, name=event.title)
+        email.attach(f"{event.slug}.ics", calendar, "text/calendar")
+    return email
 
 
-def deliver(email_id: int) -> str:
-    """Send one queued email. Returns its new state."""
-    claimed = OutboundEmail.objects.filter(pk=email_id, state=OutboundEmail.State.QUEUED).update(
-        state=OutboundEmail.State.SENDING, attempts=F("attempts") + 1
+def _message_parts(message: Message, context: dict[str, Any], language: str) -> tuple[str, str]:
+    values = {
+        "name": context["name"],
+        "event": context["event"].title,
+        "start": date_format(context["start"], "DATETIME_FORMAT"),
+        "venue": context["venue"],
+        "join_link": context["join_url"],
+        "manage_link": context["manage_url"],
+    }
+    subject = message.subject(language) or MESSAGE_SUBJECTS[message.kind]() % {
+        "event": values["event"],
+        "start": values["start"],
+    }
+    body = message.body(language)
+    if not body:
+        body = render_to_string(f"notifications/email/{message.kind}.txt", {**context, **values})
+    return fill(subject, values), fill(body, values)
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take one delivery for sending: queued and due, or left `sending` by a dead worker."""
+    now = timezone.now()
+    due = Q(state=State.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    abandoned = Q(state=State.SENDING, claimed_at__lt=now - retry.LEASE)
+    return bool(
+        Delivery.objects.filter(due | abandoned, pk=delivery_id).update(
+            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
     )
-    if not claimed:
-        return "skipped"
-    email = OutboundEmail.objects.select_related("registration__event").get(pk=email_id)
+
+
+def _sent(delivery: Delivery, subject: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=State.SENT, sent_at=timezone.now(), subject=subject[:300], last_error=""
+    )
+
+
+def _failed(delivery: Delivery, error: Exception) -> str:
+    attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
+    when = None if retry.is_permanent(error) else retry.next_attempt(attempts)
+    state = State.FAILED if when is None else State.QUEUED
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=state, next_attempt_at=when, last_error=retry.describe(error)[:2000]
+    )
+    return state
+
+
+def send_deliveries(delivery_ids: Iterable[int], rate: float | None = None) -> dict[str, int]:
+    """Send these deliveries over one SMTP connection, each claimed just before it goes.
+
+    Returns counts by outcome. Stops at the first connection-level failure: what is left
+    stays queued for the next attempt.
+    """
+    rate = settings.EMAIL_RATE_PER_SECOND if rate is None else rate
+    outcome = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    connection = get_connection()
     try:
-        message = render(email)
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        email.state = OutboundEmail.State.QUEUED
-        email.last_error = str(exc)[:2000]
-        email.save(update_fields=["state", "last_error"])
-        raise
-    email.state = OutboundEmail.State.SENT
-    email.subject = message.subject[:300]
-    email.sent_at = timezone.now()
-    email.save(update_fields=["state", "subject", "sent_at"])
-    return email.state
+        for delivery_id in delivery_ids:
+            if not _claim(delivery_id):
+                outcome["skipped"] += 1
+                continue
+            delivery = Delivery.objects.select_related("registration__event", "message").get(
+                pk=delivery_id
+            )
+            if not _still_wanted(delivery):
+                Delivery.objects.filter(pk=delivery_id).update(state=State.WITHDRAWN)
+                outcome["skipped"] += 1
+                continue
+            started = time.monotonic()
+            try:
+                email = render(delivery)
+                connection.send_messages([email])
+            except Exception as error:  # every failure is recorded on its delivery
+                state = _failed(delivery, error)
+                outcome["failed" if state == State.FAILED else "retry"] += 1
+                if retry.is_permanent(error):
+                    continue
+                if retry.is_transient(error):
+                    break  # the server or the network is in trouble: try the rest later
+                log.exception("Could not render or send delivery %s", delivery_id)
+                continue
+            _sent(delivery, email.subject)
+            outcome["sent"] += 1
+            if rate:
+                time.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))
+    finally:
+        connection.close()
+    return outcome
 
 
-def drain(batch_size: int = 100) -> int:
-    """Send every queued email, oldest first. Returns how many were sent."""
+def _still_wanted(delivery: Delivery) -> bool:
+    """Reminders and notices are not sent to people who left, or about cancelled events."""
+    if delivery.kind != Kind.MESSAGE:
+        return delivery.registration is not None
+    message, registration = delivery.message, delivery.registration
+    if registration is None or registration.erased_at:
+        return False
+    if message.kind == Message.Kind.REMINDER:
+        return registration.event.status == Event.Status.PUBLISHED and registration.is_active
+    return True
+
+
+def drain(batch_size: int = BATCH_SIZE) -> int:
+    """Send every due transactional email, oldest first. Returns how many were sent."""
     sent = 0
     while True:
+        now = timezone.now()
         batch = list(
-            OutboundEmail.objects.filter(state=OutboundEmail.State.QUEUED)
+            Delivery.objects.filter(state=State.QUEUED, message__isnull=True)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("id")
             .values_list("pk", flat=True)[:batch_size]
         )
         if not batch:
             return sent
-        for email_id in batch:
-            try:
-                if deliver(email_id) == OutboundEmail.State.SENT:
-                    sent += 1
-            except (smtplib.SMTPException, OSError):
-                # Left queued with its error; the sweep hands it to a retrying task.
-                return sent
+        outcome = send_deliveries(batch)
+        sent += outcome["sent"]
+        if outcome["retry"] or not outcome["sent"]:
+            return sent
 
 
-def sweep(older_than_seconds: int = 5) -> int:
-    """Wake a drain if anything has waited too long (broker down, a lost wake-up)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    waiting = OutboundEmail.objects.filter(
-        state=OutboundEmail.State.QUEUED, created_at__lt=cutoff
-    ).count()
-    if waiting:
-        from .tasks import drain_outbox
+def sweep() -> dict[str, int]:
+    """Every few seconds: take back abandoned deliveries and wake the senders for due ones."""
+    from .tasks import drain_outbox, send_batch
 
+    now = timezone.now()
+    reclaimed = Delivery.objects.filter(
+        state=State.SENDING, claimed_at__lt=now - retry.LEASE
+    ).update(state=State.QUEUED)
+    due = Delivery.objects.filter(state=State.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    # Young transactional rows are the wake-up's; old ones were missed by it.
+    transactional = due.filter(message__isnull=True, created_at__lt=now - timedelta(seconds=5))
+    if transactional.exists():
         drain_outbox.delay()
-    return waiting
+    bulk = list(
+        due.filter(message__isnull=False, created_at__lt=now - timedelta(seconds=30))
+        .order_by("id")
+        .values_list("pk", flat=True)[:10000]
+    )
+    for start in range(0, len(bulk), BATCH_SIZE):
+        send_batch.delay(bulk[start : start + BATCH_SIZE])
+    return {"reclaimed": reclaimed, "bulk": len(bulk)}
+
+
+@transaction.atomic
+def resend(delivery: Delivery) -> Delivery:
+    """An organiser asks again for a failed delivery."""
+    Delivery.objects.filter(pk=delivery.pk, state=State.FAILED).update(
+        state=State.QUEUED, next_attempt_at=None, attempts=0
+    )
+    delivery.refresh_from_db()
+    transaction.on_commit(
+        lambda: fan_out(delivery.message_id) if delivery.message_id else wake_outbox()
+    )
+    return delivery
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def save_rule(rule: ReminderRule) -> ReminderRule:
+    rule.compute_due_at()
+    rule.save()
+    return rule
+
+
+def add_default_rules(event: Event) -> None:
+    for minutes in DEFAULT_REMINDERS:
+        save_rule(ReminderRule(event=event, minutes_before_start=minutes))
+
+
+def move_rules(event: Event, shift: timedelta | None) -> None:
+    """Unsent reminders follow the event's start: relative ones always, absolute ones by
+    `shift` when the organisers moved the event."""
+    for rule in event.reminder_rules.filter(state=ReminderRule.State.SCHEDULED):
+        if rule.send_at is not None and shift:
+            rule.send_at += shift
+        rule.event = event
+        old = rule.due_at
+        rule.compute_due_at()
+        if rule.due_at != old:
+            rule.save(update_fields=["send_at", "due_at"])
+
+
+def reminder_audience(rule: ReminderRule) -> QuerySet[Registration]:
+    statuses = [Registration.Status.CONFIRMED]
+    if rule.include_pending:
+        statuses.append(Registration.Status.PENDING)
+    if rule.include_waitlisted:
+        statuses.append(Registration.Status.WAITLISTED)
+    # Someone who registered after the reminder's time gets no stale reminder.
+    return audience(
+        rule.event,
+        statuses=statuses,
+        participant_types=rule.participant_types,
+        registered_before=rule.due_at,
+    )
+
+
+def fire_due_reminders(now=None) -> dict[str, int]:
+    """Send each reminder whose time has come, once; mark missed what is too late."""
+    now = now or timezone.now()
+    fired = missed = 0
+    due = ReminderRule.objects.filter(
+        state=ReminderRule.State.SCHEDULED, enabled=True, due_at__lte=now
+    ).values_list("pk", flat=True)
+    for rule_id in list(due):
+        with transaction.atomic():
+            rule = (
+                ReminderRule.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("event")
+                .filter(pk=rule_id, state=ReminderRule.State.SCHEDULED)
+                .first()
+            )
+            if rule is None:
+                continue
+            late = now - rule.due_at > timedelta(minutes=rule.grace_minutes)
+            if late or rule.event.status != Event.Status.PUBLISHED:
+                rule.state = ReminderRule.State.MISSED
+                rule.save(update_fields=["state"])
+                missed += 1
+                continue
+            message = Message.objects.create(
+                event=rule.event,
+                kind=Message.Kind.REMINDER,
+                rule=rule,
+                subject_en=rule.subject_en,
+                subject_vi=rule.subject_vi,
+                body_en=rule.body_en,
+                body_vi=rule.body_vi,
+            )
+            send_message(message, reminder_audience(rule))
+            rule.state = ReminderRule.State.SENT
+            rule.fired_at = now
+            rule.save(update_fields=["state", "fired_at"])
+            fired += 1
+    return {"fired": fired, "missed": missed}
+
+
+# --- Broadcasts and notices -----------------------------------------------------------------
+
+
+@transaction.atomic
+def broadcast(event: Event, *, actor, data: dict[str, Any]) -> Message:
+    message = Message.objects.create(
+        event=event,
+        kind=Message.Kind.BROADCAST,
+        subject_en=data.get("subject_en", ""),
+        subject_vi=data.get("subject_vi", ""),
+        body_en=data.get("body_en", ""),
+        body_vi=data.get("body_vi", ""),
+        details={
+            key: data[key] for key in ("statuses", "participant_types", "checked_in") if key in data
+        },
+        created_by=actor,
+    )
+    people = audience(
+        event,
+        statuses=data.get("statuses") or [Registration.Status.CONFIRMED],
+        participant_types=data.get("participant_types") or [],
+        checked_in=data.get("checked_in"),
+    )
+    send_message(message, people)
+    return message
+
+
+def notify_all(event: Event, kind: str, details: dict[str, Any] | None = None) -> Message:
+    """Tell everyone still registered (waiting list included) that the event changed."""
+    message = Message.objects.create(event=event, kind=kind, details=details or {})
+    active = [
+        Registration.Status.CONFIRMED,
+        Registration.Status.PENDING,
+        Registration.Status.WAITLISTED,
+    ]
+    send_message(message, audience(event, statuses=active, include_opted_out=True))
+    return message
+
+
+def unsubscribe(registration: Registration) -> None:
+    OptOut.objects.get_or_create(registration=registration)
+
+
+def delivery_counts(event: Event) -> list[dict[str, Any]]:
+    """Per message (reminder firing, broadcast, notice): how many deliveries in each state."""
+    from django.db.models import Count
+
+    rows = (
+        Delivery.objects.filter(event=event, message__isnull=False)
+        .values("message_id", "message__kind", "message__rule_id")
+        .annotate(
+            **{state: Count("id", filter=Q(state=state)) for state in State.values},
+            total=Count("id"),
+        )
+        .order_by("message_id")
+    )
+    return list(rows)

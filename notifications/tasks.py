@@ -1,20 +1,17 @@
+"""Celery tasks: each loads what it needs, calls one service and returns its outcome.
+
+Retries are not Celery's: a failed delivery gets its next attempt time from
+notifications.retry, and the periodic sweep hands it back to a worker when that time comes.
+"""
+
 from celery import shared_task
 
 from . import services
 
-# Transient SMTP trouble (4xx, refused, timeouts) is retried with exponential backoff.
-RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
-
-@shared_task(**RETRY)
-def deliver_email(email_id: int) -> str:
-    return services.deliver(email_id)
+@shared_task
+def deliver_email(delivery_id: int) -> dict[str, int]:
+    return services.send_deliveries([delivery_id])
 
 
 @shared_task
@@ -23,5 +20,15 @@ def drain_outbox() -> int:
 
 
 @shared_task
-def sweep_outbox() -> int:
+def send_batch(delivery_ids: list[int]) -> dict[str, int]:
+    return services.send_deliveries(delivery_ids)
+
+
+@shared_task
+def fire_due_reminders() -> dict[str, int]:
+    return services.fire_due_reminders()
+
+
+@shared_task
+def sweep_outbox() -> dict[str, int]:
     return services.sweep()

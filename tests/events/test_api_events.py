@@ -1,4 +1,5 @@
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from events.models import AuditLogEntry, Event, TeamMembership
 from tests.factories import EventFactory, OrganisationFactory, SessionFactory, UserFactory
@@ -157,8 +158,8 @@ def test_event_list_filters(api, query, expected):
         slug="local",
         programme=programme,
         fields=["2.2"],
-        start="2027-03-01T02:00:00Z",
-        end="2027-03-01T10:00:00Z",
+        start=parse_datetime("2027-03-01T02:00:00Z"),
+        end=parse_datetime("2027-03-01T10:00:00Z"),
     )
     EventFactory(
         slug="intl",
@@ -168,8 +169,8 @@ def test_event_list_filters(api, query, expected):
         venue_city="Đà Nẵng",
         search_text="intl ai summit da nang",
         fields=["1.2"],
-        start="2027-07-01T02:00:00Z",
-        end="2027-07-01T10:00:00Z",
+        start=parse_datetime("2027-07-01T02:00:00Z"),
+        end=parse_datetime("2027-07-01T10:00:00Z"),
     )
 
     body = api.get(f"/api/v1/events/?{query}").json()

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from openpyxl import load_workbook
 
-from notifications.models import OutboundEmail
+from notifications.models import Delivery
 from registration.models import Registration
 from tests.conftest import client_for
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
@@ -54,7 +54,7 @@ def test_register_writes_confirmation_to_outbox(api):
 
     api.post(url(event), person(1), format="json")
 
-    email = OutboundEmail.objects.get()
+    email = Delivery.objects.get()
     assert (email.kind, email.to_email, email.language) == (
         "confirmed",
         "person1@example.org",
@@ -168,28 +168,28 @@ def test_resend_link_answers_202_for_unknown_email(api):
     response = api.post(url(event, "resend-link/"), {"email": "nobody@example.org"}, format="json")
 
     assert response.status_code == 202
-    assert not OutboundEmail.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_resend_link_answers_202_and_queues_link_for_known_email(api):
     event = EventFactory()
     register(event, 1)
-    OutboundEmail.objects.all().delete()
+    Delivery.objects.all().delete()
 
     response = api.post(url(event, "resend-link/"), {"email": "PERSON1@example.org"}, format="json")
 
     assert response.status_code == 202
-    assert OutboundEmail.objects.get().kind == "manage_link"
+    assert Delivery.objects.get().kind == "manage_link"
 
 
-def test_manage_link_email_carries_token(api, settings, django_capture_on_commit_callbacks):
+def test_manage_link_email_carries_token(api, settings):
     from notifications import services as notification_services
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     event = EventFactory()
     registration = register(event, 1)
 
-    notification_services.deliver(OutboundEmail.objects.get().pk)
+    notification_services.send_deliveries([Delivery.objects.get().pk])
 
     assert f"/r/{registration.manage_token}" in mail.outbox[0].body
 
@@ -488,7 +488,7 @@ def test_revoke_link_kills_old_token_and_emails_new(owner, api):
     event = EventFactory(owner=owner)
     registration = register(event, 1)
     old = registration.manage_token
-    OutboundEmail.objects.all().delete()
+    Delivery.objects.all().delete()
 
     response = client_for(owner).post(url(event, f"{registration.pk}/revoke-link/"))
 
@@ -496,4 +496,4 @@ def test_revoke_link_kills_old_token_and_emails_new(owner, api):
     assert api.get(f"/api/v1/registrations/{old}/").status_code == 404
     registration.refresh_from_db()
     assert registration.manage_token != old
-    assert OutboundEmail.objects.get().kind == "manage_link"
+    assert Delivery.objects.get().kind == "manage_link"
