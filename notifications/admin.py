@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Delivery
+from .models import Delivery, Message, OptOut, ReminderRule
 
 
 @admin.register(Delivery)
@@ -9,3 +9,28 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind"]
     search_fields = ["to_email"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "event"]
+    list_filter = ["kind"]
+    raw_id_fields = ["event", "rule"]
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ["event", "due_at", "minutes_before_start", "send_at", "state", "enabled"]
+    list_filter = ["state", "enabled"]
+    raw_id_fields = ["event"]
+    readonly_fields = ["due_at", "state", "fired_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.compute_due_at()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
+    list_display = ["registration", "created_at"]
+    raw_id_fields = ["registration"]

@@ -191,3 +191,6 @@ class OptOut(models.Model):
     class Meta:
         verbose_name = _("unsubscribed registration")
         verbose_name_plural = _("unsubscribed registrations")
+
+    def __str__(self) -> str:
+        return str(self.registration_id)

@@ -71,11 +71,8 @@ def on_event_saved(sender, instance: Event, created: bool, raw: bool = False, **
 @receiver(event_rescheduled, dispatch_uid="notifications.event_rescheduled")
 def on_event_rescheduled(sender, event: Event, changes: dict, **kwargs):
     if "start" in changes:
-        old_start = changes["start"][0]
-        shift = event.start - (
-            parse_datetime(old_start) if isinstance(old_start, str) else old_start
-        )
-        services.move_rules(event, shift)
+        old_start = changes["start"][0]  # as the audit log wrote it: ISO 8601
+        services.move_rules(event, shift=event.start - parse_datetime(old_start))
     services.notify_all(event, Message.Kind.EVENT_CHANGED, {"changed": sorted(changes)})
 
 

@@ -1,0 +1,119 @@
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from events.exceptions import Conflict
+from events.services import record
+from events.views import EventNestedMixin
+
+from . import services
+from .models import Delivery, Message, ReminderRule
+from .serializers import (
+    BroadcastSerializer,
+    DeliverySerializer,
+    MessageSerializer,
+    ReminderRuleSerializer,
+)
+
+TEAM_READS = {"GET": "can_view_team_data", "HEAD": "can_view_team_data"}
+
+
+class ReminderRuleViewSet(EventNestedMixin, viewsets.ModelViewSet):
+    """The event's reminder rules. New events start with one day and two hours before."""
+
+    queryset = ReminderRule.objects.none()
+    serializer_class = ReminderRuleSerializer
+    pagination_class = None
+    access_rules = TEAM_READS
+
+    def nested_queryset(self):
+        return self.event.reminder_rules.select_related("event")
+
+    def perform_create(self, serializer):
+        rule = ReminderRule(event=self.event, **serializer.validated_data)
+        serializer.instance = services.save_rule(rule)
+        record(self.event, self.request.user, "reminder.created", due=str(rule.due_at))
+
+    def perform_update(self, serializer):
+        rule = serializer.instance
+        if rule.state != ReminderRule.State.SCHEDULED:
+            raise Conflict("This reminder has already been sent or missed.", "reminder_done")
+        for name, value in serializer.validated_data.items():
+            setattr(rule, name, value)
+        serializer.instance = services.save_rule(rule)
+        record(self.event, self.request.user, "reminder.updated", due=str(rule.due_at))
+
+    def perform_destroy(self, rule):
+        record(self.event, self.request.user, "reminder.deleted", due=str(rule.due_at))
+        rule.delete()
+
+
+class MessageViewSet(
+    EventNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Broadcasts, reminder firings and notices of change, with delivery counts."""
+
+    queryset = Message.objects.none()
+    serializer_class = MessageSerializer
+    access_rules = TEAM_READS
+
+    def nested_queryset(self):
+        return self.event.messages.annotate(recipients=Count("deliveries"))
+
+    @extend_schema(request=BroadcastSerializer, responses={201: MessageSerializer})
+    def create(self, request, event_slug=None):
+        """Broadcast to a filtered set of registrants (default: everyone confirmed)."""
+        body = BroadcastSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        message = services.broadcast(self.event, actor=request.user, data=body.validated_data)
+        record(self.event, request.user, "broadcast.sent", message=message.pk)
+        message = self.nested_queryset().get(pk=message.pk)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class DeliveryViewSet(
+    EventNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The delivery log: every email of this event, its state, attempts and last error."""
+
+    queryset = Delivery.objects.none()
+    serializer_class = DeliverySerializer
+    access_rules = TEAM_READS
+    filterset_fields = ["state", "kind", "message"]
+
+    def nested_queryset(self):
+        return Delivery.objects.filter(event=self.event).order_by("-id")
+
+    @extend_schema(request=None, responses=DeliverySerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request, event_slug=None, pk=None):
+        delivery = self.get_object()
+        if delivery.state != Delivery.State.FAILED:
+            raise Conflict("Only failed deliveries can be sent again.", "not_failed")
+        delivery = services.resend(delivery)
+        record(self.event, request.user, "delivery.resent", delivery=delivery.pk)
+        return Response(DeliverySerializer(delivery).data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"])
+    def counts(self, request, event_slug=None):
+        """Per reminder firing, broadcast and notice: deliveries in each state."""
+        return Response(services.delivery_counts(self.event))
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a form token
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    registration = services.registration_for_unsubscribe(token)
+    if registration is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    done = request.method == "POST"
+    if done:
+        services.unsubscribe(registration)
+    context = {"event": registration.event, "done": done, "token": token}
+    return render(request, "notifications/unsubscribe.html", context)

@@ -1,0 +1,278 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events import services as event_services
+from notifications import services
+from notifications.models import Delivery, Message, OptOut, ReminderRule
+from registration import services as registration_services
+from tests.factories import EventFactory, UserFactory
+from tests.registration.helpers import register
+
+pytestmark = pytest.mark.django_db
+State = Delivery.State
+
+
+def reminder_deliveries(event):
+    return Delivery.objects.filter(event=event, message__kind=Message.Kind.REMINDER)
+
+
+def due_rule(event, **fields):
+    """A rule due a second from now, after everyone registered so far."""
+    rule = ReminderRule(event=event, send_at=timezone.now() + timedelta(seconds=1), **fields)
+    return services.save_rule(rule)
+
+
+def fire():
+    return services.fire_due_reminders(now=timezone.now() + timedelta(seconds=2))
+
+
+def test_new_event_gets_day_and_two_hours_reminders():
+    event = EventFactory()
+
+    due = sorted(event.reminder_rules.values_list("due_at", flat=True))
+
+    assert due == [event.start - timedelta(days=1), event.start - timedelta(hours=2)]
+
+
+def test_moving_event_start_moves_unsent_reminders(owner):
+    event = EventFactory(owner=owner)
+    absolute = services.save_rule(
+        ReminderRule(event=event, send_at=event.start - timedelta(days=3))
+    )
+    new_start = event.start + timedelta(days=7)
+
+    event_services.update_event(
+        event, user=owner, data={"start": new_start, "end": new_start + timedelta(hours=8)}
+    )
+
+    relative = event.reminder_rules.get(minutes_before_start=120)
+    absolute.refresh_from_db()
+    assert relative.due_at == new_start - timedelta(hours=2)
+    assert absolute.due_at == new_start - timedelta(days=3)
+
+
+def test_due_reminder_goes_to_each_confirmed_person_once():
+    event = EventFactory(capacity=2, waitlist_enabled=True)
+    people = [register(event, n) for n in range(3)]  # two confirmed, one waiting
+    rule = due_rule(event)
+
+    fire()
+    fire()
+
+    assert sorted(reminder_deliveries(event).values_list("registration", flat=True)) == sorted(
+        p.pk for p in people[:2]
+    )
+    rule.refresh_from_db()
+    assert rule.state == ReminderRule.State.SENT
+
+
+def test_reminder_can_include_waitlist_and_pick_participant_types():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1, participant_type="speaker")
+    waiting = register(event, 2, participant_type="student")
+    due_rule(event, include_waitlisted=True, participant_types=["student"])
+
+    fire()
+
+    assert list(reminder_deliveries(event).values_list("registration", flat=True)) == [waiting.pk]
+
+
+def test_late_registrant_gets_no_stale_reminder():
+    event = EventFactory()
+    rule = services.save_rule(
+        ReminderRule(event=event, send_at=timezone.now() - timedelta(minutes=1))
+    )
+    register(event, 1)  # registers after the reminder's time
+
+    services.fire_due_reminders()
+
+    rule.refresh_from_db()
+    assert rule.state == ReminderRule.State.SENT
+    assert not reminder_deliveries(event).exists()
+
+
+def test_reminder_past_grace_is_missed_not_sent():
+    event = EventFactory()
+    register(event, 1)
+    rule = services.save_rule(
+        ReminderRule(event=event, send_at=timezone.now() - timedelta(hours=3), grace_minutes=60)
+    )
+    ReminderRule.objects.filter(pk=rule.pk).update(due_at=timezone.now() - timedelta(hours=3))
+
+    services.fire_due_reminders()
+
+    rule.refresh_from_db()
+    assert rule.state == ReminderRule.State.MISSED
+    assert not reminder_deliveries(event).exists()
+
+
+def test_cancelled_event_sends_no_reminders(owner):
+    event = EventFactory(owner=owner)
+    register(event, 1)
+    event_services.cancel_event(event, user=owner)
+    due_rule(event)
+
+    fire()
+
+    assert not reminder_deliveries(event).exists()
+
+
+def test_unsubscribed_person_gets_no_reminder():
+    event = EventFactory()
+    person = register(event, 1)
+    services.unsubscribe(person)
+    due_rule(event)
+
+    fire()
+
+    assert not reminder_deliveries(event).exists()
+
+
+def test_cancelled_event_tells_everyone_still_registered(owner):
+    event = EventFactory(owner=owner, capacity=1, waitlist_enabled=True)
+    first, waiting = register(event, 1), register(event, 2)
+    registration_services.cancel(register(event, 3))
+
+    event_services.cancel_event(event, user=owner)
+
+    notice = Message.objects.get(event=event, kind=Message.Kind.EVENT_CANCELLED)
+    assert sorted(notice.deliveries.values_list("registration", flat=True)) == sorted(
+        [first.pk, waiting.pk]
+    )
+
+
+def test_rescheduling_a_published_event_sends_a_notice(owner):
+    event = EventFactory(owner=owner)
+    register(event, 1)
+
+    event_services.update_event(event, user=owner, data={"venue_name": "Hall B"})
+
+    assert Message.objects.filter(event=event, kind=Message.Kind.EVENT_CHANGED).count() == 1
+
+
+def test_broadcast_reaches_the_chosen_people_only():
+    event = EventFactory()
+    student = register(event, 1, participant_type="student")
+    register(event, 2, participant_type="press")
+
+    message = services.broadcast(
+        event,
+        actor=UserFactory(),
+        data={"body_en": "Bring your ID", "participant_types": ["student"]},
+    )
+
+    assert list(message.deliveries.values_list("registration", flat=True)) == [student.pk]
+
+
+def test_confirmation_email_carries_ticket_and_calendar(mailbox):
+    registration = register(EventFactory(), 1)
+
+    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+
+    names = sorted(name for name, _content, _type in mailbox[0].attachments)
+    assert names == sorted(
+        [f"ticket-{registration.ticket_code}.png", f"{registration.event.slug}.ics"]
+    )
+    assert Delivery.objects.get().state == State.SENT
+
+
+def test_confirmation_email_in_attendee_language(mailbox):
+    register(EventFactory(title_vi="Hội nghị", title_en="Conference"), 1, language="vi")
+
+    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+
+    assert "Hội nghị" in mailbox[0].subject
+    assert "Kính gửi" in mailbox[0].body
+
+
+def test_reminder_email_has_one_click_unsubscribe(mailbox):
+    event = EventFactory()
+    register(event, 1)
+    Delivery.objects.all().delete()
+    message = services.broadcast(event, actor=UserFactory(), data={"body_en": "Hello {name}"})
+
+    services.send_deliveries(message.deliveries.values_list("pk", flat=True))
+
+    sent = mailbox[0]
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert sent.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert "Hello Người 1" in sent.body
+
+
+def test_placeholders_cannot_reach_attributes(mailbox):
+    event = EventFactory()
+    register(event, 1)
+    Delivery.objects.all().delete()
+    message = services.broadcast(
+        event, actor=UserFactory(), data={"body_en": "{name.__class__} {unknown}"}
+    )
+
+    services.send_deliveries(message.deliveries.values_list("pk", flat=True))
+
+    assert "{name.__class__} {unknown}" in mailbox[0].body
+
+
+def test_sent_delivery_is_never_sent_again(mailbox):
+    register(EventFactory(), 1)
+    delivery = Delivery.objects.get()
+
+    services.send_deliveries([delivery.pk])
+    services.send_deliveries([delivery.pk])
+
+    assert len(mailbox) == 1
+
+
+def test_abandoned_delivery_is_taken_back_after_lease(mailbox):
+    from notifications import retry
+
+    register(EventFactory(), 1)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=State.SENDING, claimed_at=timezone.now() - retry.LEASE - timedelta(seconds=1)
+    )
+
+    services.send_deliveries([delivery.pk])
+
+    assert len(mailbox) == 1
+
+
+def test_delivery_being_sent_by_a_live_worker_is_left_alone(mailbox):
+    register(EventFactory(), 1)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(state=State.SENDING, claimed_at=timezone.now())
+
+    services.send_deliveries([delivery.pk])
+
+    assert mailbox == []
+
+
+def test_resend_puts_failed_delivery_back_in_queue():
+    register(EventFactory(), 1)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(state=State.FAILED, attempts=8)
+
+    services.resend(delivery)
+
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == (State.QUEUED, 0)
+
+
+def test_erasure_withdraws_queued_emails():
+    registration = register(EventFactory(), 1)
+
+    registration_services.erase_personal_data(registration)
+
+    states = dict(Delivery.objects.values_list("kind", "state"))
+    assert states["confirmed"] == State.WITHDRAWN
+    assert states["erased"] == State.QUEUED
+
+
+def test_opt_out_is_recorded_once():
+    registration = register(EventFactory(), 1)
+
+    services.unsubscribe(registration)
+    services.unsubscribe(registration)
+
+    assert OptOut.objects.count() == 1
