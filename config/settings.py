@@ -158,6 +158,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a fan-out batch is taken only by a free worker
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up quickly when the broker is down: the outbox row is already safe, and a
+# registration must not wait for the broker.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -175,6 +183,10 @@ CELERY_TASK_ROUTES = {
 }
 # Messages per second one sender may send (0: as fast as the server takes them).
 EMAIL_RATE_PER_SECOND = float(env_str("EMAIL_RATE_PER_SECOND", "0") or 0)
+# A delivery a worker claimed this long ago without finishing is taken back (worker died).
+EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 300)
+# Queued emails older than this are handed to workers again by the sweep.
+EMAIL_SWEEP_AFTER_SECONDS = env_int("EMAIL_SWEEP_AFTER_SECONDS", 30)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

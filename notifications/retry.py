@@ -4,13 +4,17 @@ import smtplib
 import socket
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 MAX_ATTEMPTS = 8
 FIRST_DELAY = timedelta(seconds=30)
 LONGEST_DELAY = timedelta(hours=1)
-# A delivery claimed longer ago than this by a worker that never finished is taken back.
-LEASE = timedelta(minutes=5)
+
+
+def lease() -> timedelta:
+    """A delivery claimed longer ago than this by a worker that never finished is taken back."""
+    return timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
 
 
 def is_permanent(error: Exception) -> bool:

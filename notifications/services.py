@@ -39,6 +39,7 @@ BATCH_SIZE = 200
 TICKET_KINDS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.APPROVED}
 DEFAULT_REMINDERS = (24 * 60, 120)  # one day and two hours before the start
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+FIVE_S = timedelta(seconds=5)
 
 
 # --- Writing to the outbox ------------------------------------------------------------------
@@ -265,7 +266,7 @@ def _claim(delivery_id: int) -> bool:
     """Take one delivery for sending: queued and due, or left `sending` by a dead worker."""
     now = timezone.now()
     due = Q(state=State.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    abandoned = Q(state=State.SENDING, claimed_at__lt=now - retry.LEASE)
+    abandoned = Q(state=State.SENDING, claimed_at__lt=now - retry.lease())
     return bool(
         Delivery.objects.filter(due | abandoned, pk=delivery_id).update(
             state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -369,17 +370,18 @@ def sweep() -> dict[str, int]:
 
     now = timezone.now()
     reclaimed = Delivery.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - retry.LEASE
+        state=State.SENDING, claimed_at__lt=now - retry.lease()
     ).update(state=State.QUEUED)
+    waited = timedelta(seconds=settings.EMAIL_SWEEP_AFTER_SECONDS)
     due = Delivery.objects.filter(state=State.QUEUED).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     # Young transactional rows are the wake-up's; old ones were missed by it.
-    transactional = due.filter(message__isnull=True, created_at__lt=now - timedelta(seconds=5))
+    transactional = due.filter(message__isnull=True, created_at__lt=now - min(waited, FIVE_S))
     if transactional.exists():
         drain_outbox.delay()
     bulk = list(
-        due.filter(message__isnull=False, created_at__lt=now - timedelta(seconds=30))
+        due.filter(message__isnull=False, created_at__lt=now - waited)
         .order_by("id")
         .values_list("pk", flat=True)[:10000]
     )

@@ -230,7 +230,7 @@ def test_abandoned_delivery_is_taken_back_after_lease(mailbox):
     register(EventFactory(), 1)
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(
-        state=State.SENDING, claimed_at=timezone.now() - retry.LEASE - timedelta(seconds=1)
+        state=State.SENDING, claimed_at=timezone.now() - retry.lease() - timedelta(seconds=1)
     )
 
     services.send_deliveries([delivery.pk])
