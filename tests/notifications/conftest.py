@@ -23,3 +23,10 @@ def mailbox(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     return mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def quiet_smtp_server_log():
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
