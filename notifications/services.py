@@ -339,6 +339,7 @@ def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dic
         started = time.monotonic()
         try:
             email = render(delivery)
+            connection.open()  # once per batch: it stays open until send_deliveries closes it
             connection.send_messages([email])
         except Exception as error:  # every failure is recorded on its delivery
             state = _failed(delivery, error)
