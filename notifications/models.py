@@ -158,6 +158,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["id"]
+        db_table = "notifications_delivery"  # named in the raw SQL of notifications.services
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [

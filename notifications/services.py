@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
@@ -290,10 +291,16 @@ def _claim(delivery_ids: list[int]) -> list[Delivery]:
     )
 
 
+MARK_SENT = (
+    "UPDATE notifications_delivery SET state = 'sent', sent_at = %s, subject = %s, "
+    "last_error = '' WHERE id = %s"
+)
+
+
 def _sent(delivery: Delivery, subject: str) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=State.SENT, sent_at=timezone.now(), subject=subject[:300], last_error=""
-    )
+    """Recorded the moment the server accepted it: plain SQL, as it runs for every email."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(MARK_SENT, [timezone.now(), subject[:300], delivery.pk])
 
 
 def _failed(delivery: Delivery, error: Exception) -> str:
