@@ -1,6 +1,7 @@
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -43,7 +44,7 @@ class ReminderRuleViewSet(EventNestedMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         rule = serializer.instance
         if rule.state != ReminderRule.State.SCHEDULED:
-            raise Conflict("This reminder has already been sent or missed.", "reminder_done")
+            raise Conflict(_("This reminder has already been sent or missed."), "reminder_done")
         for name, value in serializer.validated_data.items():
             setattr(rule, name, value)
         serializer.instance = services.save_rule(rule)
@@ -95,7 +96,7 @@ class DeliveryViewSet(
     def resend(self, request, event_slug=None, pk=None):
         delivery = self.get_object()
         if delivery.state != Delivery.State.FAILED:
-            raise Conflict("Only failed deliveries can be sent again.", "not_failed")
+            raise Conflict(_("Only failed deliveries can be sent again."), "not_failed")
         delivery = services.resend(delivery)
         record(self.event, request.user, "delivery.resent", delivery=delivery.pk)
         return Response(DeliverySerializer(delivery).data)
