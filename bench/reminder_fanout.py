@@ -117,7 +117,8 @@ def run(env, args, slug: str, count: int, fire: str) -> dict:
                 "config",
                 "worker",
                 "--queues=bulk",
-                "--pool=solo",
+                f"--pool={args.pool}",
+                f"--concurrency={args.concurrency}",
                 "--loglevel=WARNING",
                 "--without-gossip",
                 "--without-mingle",
@@ -158,6 +159,8 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--naive", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pool", default="threads", help="Celery pool of each worker")
+    parser.add_argument("--concurrency", type=int, default=4, help="threads per worker")
     parser.add_argument("--timeout", type=int, default=900)
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
@@ -174,8 +177,9 @@ def main() -> None:
         f"Machine: {machine()}.",
         "",
         f"Command: `python bench/reminder_fanout.py --recipients {args.recipients} "
-        f"--naive {args.naive} --workers {args.workers}` — {args.workers} Celery worker "
-        "processes on the bulk queue, Redis broker, PostgreSQL, an aiosmtpd sink on "
+        f"--naive {args.naive} --workers {args.workers} --pool {args.pool} "
+        f"--concurrency {args.concurrency}` — {args.workers} Celery worker processes "
+        f"({args.pool} pool, {args.concurrency} each) on the bulk queue, Redis broker, PostgreSQL, an aiosmtpd sink on "
         "127.0.0.1 counting deliveries per recipient. Time runs from asking for the reminder "
         "scan to the last email the sink received.",
         "",
