@@ -179,9 +179,9 @@ def main() -> None:
         f"Command: `python bench/reminder_fanout.py --recipients {args.recipients} "
         f"--naive {args.naive} --workers {args.workers} --pool {args.pool} "
         f"--concurrency {args.concurrency}` — {args.workers} Celery worker processes "
-        f"({args.pool} pool, {args.concurrency} each) on the bulk queue, Redis broker, PostgreSQL, an aiosmtpd sink on "
-        "127.0.0.1 counting deliveries per recipient. Time runs from asking for the reminder "
-        "scan to the last email the sink received.",
+        f"({args.pool} pool, {args.concurrency} each) on the bulk queue, Redis broker, "
+        "PostgreSQL, an aiosmtpd sink on 127.0.0.1 counting deliveries per recipient. "
+        "Time runs from asking for the reminder scan to the last email the sink received.",
         "",
         "| run | emails | seconds | emails/s | received | repeated | states |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
