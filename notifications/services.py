@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterable
 from datetime import timedelta
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -211,15 +212,12 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
         context = _context(delivery, registration, event)
         headers = {}
         if delivery.kind == Kind.MESSAGE:
-            subject, template = _message_parts(delivery.message, context, delivery.language)
-            context["text"] = template
-            context["unsubscribe_url"] = unsubscribe_url(registration)
+            unsubscribe = unsubscribe_url(registration)
+            subject, text, html = _personalised(delivery, context, unsubscribe)
             headers = {
-                "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
-            text = render_to_string("notifications/email/message.txt", context)
-            html = render_to_string("notifications/email/message.html", context)
         else:
             subject = SUBJECTS[delivery.kind]() % {"event": event.title}
             text = render_to_string("notifications/email/registration.txt", context)
@@ -239,6 +237,41 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
         calendar = build_calendar([event], site_url=settings.SITE_URL, name=event.title)
         email.attach(f"{event.slug}.ics", calendar, "text/calendar")
     return email
+
+
+# A message says the same to everyone but for a few personal fields: it is rendered once per
+# language and registration status, with markers where those fields go, then filled per person.
+PERSONAL_FIELDS = ("name", "manage_url", "unsubscribe_url")
+_rendered: dict[tuple[int, str, str], tuple[str, str, str]] = {}
+
+
+def _marker(field: str) -> str:
+    return f"\ue000{field}\ue000"  # a private-use character: never in real text
+
+
+def _personalised(
+    delivery: Delivery, context: dict[str, Any], unsubscribe: str
+) -> tuple[str, str, str]:
+    key = (delivery.message_id, delivery.language, delivery.registration.status)
+    if key not in _rendered:
+        shared = {**context, **{field: _marker(field) for field in PERSONAL_FIELDS}}
+        subject, shared["text"] = _message_parts(delivery.message, shared, delivery.language)
+        text = render_to_string("notifications/email/message.txt", shared)
+        html = render_to_string("notifications/email/message.html", shared)
+        if len(_rendered) > 256:
+            _rendered.clear()
+        _rendered[key] = (subject, text, html)
+    personal = {
+        "name": context["name"],
+        "manage_url": context["manage_url"],
+        "unsubscribe_url": unsubscribe,
+    }
+    subject, text, html = _rendered[key]
+    for field, value in personal.items():
+        subject = subject.replace(_marker(field), value)
+        text = text.replace(_marker(field), value)
+        html = html.replace(_marker(field), escape(value))
+    return subject, text, html
 
 
 def _message_parts(message: Message, context: dict[str, Any], language: str) -> tuple[str, str]:

@@ -63,8 +63,10 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_process_caches():
-    """Each test starts as a new process would: no cached events or questions."""
+    """Each test starts as a new process would: no cached events, questions or messages."""
+    from notifications import services as notification_services
     from registration import services
 
     services._event_cache.clear()
     services._question_cache.clear()
+    notification_services._rendered.clear()

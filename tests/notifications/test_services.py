@@ -276,3 +276,19 @@ def test_opt_out_is_recorded_once():
     services.unsubscribe(registration)
 
     assert OptOut.objects.count() == 1
+
+
+def test_message_rendered_once_is_personal_for_each_person(mailbox):
+    event = EventFactory()
+    register(event, 1, name="An <b>")
+    register(event, 2, name="Bình")
+    Delivery.objects.all().delete()
+    message = services.broadcast(event, actor=UserFactory(), data={"body_en": "Hello {name}"})
+
+    services.send_deliveries(message.deliveries.order_by("id").values_list("pk", flat=True))
+
+    first, second = mailbox
+    assert "Hello An <b>" in first.body and "Hello Bình" in second.body
+    html = first.alternatives[0][0]
+    assert "An &lt;b&gt;" in html and "An <b>" not in html
+    assert first.extra_headers["List-Unsubscribe"] != second.extra_headers["List-Unsubscribe"]
