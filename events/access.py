@@ -45,6 +45,19 @@ def visible_events(user: AnyUser) -> QuerySet[Event]:
     return events.filter(public | Q(pk__in=mine))
 
 
+def listed_events(user: AnyUser) -> QuerySet[Event]:
+    """What the event list shows by default: published events and the caller's own events.
+    Cancelled events stay reachable by their address, and by filtering on status."""
+    events = visible_events(user)
+    if user.is_authenticated and user.is_superuser:
+        return events
+    cancelled = Q(status=Event.Status.CANCELLED)
+    if user.is_authenticated:
+        mine = TeamMembership.objects.filter(user=user).values("event_id")
+        return events.exclude(cancelled & ~Q(pk__in=mine))
+    return events.exclude(cancelled)
+
+
 def can_view_team_data(user: AnyUser, event: Event) -> bool:
     return role_of(user, event) is not None
 

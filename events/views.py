@@ -51,8 +51,10 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         access.remember_roles(self.request.user)
+        listing = self.action == "list" and "status" not in self.request.query_params
+        events = access.listed_events if listing else access.visible_events
         return (
-            access.visible_events(self.request.user)
+            events(self.request.user)
             .select_related("host", "programme")
             .prefetch_related(
                 "fields",

@@ -250,3 +250,22 @@ def test_openapi_schema_documents_error_answers(api):
 
 def test_api_docs_page_renders(api):
     assert api.get("/api/docs/").status_code == 200
+
+
+def test_event_list_leaves_out_cancelled_events_unless_asked(api):
+    EventFactory(slug="on")
+    EventFactory(slug="off", status="cancelled")
+
+    default = {e["slug"] for e in api.get("/api/v1/events/").json()["results"]}
+    asked = {e["slug"] for e in api.get("/api/v1/events/?status=cancelled").json()["results"]}
+
+    assert (default, asked) == ({"on"}, {"off"})
+    assert api.get("/api/v1/events/off/").json()["status"] == "cancelled"
+
+
+def test_event_list_shows_organisers_their_cancelled_events(owner, owner_api):
+    EventFactory(slug="mine-off", status="cancelled", owner=owner)
+
+    slugs = {e["slug"] for e in owner_api.get("/api/v1/events/").json()["results"]}
+
+    assert "mine-off" in slugs

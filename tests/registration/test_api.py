@@ -27,7 +27,7 @@ def test_register_answers_201_with_status(api):
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "status", "waitlist_position"}
+    assert set(body) == {"id", "status", "waitlist_position", "position"}
     assert body["status"] == "confirmed"
 
 
