@@ -269,3 +269,10 @@ def test_event_list_shows_organisers_their_cancelled_events(owner, owner_api):
     slugs = {e["slug"] for e in owner_api.get("/api/v1/events/").json()["results"]}
 
     assert "mine-off" in slugs
+
+
+def test_unknown_api_address_answers_json_404(api):
+    response = api.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
