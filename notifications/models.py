@@ -133,6 +133,7 @@ class Delivery(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)

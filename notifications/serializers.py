@@ -96,6 +96,10 @@ class BroadcastSerializer(serializers.Serializer):
         return attrs
 
 
+class BounceSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
 class MessageSerializer(serializers.ModelSerializer):
     recipients = serializers.IntegerField(read_only=True)
 

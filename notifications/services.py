@@ -463,7 +463,7 @@ def sweep() -> dict[str, int]:
 @transaction.atomic
 def resend(delivery: Delivery) -> Delivery:
     """An organiser asks again for a failed delivery."""
-    Delivery.objects.filter(pk=delivery.pk, state=State.FAILED).update(
+    Delivery.objects.filter(pk=delivery.pk, state__in=[State.FAILED, State.BOUNCED]).update(
         state=State.QUEUED, next_attempt_at=None, attempts=0
     )
     delivery.refresh_from_db()
@@ -592,6 +592,16 @@ def notify_all(event: Event, kind: str, details: dict[str, Any] | None = None) -
     ]
     send_message(message, audience(event, statuses=active, include_opted_out=True))
     return message
+
+
+@transaction.atomic
+def mark_bounced(delivery: Delivery, reason: str) -> Delivery:
+    """A sent email came back (the provider's bounce report): record it, with its reason."""
+    Delivery.objects.filter(pk=delivery.pk, state=State.SENT).update(
+        state=State.BOUNCED, last_error=reason[:2000]
+    )
+    delivery.refresh_from_db()
+    return delivery
 
 
 def unsubscribe(registration: Registration) -> None:

@@ -16,6 +16,7 @@ from events.views import EventNestedMixin
 from . import services
 from .models import Delivery, Message, ReminderRule
 from .serializers import (
+    BounceSerializer,
     BroadcastSerializer,
     DeliverySerializer,
     MessageSerializer,
@@ -95,10 +96,23 @@ class DeliveryViewSet(
     @action(detail=True, methods=["post"])
     def resend(self, request, event_slug=None, pk=None):
         delivery = self.get_object()
-        if delivery.state != Delivery.State.FAILED:
+        if delivery.state not in (Delivery.State.FAILED, Delivery.State.BOUNCED):
             raise Conflict(_("Only failed deliveries can be sent again."), "not_failed")
         delivery = services.resend(delivery)
         record(self.event, request.user, "delivery.resent", delivery=delivery.pk)
+        return Response(DeliverySerializer(delivery).data)
+
+    @extend_schema(request=BounceSerializer, responses=DeliverySerializer)
+    @action(detail=True, methods=["post"])
+    def bounced(self, request, event_slug=None, pk=None):
+        """Record a bounce reported by the mail provider for a sent email."""
+        delivery = self.get_object()
+        body = BounceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if delivery.state != Delivery.State.SENT:
+            raise Conflict(_("Only sent emails can bounce."), "not_sent")
+        delivery = services.mark_bounced(delivery, body.validated_data.get("reason", ""))
+        record(self.event, request.user, "delivery.bounced", delivery=delivery.pk)
         return Response(DeliverySerializer(delivery).data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -129,3 +129,28 @@ def test_unsubscribe_page_asks_then_one_click_post_unsubscribes(client):
 
 def test_unsubscribe_with_forged_token_is_404(client):
     assert client.post("/u/forged-token").status_code == 404
+
+
+def test_bounce_is_recorded_and_can_be_resent(event, owner_api):
+    register(event, 1)
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(state="sent")
+    base = f"/api/v1/events/{event.slug}/deliveries/{delivery.pk}"
+
+    bounced = owner_api.post(f"{base}/bounced/", {"reason": "550 mailbox full"}, format="json")
+    resent = owner_api.post(f"{base}/resend/")
+
+    assert (bounced.json()["state"], bounced.json()["last_error"]) == (
+        "bounced",
+        "550 mailbox full",
+    )
+    assert resent.json()["state"] == "queued"
+
+
+def test_bounce_of_unsent_delivery_is_409(event, owner_api):
+    register(event, 1)
+    delivery = Delivery.objects.get()
+
+    response = owner_api.post(f"/api/v1/events/{event.slug}/deliveries/{delivery.pk}/bounced/")
+
+    assert response.status_code == 409
