@@ -89,8 +89,10 @@ class AttendeeRegistrationSerializer(serializers.ModelSerializer):
             "online_url",
             "created_at",
         ]
+        # Attendees correct their contact details and answers; the type is the organisers'.
         read_only_fields = [
             "status",
+            "participant_type",
             "ticket_code",
             "checked_in_at",
             "decision_reason",
@@ -124,7 +126,11 @@ class OrganiserRegistrationSerializer(AttendeeRegistrationSerializer):
             for field in AttendeeRegistrationSerializer.Meta.fields
             if field not in ("event", "event_title", "online_url")
         ] + ["updated_at"]
-        read_only_fields = AttendeeRegistrationSerializer.Meta.read_only_fields + ["updated_at"]
+        read_only_fields = [
+            field
+            for field in AttendeeRegistrationSerializer.Meta.read_only_fields
+            if field != "participant_type"
+        ] + ["updated_at"]
 
     def get_waitlist_position(self, registration) -> int | None:
         positions = self.context.get("waitlist_positions")

@@ -158,3 +158,27 @@ def test_data_delete_erases_and_revokes_link(api):
     assert api.get(manage(registration)).status_code == 404
     erased = Registration.objects.get(pk=registration.pk)
     assert erased.name == "" and erased.status == "cancelled"
+
+
+def test_manage_patch_cannot_change_participant_type(api):
+    registration = register(EventFactory(), 1)
+
+    api.patch(manage(registration), {"participant_type": "speaker"}, format="json")
+
+    registration.refresh_from_db()
+    assert registration.participant_type == "delegate"
+
+
+def test_organiser_patch_changes_participant_type(owner):
+    from tests.conftest import client_for
+
+    event = EventFactory(owner=owner)
+    registration = register(event, 1)
+
+    response = client_for(owner).patch(
+        f"/api/v1/events/{event.slug}/registrations/{registration.pk}/",
+        {"participant_type": "speaker"},
+        format="json",
+    )
+
+    assert response.json()["participant_type"] == "speaker"
