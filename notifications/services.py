@@ -32,6 +32,7 @@ from events.models import Event
 from registration.models import Registration
 
 from . import retry
+from .mime import AlternativesEmail
 from .models import Delivery, Message, OptOut, ReminderRule
 
 log = logging.getLogger(__name__)
@@ -222,7 +223,9 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
             subject = SUBJECTS[delivery.kind]() % {"event": event.title}
             text = render_to_string("notifications/email/registration.txt", context)
             html = render_to_string("notifications/email/registration.html", context)
-    email = EmailMultiAlternatives(
+    # Reminders and broadcasts are always text + HTML: their bytes are written directly.
+    email_class = AlternativesEmail if delivery.kind == Kind.MESSAGE else EmailMultiAlternatives
+    email = email_class(
         subject=" ".join(subject.split()),  # one line: no header injection through titles
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
