@@ -90,6 +90,9 @@ class Message(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # False while a reminder's deliveries are still being written, chunk by chunk; the sweep
+    # finishes the job if the writer died.
+    audience_complete = models.BooleanField(default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -104,15 +104,17 @@ def send_message(message: Message, people: QuerySet[Registration]) -> int:
     return len(rows)
 
 
-def fan_out(message_id: int) -> int:
-    """Hand the message's queued deliveries to the bulk workers, a batch per task."""
+def fan_out(message_id: int, registrations: tuple[int, int] | None = None) -> int:
+    """Hand the message's queued deliveries (for these registrations, if given) to the bulk
+    workers, a batch per task."""
     from .tasks import send_batch
 
-    ids = list(
-        Delivery.objects.filter(message_id=message_id, state=State.QUEUED)
-        .order_by("id")
-        .values_list("pk", flat=True)
-    )
+    queued = Delivery.objects.filter(message_id=message_id, state=State.QUEUED)
+    if registrations:
+        queued = queued.filter(
+            registration_id__gte=registrations[0], registration_id__lte=registrations[1]
+        )
+    ids = list(queued.order_by("id").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH_SIZE):
         try:
             send_batch.delay(ids[start : start + BATCH_SIZE])
@@ -460,7 +462,12 @@ def sweep() -> dict[str, int]:
     )
     for start in range(0, len(bulk), BATCH_SIZE):
         send_batch.delay(bulk[start : start + BATCH_SIZE])
-    return {"reclaimed": reclaimed, "bulk": len(bulk)}
+    unfinished = Message.objects.filter(
+        audience_complete=False, created_at__lt=now - retry.lease()
+    ).select_related("rule__event")
+    for message in unfinished:  # the scan that fired it died half-way through writing
+        complete_audience(message)
+    return {"reclaimed": reclaimed, "bulk": len(bulk), "resumed": len(unfinished)}
 
 
 @transaction.atomic
@@ -549,13 +556,60 @@ def fire_due_reminders(now=None) -> dict[str, int]:
                 subject_vi=rule.subject_vi,
                 body_en=rule.body_en,
                 body_vi=rule.body_vi,
+                audience_complete=False,
             )
-            send_message(message, reminder_audience(rule))
             rule.state = ReminderRule.State.SENT
             rule.fired_at = now
             rule.save(update_fields=["state", "fired_at"])
             fired += 1
+        # After the rule is marked (so no other scan fires it again): write the deliveries in
+        # chunks, each sent off as soon as it is committed.
+        complete_audience(message)
     return {"fired": fired, "missed": missed}
+
+
+AUDIENCE_CHUNK = 5000
+
+
+def complete_audience(message: Message) -> int:
+    """Write a reminder's deliveries chunk by chunk, resuming after the last one written.
+
+    Each chunk commits and goes to the bulk workers at once, so the first emails leave while
+    the rest of a large audience is still being written. Safe to run again: a person never
+    gets two deliveries of one message (the unique constraint).
+    """
+    people = reminder_audience(message.rule).order_by("pk")
+    written = Delivery.objects.filter(message=message).order_by("-registration_id").first()
+    if written is not None and written.registration_id:
+        people = people.filter(pk__gt=written.registration_id)
+    total = 0
+    while True:
+        chunk = list(people.values_list("pk", "email", "language")[:AUDIENCE_CHUNK])
+        if not chunk:
+            break
+        with transaction.atomic():
+            total += _write_deliveries(message, chunk)
+        people = people.filter(pk__gt=chunk[-1][0])
+    Message.objects.filter(pk=message.pk).update(audience_complete=True)
+    return total
+
+
+def _write_deliveries(message: Message, people: list[tuple[int, str, str]]) -> int:
+    rows = [
+        Delivery(
+            kind=Kind.MESSAGE,
+            message=message,
+            event_id=message.event_id,
+            registration_id=pk,
+            to_email=email,
+            language=language,
+        )
+        for pk, email, language in people
+    ]
+    created = Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    first, last = people[0][0], people[-1][0]
+    transaction.on_commit(lambda: fan_out(message.pk, registrations=(first, last)))
+    return len(created)
 
 
 # --- Broadcasts and notices -----------------------------------------------------------------

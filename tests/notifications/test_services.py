@@ -292,3 +292,35 @@ def test_message_rendered_once_is_personal_for_each_person(mailbox):
     html = first.alternatives[0][0]
     assert "An &lt;b&gt;" in html and "An <b>" not in html
     assert first.extra_headers["List-Unsubscribe"] != second.extra_headers["List-Unsubscribe"]
+
+
+def test_reminder_audience_written_in_chunks_reaches_everyone(monkeypatch):
+    monkeypatch.setattr(services, "AUDIENCE_CHUNK", 2)
+    event = EventFactory()
+    people = [register(event, n) for n in range(5)]
+    due_rule(event)
+
+    fire()
+
+    message = Message.objects.get(event=event, kind=Message.Kind.REMINDER)
+    assert message.audience_complete
+    assert sorted(message.deliveries.values_list("registration", flat=True)) == sorted(
+        p.pk for p in people
+    )
+
+
+def test_interrupted_reminder_audience_is_completed_by_the_sweep():
+    event = EventFactory()
+    people = [register(event, n) for n in range(3)]
+    rule = due_rule(event)
+    fire()
+    message = Message.objects.get(rule=rule)
+    message.deliveries.filter(registration=people[2]).delete()  # as if the writer died
+    Message.objects.filter(pk=message.pk).update(
+        audience_complete=False, created_at=timezone.now() - timedelta(hours=1)
+    )
+
+    services.sweep()
+
+    assert message.deliveries.count() == 3
+    assert Message.objects.get(pk=message.pk).audience_complete
