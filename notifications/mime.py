@@ -7,6 +7,7 @@ the `email` package in the tests.
 """
 
 import base64
+import functools
 import secrets
 from email.header import Header
 from email.utils import formatdate, make_msgid
@@ -14,6 +15,18 @@ from email.utils import formatdate, make_msgid
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.core.mail.utils import DNS_NAME
+
+
+@functools.lru_cache(maxsize=16)
+def _sender(address: str) -> str:
+    return sanitize_address(address, "utf-8")
+
+
+def _recipient(address: str) -> str:
+    # Registration emails are validated bare addresses; anything else gets the full treatment.
+    if address.isascii() and "<" not in address and "\n" not in address and "\r" not in address:
+        return address
+    return sanitize_address(address, "utf-8")
 
 
 def _header(value: str) -> str:
@@ -47,8 +60,8 @@ class AlternativesEmail(EmailMultiAlternatives):
         html = next(content for content, mimetype in self.alternatives if mimetype == "text/html")
         boundary = f"=_{secrets.token_hex(12)}"
         headers = [
-            ("From", sanitize_address(self.from_email, "utf-8")),
-            ("To", ", ".join(sanitize_address(address, "utf-8") for address in self.to)),
+            ("From", _sender(self.from_email)),
+            ("To", ", ".join(_recipient(address) for address in self.to)),
             ("Subject", _header(self.subject)),
             ("Date", formatdate(localtime=True)),
             ("Message-ID", make_msgid(domain=DNS_NAME)),
