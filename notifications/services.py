@@ -4,8 +4,8 @@ Delivery is exactly once per (message, person) by construction: a Delivery row i
 message and registration, a worker claims one row at a time with a conditional UPDATE just
 before handing it to the SMTP server, and marks it sent right after the server accepted it.
 A worker killed between those two steps leaves at most the one email it had on the wire in
-`sending`; that row is taken back after the lease (retry.LEASE) and sent again, so only
-emails on the wire at the instant of the kill can arrive twice.
+`sending` per sending thread; that row is taken back after the lease (retry.lease()) and sent
+again, so only emails on the wire at the instant of the kill can arrive twice.
 """
 
 import logging
