@@ -22,7 +22,8 @@ class EventPermission(permissions.BasePermission):
 
 
 class EventTeamPermission(permissions.BasePermission):
-    """For endpoints nested under an event: `view.required_access` names the rule per method."""
+    """For endpoints nested under an event: `view.access_rule(request)` names the rule of
+    events.access that applies ("public" for anyone who can see the event)."""
 
     def has_permission(self, request, view) -> bool:
         rule = view.access_rule(request)

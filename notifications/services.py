@@ -88,6 +88,13 @@ def audience(
 @transaction.atomic
 def send_message(message: Message, people: QuerySet[Registration]) -> int:
     """One delivery per person (never two: the unique constraint), fanned out after commit."""
+    return _write_deliveries(message, list(people.values_list("pk", "email", "language")))
+
+
+def _write_deliveries(message: Message, people: list[tuple[int, str, str]]) -> int:
+    """Delivery rows for these people, handed to the bulk workers once the caller commits."""
+    if not people:
+        return 0
     rows = [
         Delivery(
             kind=Kind.MESSAGE,
@@ -97,11 +104,13 @@ def send_message(message: Message, people: QuerySet[Registration]) -> int:
             to_email=email,
             language=language,
         )
-        for pk, email, language in people.values_list("pk", "email", "language").iterator()
+        for pk, email, language in people
     ]
-    Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    transaction.on_commit(lambda: fan_out(message.pk))
-    return len(rows)
+    created = Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    ids = [pk for pk, _email, _language in people]
+    first, last = min(ids), max(ids)
+    transaction.on_commit(lambda: fan_out(message.pk, registrations=(first, last)))
+    return len(created)
 
 
 def fan_out(message_id: int, registrations: tuple[int, int] | None = None) -> int:
@@ -592,24 +601,6 @@ def complete_audience(message: Message) -> int:
         people = people.filter(pk__gt=chunk[-1][0])
     Message.objects.filter(pk=message.pk).update(audience_complete=True)
     return total
-
-
-def _write_deliveries(message: Message, people: list[tuple[int, str, str]]) -> int:
-    rows = [
-        Delivery(
-            kind=Kind.MESSAGE,
-            message=message,
-            event_id=message.event_id,
-            registration_id=pk,
-            to_email=email,
-            language=language,
-        )
-        for pk, email, language in people
-    ]
-    created = Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    first, last = people[0][0], people[-1][0]
-    transaction.on_commit(lambda: fan_out(message.pk, registrations=(first, last)))
-    return len(created)
 
 
 # --- Broadcasts and notices -----------------------------------------------------------------

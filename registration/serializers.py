@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -44,15 +43,13 @@ class RegisterSerializer(serializers.Serializer):
         return value
 
 
-class RegistrationCreatedSerializer(serializers.ModelSerializer):
-    waitlist_position = serializers.SerializerMethodField()
+class RegistrationCreatedSerializer(serializers.Serializer):
+    """The answer to a registration (built by the view, described here for the schema)."""
 
-    class Meta:
-        model = Registration
-        fields = ["id", "status", "waitlist_position"]
-
-    def get_waitlist_position(self, registration) -> int | None:
-        return services.waitlist_position(registration)
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Registration.Status.choices)
+    waitlist_position = serializers.IntegerField(allow_null=True)
+    position = serializers.IntegerField(allow_null=True, help_text=_("Same as waitlist_position."))
 
 
 class AttendeeRegistrationSerializer(serializers.ModelSerializer):
@@ -226,7 +223,3 @@ class QuestionSerializer(BilingualMixin, serializers.ModelSerializer):
                     {"choices": [_("Every choice needs a label in English or Vietnamese.")]}
                 )
         return attrs
-
-
-def manage_url(registration: Registration) -> str:
-    return f"{settings.SITE_URL}/r/{registration.manage_token}"

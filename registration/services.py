@@ -250,7 +250,7 @@ def check_participant_type(event: Event, participant_type: str) -> None:
 
 
 def _duplicate(exc: IntegrityError) -> bool:
-    return "registration_one_active_per_email" in str(exc) or "lower" in str(exc).lower()
+    return "registration_one_active_per_email" in str(exc)
 
 
 def register(event: Event, data: dict[str, Any]) -> Registration:
