@@ -150,6 +150,11 @@ class Event(models.Model):
     )
     waitlist_enabled = models.BooleanField(_("waiting list"), default=False)
     requires_approval = models.BooleanField(_("registrations need approval"), default=False)
+    participant_list_public = models.BooleanField(
+        _("public participant list"),
+        default=False,
+        help_text=_("List the names of participants who agreed to be listed."),
+    )
     participant_types = models.JSONField(
         _("participant types offered"),
         default=list,

@@ -205,6 +205,7 @@ class EventSerializer(
             "capacity",
             "waitlist_enabled",
             "requires_approval",
+            "participant_list_public",
             "participant_types",
             "status",
             "phase",

@@ -1,0 +1,249 @@
+"""The public site: the event list and calendar, the event page, registering, lost links."""
+
+import calendar
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import quote_plus
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError as APIValidationError
+
+from events import access
+from events.exceptions import Conflict
+from events.filters import EventFilter
+from events.models import Event, FieldOfScience, ParticipantType
+from registration import services as registration_services
+from registration.countries import COUNTRY_CODES
+from registration.models import Question
+from registration.serializers import RegisterSerializer
+
+from ..forms import errors_from, validated
+
+PAGE_SIZE = 24
+
+
+def _month(value: str | None) -> date | None:
+    try:
+        return datetime.strptime(value or "", "%Y-%m").date().replace(day=1)
+    except ValueError:
+        return None
+
+
+def _list_filters(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "fields": FieldOfScience.objects.filter(parent__isnull=True),
+        "scopes": Event.Scope.choices,
+        "kinds": Event.Kind.choices,
+        "cities": (
+            Event.objects.filter(status=Event.Status.PUBLISHED)
+            .exclude(venue_city="")
+            .values_list("venue_city", flat=True)
+            .distinct()
+            .order_by("venue_city")
+        ),
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Upcoming published events, filtered, as a list or as a month calendar."""
+    view = "calendar" if request.GET.get("view") == "calendar" else "list"
+    month = _month(request.GET.get("month"))
+    events = Event.objects.filter(status=Event.Status.PUBLISHED).select_related("seats", "host")
+    params = request.GET.copy()
+    params.pop("status", None)  # the public list shows published events only
+    filterset = EventFilter(params, queryset=events)
+    events = filterset.qs if filterset.is_valid() else events.none()
+    errors = {name: list(errs) for name, errs in filterset.errors.items()}
+    if request.GET.get("month") and month is None:
+        errors["month"] = [_("Pick a month such as 2026-12.")]
+
+    if view == "calendar":
+        month = month or timezone.localdate().replace(day=1)
+        context = _calendar(events, month)
+    else:
+        if month:
+            following = (month + timedelta(days=32)).replace(day=1)
+            events = events.filter(start__date__gte=month, start__date__lt=following)
+        else:
+            events = events.filter(end__gte=timezone.now())
+        page = Paginator(events.order_by("start"), PAGE_SIZE).get_page(request.GET.get("page"))
+        for event in page:
+            event.availability = registration_services.availability(event)
+        context = {"page": page}
+    context.update(
+        view=view,
+        month=month,
+        errors=errors,
+        values=request.GET,
+        **_list_filters(request),
+    )
+    return render(request, "web/home.html", context, status=400 if errors else 200)
+
+
+def _calendar(events, month: date) -> dict[str, Any]:
+    """A Monday-first grid of the month with the events starting on each day."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    by_day: dict[date, list[Event]] = {}
+    for event in events.filter(start__date__gte=first - timedelta(days=1)).filter(
+        start__date__lte=last + timedelta(days=1)
+    ):
+        by_day.setdefault(event.local(event.start).date(), []).append(event)
+    return {
+        "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "previous_month": (month - timedelta(days=1)).strftime("%Y-%m"),
+        "next_month": (month + timedelta(days=32)).strftime("%Y-%m"),
+        "weekdays": [calendar.day_abbr[i] for i in range(7)],
+    }
+
+
+def _public_event(request: HttpRequest, slug: str) -> Event:
+    """A published or cancelled event, or a draft its own team is previewing."""
+    event = access.visible_events(request.user).filter(slug=slug).select_related(
+        "seats", "host", "programme"
+    ).first()
+    if event is None:
+        raise Http404(_("There is no event at this address."))
+    return event
+
+
+def event_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(request, slug)
+    sessions = event.sessions.prefetch_related("speakers").order_by("start")
+    venue = ", ".join(
+        part for part in (event.venue_name, event.venue_address, event.venue_city) if part
+    )
+    context = {
+        "event": event,
+        "availability": registration_services.availability(event),
+        "sessions": sessions,
+        "partners": event.partners.all(),
+        "fields": event.fields.all(),
+        "venue": venue,
+        "map_url": (
+            f"https://www.openstreetmap.org/search?query={quote_plus(venue)}" if venue else ""
+        ),
+        "calendar_url": reverse("event-calendar", args=[event.slug]),
+    }
+    return render(request, "web/event.html", context)
+
+
+# --- Registering ----------------------------------------------------------------------------
+
+
+def _answer(question: Question, post) -> Any:
+    """One answer from the form, in the shape the API takes (what the service validates)."""
+    key = f"answers.{question.pk}"
+    if question.kind == Question.Kind.CHECKBOX:
+        return key in post
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        return [int(v) if v.isdigit() else v for v in post.getlist(key)]
+    value = post.get(key, "").strip()
+    if question.kind == Question.Kind.SINGLE_CHOICE and value.isdigit():
+        return int(value)
+    return value
+
+
+def _registration_data(event: Event, questions: list[Question], post) -> dict[str, Any]:
+    data = {
+        name: post.get(name, "").strip()
+        for name in ("name", "email", "affiliation", "country", "participant_type")
+    }
+    data["country"] = data["country"].upper()
+    if not data["participant_type"]:
+        data.pop("participant_type")
+    data["language"] = get_language() or "en"
+    data["consent"] = "consent" in post
+    data["public_listing"] = "public_listing" in post
+    data["answers"] = {str(q.pk): _answer(q, post) for q in questions}
+    return data
+
+
+def _offered_types(event: Event) -> list[tuple[str, str]]:
+    offered = event.participant_types or list(ParticipantType.values)
+    return [(value, label) for value, label in ParticipantType.choices if value in offered]
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(request, slug)
+    questions = list(event.questions.prefetch_related("choices").order_by("position", "pk"))
+    errors: dict[str, list[str]] = {}
+    values: Any = {}
+    if request.method == "POST":
+        values = request.POST
+        data = _registration_data(event, questions, request.POST)
+        try:
+            checked = validated(RegisterSerializer, data)
+            registration = registration_services.register(event, checked)
+        except (ValidationError, APIValidationError, Conflict) as exc:
+            errors = errors_from(exc)
+            if isinstance(exc, Conflict) and exc.code == "already_registered":
+                errors["__all__"].append(_("Use “I lost my link” below to get it again."))
+        else:
+            request.session["welcome"] = registration.manage_token
+            return redirect("web:manage", token=registration.manage_token)
+    seats_left = {
+        choice["id"]: choice["seats_left"]
+        for choice in registration_services.counts(event)["choices"]
+    }
+    context = {
+        "event": event,
+        "availability": registration_services.availability(event),
+        "questions": questions,
+        "seats_left": seats_left,
+        "participant_types": _offered_types(event),
+        "countries": sorted(COUNTRY_CODES),
+        "errors": errors,
+        "values": values,
+        "labels": _labels(questions),
+    }
+    return render(request, "web/register.html", context, status=400 if errors else 200)
+
+
+def _labels(questions: list[Question]) -> dict[str, str]:
+    labels = {
+        "name": _("Full name"),
+        "email": _("Email"),
+        "affiliation": _("Organisation"),
+        "country": _("Country"),
+        "participant_type": _("I take part as"),
+        "consent": _("Consent"),
+        "answers": _("Questions"),
+    }
+    labels.update({f"answers.{q.pk}": q.label for q in questions})
+    return labels
+
+
+def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """Email the manage link again; the answer never tells whether the address is registered."""
+    event = _public_event(request, slug)
+    errors: dict[str, list[str]] = {}
+    email = request.POST.get("email", "").strip() if request.method == "POST" else ""
+    if request.method == "POST":
+        if "@" not in email or len(email) > 254:
+            errors["email"] = [_("Enter the email address you registered with.")]
+        else:
+            registration_services.request_manage_link(event, email)
+            messages.success(
+                request,
+                _("If this address is registered for the event, the link is on its way."),
+            )
+            return redirect("web:lost-link", slug=event.slug)
+    context = {"event": event, "errors": errors, "values": {"email": email}}
+    return render(request, "web/lost_link.html", context, status=400 if errors else 200)
+
+
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(request, slug)
+    if not event.participant_list_public:
+        raise Http404(_("This event does not publish a participant list."))
+    people = registration_services.public_participants(event)
+    return render(request, "web/participants.html", {"event": event, "people": people})
