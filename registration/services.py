@@ -655,9 +655,7 @@ def availability(event: Event) -> dict[str, Any]:
     now = timezone.now()
     if event.status == Event.Status.CANCELLED:
         state = "cancelled"
-    elif event.status != Event.Status.PUBLISHED or now >= (
-        event.registration_closes or event.end
-    ):
+    elif event.status != Event.Status.PUBLISHED or now >= (event.registration_closes or event.end):
         state = "closed"
     elif event.registration_opens and now < event.registration_opens:
         state = "not_open_yet"
@@ -703,7 +701,9 @@ def registrations_per_day(events: list[Event], days: int = 30) -> list[tuple[dat
         .annotate(n=Count("id"))
     )
     per_day = {row["day"]: row["n"] for row in rows}
-    return [(first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0)) for i in range(days)]
+    return [
+        (first + timedelta(days=i), per_day.get(first + timedelta(days=i), 0)) for i in range(days)
+    ]
 
 
 def breakdown(event: Event, field: str) -> list[tuple[str, int]]:

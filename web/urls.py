@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import manage, organiser, public
+from .views import organiser, public
 
 app_name = "web"
 
@@ -11,7 +11,6 @@ urlpatterns = [
     path("events/<slug:slug>/register/", public.register, name="register"),
     path("events/<slug:slug>/participants/", public.participants, name="participants"),
     path("events/<slug:slug>/lost-link/", public.lost_link, name="lost-link"),
-    path("r/<str:token>", manage.manage, name="manage"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="web/sign_in.html"),

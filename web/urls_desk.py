@@ -1,3 +1,12 @@
 """Organiser pages that run an event: registrations, email, door check-in, audit log."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import desk
+
+urlpatterns = [
+    path("events/<slug:slug>/registrations/", desk.registrations, name="event-registrations"),
+    path("events/<slug:slug>/email/", desk.email, name="event-email"),
+    path("events/<slug:slug>/check-in/", desk.check_in, name="event-check-in"),
+    path("events/<slug:slug>/audit/", desk.audit, name="event-audit"),
+]

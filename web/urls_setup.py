@@ -1,3 +1,15 @@
 """Organiser pages that set an event up: details, questions, agenda, team, reminders, publish."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import setup
+
+urlpatterns = [
+    path("events/new/", setup.event_create, name="event-create"),
+    path("events/<slug:slug>/edit/", setup.event_edit, name="event-edit"),
+    path("events/<slug:slug>/questions/", setup.event_questions, name="event-questions"),
+    path("events/<slug:slug>/agenda/", setup.event_agenda, name="event-agenda"),
+    path("events/<slug:slug>/team/", setup.event_team, name="event-team"),
+    path("events/<slug:slug>/reminders/", setup.event_reminders, name="event-reminders"),
+    path("events/<slug:slug>/preview/", setup.event_preview, name="event-preview"),
+]

@@ -8,8 +8,6 @@ from playwright.sync_api import expect
 from registration.models import Registration
 from tests.factories import EventFactory
 
-from .conftest import screenshot
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -23,8 +21,12 @@ def register(page, slug: str, name: str, email: str) -> None:
 
 def test_visitor_flow_register_fill_waitlist_and_promotion(new_page):
     EventFactory(
-        slug="hanoi-ai-forum", title_en="Hanoi AI Forum", venue_city="Hà Nội",
-        capacity=2, waitlist_enabled=True, fields=["1"],
+        slug="hanoi-ai-forum",
+        title_en="Hanoi AI Forum",
+        venue_city="Hà Nội",
+        capacity=2,
+        waitlist_enabled=True,
+        fields=["1"],
     )
     EventFactory(slug="da-nang-materials", title_en="Da Nang Materials Day", venue_city="Đà Nẵng")
     first, second, third = new_page(), new_page(width=390, height=844), new_page()

@@ -25,8 +25,11 @@ def getlist(values: Any, key: str) -> list[str]:
 
 @register.filter
 def local(moment, event):
-    """A moment shown in the event's own timezone."""
-    return event.local(moment) if moment else moment
+    """A moment as the event's wall clock shows it, for `|date` and `|time`.
+
+    Naive on purpose: those filters would turn an aware value back into the site's timezone.
+    """
+    return event.local(moment).replace(tzinfo=None) if moment else moment
 
 
 @register.simple_tag(takes_context=True)

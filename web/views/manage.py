@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,8 +56,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         registration = services.find_by_token(token)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    # An emailed link without a language prefix opens in the attendee's own language.
-    if not request.path.startswith(("/en/", "/vi/")) and "django_language" not in request.COOKIES:
+    # The emailed link opens in the attendee's own language until they pick another one.
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(registration.language)
         request.LANGUAGE_CODE = registration.language
     errors: dict[str, list[str]] = {}
@@ -70,9 +71,11 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             registration.refresh_from_db()
     event = registration.event
     welcome = request.session.pop("welcome", None) == token
-    values = request.POST if errors else {
-        name: getattr(registration, name) for name in (*EDITABLE, "public_listing")
-    }
+    values = (
+        request.POST
+        if errors
+        else {name: getattr(registration, name) for name in (*EDITABLE, "public_listing")}
+    )
     context = {
         "registration": registration,
         "event": event,

@@ -107,9 +107,12 @@ def _calendar(events, month: date) -> dict[str, Any]:
 
 def _public_event(request: HttpRequest, slug: str) -> Event:
     """A published or cancelled event, or a draft its own team is previewing."""
-    event = access.visible_events(request.user).filter(slug=slug).select_related(
-        "seats", "host", "programme"
-    ).first()
+    event = (
+        access.visible_events(request.user)
+        .filter(slug=slug)
+        .select_related("seats", "host", "programme")
+        .first()
+    )
     if event is None:
         raise Http404(_("There is no event at this address."))
     return event
@@ -189,7 +192,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                 errors["__all__"].append(_("Use “I lost my link” below to get it again."))
         else:
             request.session["welcome"] = registration.manage_token
-            return redirect("web:manage", token=registration.manage_token)
+            return redirect("manage-registration", token=registration.manage_token)
     seats_left = {
         choice["id"]: choice["seats_left"]
         for choice in registration_services.counts(event)["choices"]

@@ -1,0 +1,64 @@
+"""axe-core (vendored, injected by the test) finds nothing serious on the main public pages."""
+
+import pytest
+
+from registration import services
+from tests.factories import ChoiceFactory, EventFactory, QuestionFactory
+
+from .conftest import screenshot, serious_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def forum():
+    event = EventFactory(
+        slug="forum", title_en="Hanoi Science Forum", capacity=100, participant_list_public=True
+    )
+    workshop = QuestionFactory(event=event, kind="single_choice", label_en="Workshop")
+    ChoiceFactory(question=workshop, label_en="Quantum sensors", capacity=30)
+    ChoiceFactory(question=workshop, label_en="Battery materials")
+    QuestionFactory(event=event, kind="short_text", label_en="Dietary needs", required=True)
+    return event
+
+
+def answered(event) -> dict:
+    return {str(q.pk): "None" for q in event.questions.filter(kind="short_text")}
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_public_pages_have_no_serious_accessibility_violations(new_page, forum, width, language):
+    registration = services.register(
+        forum,
+        {"name": "An", "email": "an@example.org", "consent": True, "answers": answered(forum)},
+    )
+    page = new_page(width=width)
+    pages = {
+        "home": f"/{language}/",
+        "event": f"/{language}/events/forum/",
+        "register": f"/{language}/events/forum/register/",
+        "manage": f"/{language}/r/{registration.manage_token}",
+    }
+    found = {}
+    for name, path in pages.items():
+        page.goto(path)
+        found[name] = serious_violations(page)
+        if language == "en":
+            screenshot(page, f"{name}-{'phone' if width < 500 else 'desktop'}")
+
+    assert found == {name: [] for name in pages}
+
+
+def test_registration_errors_have_no_serious_accessibility_violations(page, forum):
+    page.goto("/en/events/forum/register/")
+    page.locator("form button[type=submit]").last.click()
+
+    assert page.locator(".error-summary").is_visible()
+    assert serious_violations(page) == []
+
+
+def test_accessibility_check_reports_a_serious_violation(page):
+    page.set_content("<html lang='en'><body><main><input type='text'></main></body></html>")
+
+    assert any(line.startswith("label") for line in serious_violations(page))
