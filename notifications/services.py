@@ -27,8 +27,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from events.exceptions import Conflict
 from events.ical import build_calendar
 from events.models import Event
+from events.services import record
 from registration.models import Registration
 
 from . import retry
@@ -480,11 +482,16 @@ def sweep() -> dict[str, int]:
 
 
 @transaction.atomic
-def resend(delivery: Delivery) -> Delivery:
-    """An organiser asks again for a failed delivery."""
-    Delivery.objects.filter(pk=delivery.pk, state__in=[State.FAILED, State.BOUNCED]).update(
-        state=State.QUEUED, next_attempt_at=None, attempts=0
-    )
+@transaction.atomic
+def resend(delivery: Delivery, *, actor=None) -> Delivery:
+    """An organiser asks again for a failed or bounced delivery."""
+    requeued = Delivery.objects.filter(
+        pk=delivery.pk, state__in=[State.FAILED, State.BOUNCED]
+    ).update(state=State.QUEUED, next_attempt_at=None, attempts=0)
+    if not requeued:
+        raise Conflict(_("Only failed deliveries can be sent again."), "not_failed")
+    if actor is not None:
+        record(delivery.event, actor, "delivery.resent", delivery=delivery.pk)
     delivery.refresh_from_db()
     transaction.on_commit(
         lambda: fan_out(delivery.message_id) if delivery.message_id else wake_outbox()
@@ -493,6 +500,27 @@ def resend(delivery: Delivery) -> Delivery:
 
 
 # --- Reminders ------------------------------------------------------------------------------
+
+
+def add_rule(event: Event, data: dict[str, Any], *, actor) -> ReminderRule:
+    rule = save_rule(ReminderRule(event=event, **data))
+    record(event, actor, "reminder.created", due=str(rule.due_at))
+    return rule
+
+
+def change_rule(rule: ReminderRule, data: dict[str, Any], *, actor) -> ReminderRule:
+    if rule.state != ReminderRule.State.SCHEDULED:
+        raise Conflict(_("This reminder has already been sent or missed."), "reminder_done")
+    for name, value in data.items():
+        setattr(rule, name, value)
+    rule = save_rule(rule)
+    record(rule.event, actor, "reminder.updated", due=str(rule.due_at))
+    return rule
+
+
+def delete_rule(rule: ReminderRule, *, actor) -> None:
+    record(rule.event, actor, "reminder.deleted", due=str(rule.due_at))
+    rule.delete()
 
 
 def save_rule(rule: ReminderRule) -> ReminderRule:
@@ -620,6 +648,7 @@ def broadcast(event: Event, *, actor, data: dict[str, Any]) -> Message:
         },
         created_by=actor,
     )
+    record(event, actor, "broadcast.sent", message=message.pk)
     people = audience(
         event,
         statuses=data.get("statuses") or [Registration.Status.CONFIRMED],

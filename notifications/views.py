@@ -38,22 +38,17 @@ class ReminderRuleViewSet(EventNestedMixin, viewsets.ModelViewSet):
         return self.event.reminder_rules.select_related("event")
 
     def perform_create(self, serializer):
-        rule = ReminderRule(event=self.event, **serializer.validated_data)
-        serializer.instance = services.save_rule(rule)
-        record(self.event, self.request.user, "reminder.created", due=str(rule.due_at))
+        data = serializer.validated_data
+        serializer.instance = services.add_rule(self.event, data, actor=self.request.user)
 
     def perform_update(self, serializer):
-        rule = serializer.instance
-        if rule.state != ReminderRule.State.SCHEDULED:
-            raise Conflict(_("This reminder has already been sent or missed."), "reminder_done")
-        for name, value in serializer.validated_data.items():
-            setattr(rule, name, value)
-        serializer.instance = services.save_rule(rule)
-        record(self.event, self.request.user, "reminder.updated", due=str(rule.due_at))
+        data = serializer.validated_data
+        serializer.instance = services.change_rule(
+            serializer.instance, data, actor=self.request.user
+        )
 
     def perform_destroy(self, rule):
-        record(self.event, self.request.user, "reminder.deleted", due=str(rule.due_at))
-        rule.delete()
+        services.delete_rule(rule, actor=self.request.user)
 
 
 class MessageViewSet(
@@ -74,7 +69,6 @@ class MessageViewSet(
         body = BroadcastSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         message = services.broadcast(self.event, actor=request.user, data=body.validated_data)
-        record(self.event, request.user, "broadcast.sent", message=message.pk)
         message = self.nested_queryset().get(pk=message.pk)
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -95,11 +89,7 @@ class DeliveryViewSet(
     @extend_schema(request=None, responses=DeliverySerializer)
     @action(detail=True, methods=["post"])
     def resend(self, request, event_slug=None, pk=None):
-        delivery = self.get_object()
-        if delivery.state not in (Delivery.State.FAILED, Delivery.State.BOUNCED):
-            raise Conflict(_("Only failed deliveries can be sent again."), "not_failed")
-        delivery = services.resend(delivery)
-        record(self.event, request.user, "delivery.resent", delivery=delivery.pk)
+        delivery = services.resend(self.get_object(), actor=request.user)
         return Response(DeliverySerializer(delivery).data)
 
     @extend_schema(request=BounceSerializer, responses=DeliverySerializer)

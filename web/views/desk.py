@@ -23,7 +23,6 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 
 from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
-from events.services import record
 from notifications import services as notification_services
 from notifications.models import Delivery, Message
 from notifications.serializers import BroadcastSerializer
@@ -257,8 +256,6 @@ def _broadcast(request: HttpRequest, event: Event) -> None:
         data["checked_in"] = request.POST["checked_in"]
     body = validated(BroadcastSerializer, data)
     message = notification_services.broadcast(event, actor=request.user, data=body)
-    # As the API's view does (the service leaves the audit record to its caller).
-    record(event, request.user, "broadcast.sent", message=message.pk)
     recipients = message.deliveries.count()
     messages.success(
         request,
@@ -277,11 +274,7 @@ def _resend(request: HttpRequest, event: Event) -> None:
         request.POST.get("id"),
         _("This delivery does not exist."),
     )
-    # The same check and audit record as the API's resend action, which keeps them there.
-    if delivery.state not in (Delivery.State.FAILED, Delivery.State.BOUNCED):
-        raise Conflict(_("Only failed deliveries can be sent again."), "not_failed")
-    delivery = notification_services.resend(delivery)
-    record(event, request.user, "delivery.resent", delivery=delivery.pk)
+    delivery = notification_services.resend(delivery, actor=request.user)
     messages.success(
         request, _("The email to %(email)s will be sent again.") % {"email": delivery.to_email}
     )

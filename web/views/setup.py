@@ -537,13 +537,11 @@ def rule_audience(rule: ReminderRule) -> str:
 
 
 def _add_reminder(request: HttpRequest, event: Event, data: dict[str, Any]) -> Errors:
-    """As the API adds one (notifications.views.ReminderRuleViewSet.perform_create)."""
     try:
         fields = validated(ReminderRuleSerializer, data, context={"event": event})
     except INVALID as exc:
         return _errors(exc, REMINDER_LABELS, REMINDER_RENAME)
-    rule = notification_services.save_rule(ReminderRule(event=event, **fields))
-    event_services.record(event, request.user, "reminder.created", due=str(rule.due_at))
+    notification_services.add_rule(event, fields, actor=request.user)
     return {}
 
 
@@ -555,9 +553,7 @@ def event_reminders(request: HttpRequest, slug: str) -> HttpResponse:
     errors: Errors = {}
     if request.method == "POST" and request.POST.get("action") == "delete":
         rule = _one_of(event.reminder_rules.all(), request.POST.get("rule"))
-        # As the API does it (notifications.views.ReminderRuleViewSet).
-        event_services.record(event, request.user, "reminder.deleted", due=str(rule.due_at))
-        rule.delete()
+        notification_services.delete_rule(rule, actor=request.user)
         messages.success(request, _("The reminder is deleted."))
         return redirect("web:event-reminders", event.slug)
     if request.method == "POST":
