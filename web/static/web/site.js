@@ -21,3 +21,23 @@ window.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// Live figures: an element with an id and data-live="<seconds>" is refreshed from the same
+// page every so often, while the tab is visible.
+window.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-live][id]").forEach((element) => {
+    const seconds = Math.max(Number(element.dataset.live) || 30, 5);
+    setInterval(async () => {
+      if (document.hidden) return;
+      try {
+        const response = await fetch(window.location.href, { credentials: "same-origin" });
+        if (!response.ok) return;
+        const page = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = page.getElementById(element.id);
+        if (fresh) element.innerHTML = fresh.innerHTML;
+      } catch (error) {
+        // Offline for a moment: keep the figures shown and try again at the next tick.
+      }
+    }, seconds * 1000);
+  });
+});

@@ -1,5 +1,9 @@
-"""Demo data for `make run`. Safe to run again: it only adds what is missing."""
+"""Demo data for `make run`. Safe to run again: it only adds what is missing.
 
+It lives in `web` because it fills every app: events, their questions and registrations.
+"""
+
+import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -9,6 +13,23 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, FieldOfScience, Programme
+from registration import services as registration_services
+from registration.models import Registration
+
+DEMO_PEOPLE = [
+    ("Nguyễn Thị Lan", "VN", "Vietnam Academy of Science and Technology"),
+    ("Trần Minh Quân", "VN", "Hanoi University of Science and Technology"),
+    ("Lê Hoàng Yến", "VN", "Vietnam National University, Hanoi"),
+    ("Phạm Đức Huy", "VN", "Can Tho University"),
+    ("Yuki Tanaka", "JP", "University of Tokyo"),
+    ("Kim Min-jun", "KR", "KAIST"),
+    ("Anna Schmidt", "DE", "Fraunhofer Society"),
+    ("Pierre Martin", "FR", "CNRS"),
+    ("Somchai Wongsa", "TH", "Chulalongkorn University"),
+    ("Siti Rahman", "MY", "University of Malaya"),
+    ("James Carter", "AU", "CSIRO"),
+    ("Maria Santos", "PH", "University of the Philippines"),
+]
 
 DEMO_EVENTS = [
     {
@@ -29,6 +50,7 @@ DEMO_EVENTS = [
         "days_ahead": 45,
         "capacity": 2000,
         "waitlist_enabled": True,
+        "participant_list_public": True,
     },
     {
         "slug": "quantum-materials-workshop",
@@ -120,6 +142,51 @@ class Command(BaseCommand):
                     ],
                 },
             )
-            services.publish_event(event, user=organiser)
+            event = services.publish_event(event, user=organiser)
+            if spec["slug"] == "hanoi-innovation-forum":
+                self.add_registrations(event)
             created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new events)."))
+
+    def add_registrations(self, event: Event) -> None:
+        """A study-tour question with a limited choice and a few dozen people, for the charts."""
+        tour = registration_services.save_question(
+            event,
+            {
+                "kind": "single_choice",
+                "label_en": "Which study tour would you like to join?",
+                "label_vi": "Bạn muốn tham gia chuyến tham quan nào?",
+                "choices": [
+                    {
+                        "label_en": "Hoa Lac Hi-Tech Park",
+                        "label_vi": "Khu CNC Hòa Lạc",
+                        "capacity": 40,
+                    },
+                    {"label_en": "No tour", "label_vi": "Không tham gia"},
+                ],
+            },
+            actor=None,
+        )
+        choice_ids = [choice.pk for choice in tour.choices.all()]
+        rng = random.Random(7)  # noqa: S311 - a repeatable demo, not a secret
+        types = ["delegate", "delegate", "speaker", "press", "student"]
+        now = timezone.now()
+        for n in range(36):
+            name, country, affiliation = DEMO_PEOPLE[n % len(DEMO_PEOPLE)]
+            registration = registration_services.register(
+                event,
+                {
+                    "name": name if n < len(DEMO_PEOPLE) else f"{name} ({n})",
+                    "email": f"demo{n}@example.org",
+                    "country": country,
+                    "affiliation": affiliation,
+                    "language": "vi" if country == "VN" else "en",
+                    "participant_type": types[n % len(types)],
+                    "answers": {str(tour.pk): rng.choice(choice_ids)},
+                    "consent": True,
+                    "public_listing": n % 3 != 0,
+                },
+            )
+            Registration.objects.filter(pk=registration.pk).update(
+                created_at=now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23))
+            )
