@@ -29,6 +29,7 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  scievents is starting:"
+	@echo "    Web site    http://$(HOST):$(PORT)/  (organiser area: /en/organiser/)"
 	@echo "    API         http://$(HOST):$(PORT)/api/v1/events/"
 	@echo "    API docs    http://$(HOST):$(PORT)/api/docs/"
 	@echo "    Admin       http://$(HOST):$(PORT)/admin/"
@@ -55,7 +56,7 @@ demo: install
 
 ## messages: refresh locale/vi from the code and compile it (needs gettext)
 messages: install
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -3,9 +3,11 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from events.exceptions import Conflict, NotFound
+from registration.models import Question
 
 NON_FIELD = "__all__"
 
@@ -49,3 +51,32 @@ def validated(serializer_class, data: Any, **kwargs: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _answer(question: Question, post: QueryDict) -> Any:
+    key = f"answers.{question.pk}"
+    if question.kind == Question.Kind.CHECKBOX:
+        return key in post
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        return [int(v) if v.isdigit() else v for v in post.getlist(key)]
+    value = post.get(key, "").strip()
+    if question.kind == Question.Kind.SINGLE_CHOICE and value.isdigit():
+        return int(value)
+    return value
+
+
+def answers_from(questions: list[Question], post: QueryDict) -> dict[str, Any]:
+    """The answers fields (`answers.<id>`) in the shape the API takes; the service checks them."""
+    return {str(question.pk): _answer(question, post) for question in questions}
+
+
+def answers_as_form(answers: dict[str, Any]) -> QueryDict:
+    """Stored answers as the form shows them (a multiple choice is a repeated field)."""
+    form = QueryDict(mutable=True)
+    for key, value in answers.items():
+        if isinstance(value, bool):
+            value = "1" if value else ""
+        form.setlist(
+            f"answers.{key}", [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        )
+    return form

@@ -94,6 +94,9 @@ def test_organiser_creates_publishes_approves_exports_and_checks_in(new_page):
     expect(page.locator("#scan-result")).to_contain_text("Already checked in")
     expect(page.locator("#scan-result")).to_have_class("scan-result scan-bad")
     screenshot(page, "organiser-check-in")
+    page.goto("/en/organiser/")
+    expect(page.locator("#live-counts")).to_contain_text("Mekong Delta Water Summit")
+    screenshot(page, "organiser-dashboard")
 
 
 def test_organiser_sees_errors_inline_when_creating_an_event(page):

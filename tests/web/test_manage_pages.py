@@ -104,7 +104,7 @@ def test_manage_page_edit_with_bad_country_is_400_and_keeps_input(client):
 def test_manage_page_unsubscribe_stops_reminders(client):
     from notifications.models import OptOut
 
-    registration = register(EventFactory(), 1)
+    registration = register(EventFactory(), 1, language="en")
 
     client.post(f"/r/{registration.manage_token}", {"action": "unsubscribe"})
 

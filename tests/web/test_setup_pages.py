@@ -425,3 +425,12 @@ def test_setup_page_marks_its_step_as_current(owner_client, event, name):
     html = owner_client.get(page(event, name)).content.decode()
 
     assert f'<a href="{page(event, name)}" aria-current="step">' in html
+
+
+def test_event_edit_publishes_the_participant_list_when_ticked(client, owner, draft):
+    client.force_login(owner)
+
+    client.post(f"/en/organiser/events/{draft.slug}/edit/", details(participant_list_public="1"))
+
+    draft.refresh_from_db()
+    assert draft.participant_list_public is True

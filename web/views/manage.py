@@ -16,18 +16,23 @@ from notifications import services as notification_services
 from notifications.models import OptOut
 from registration import services
 from registration.countries import COUNTRY_CODES
-from registration.models import Registration
+from registration.models import Question, Registration
 from registration.serializers import AttendeeRegistrationSerializer
 
-from ..forms import errors_from, validated
+from ..forms import answers_as_form, answers_from, errors_from, validated
 
 EDITABLE = ("name", "email", "affiliation", "country", "language")
+
+
+def _questions(registration: Registration) -> list[Question]:
+    return list(registration.event.questions.prefetch_related("choices"))
 
 
 def _edit(registration: Registration, post) -> None:
     data: dict[str, Any] = {name: post.get(name, "").strip() for name in EDITABLE}
     data["public_listing"] = "public_listing" in post
-    checked = validated(AttendeeRegistrationSerializer, data, partial=True)
+    checked = dict(validated(AttendeeRegistrationSerializer, data, partial=True))
+    checked["answers"] = answers_from(_questions(registration), post)
     services.update_registration(registration, checked, by_attendee=True)
 
 
@@ -71,11 +76,12 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             registration.refresh_from_db()
     event = registration.event
     welcome = request.session.pop("welcome", None) == token
-    values = (
-        request.POST
-        if errors
-        else {name: getattr(registration, name) for name in (*EDITABLE, "public_listing")}
-    )
+    if errors:
+        values = request.POST
+    else:
+        values = answers_as_form(registration.answers)
+        for name in (*EDITABLE, "public_listing"):
+            values[name] = getattr(registration, name)
     context = {
         "registration": registration,
         "event": event,
@@ -88,5 +94,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "values": values,
         "countries": sorted(COUNTRY_CODES),
         "languages": Registration.Language.choices,
+        "questions": _questions(registration),
+        "seats_left": {},
     }
     return render(request, "web/manage.html", context, status=400 if errors else 200)

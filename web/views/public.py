@@ -25,7 +25,7 @@ from registration.countries import COUNTRY_CODES
 from registration.models import Question
 from registration.serializers import RegisterSerializer
 
-from ..forms import errors_from, validated
+from ..forms import answers_from, errors_from, validated
 
 PAGE_SIZE = 24
 
@@ -142,19 +142,6 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Registering ----------------------------------------------------------------------------
 
 
-def _answer(question: Question, post) -> Any:
-    """One answer from the form, in the shape the API takes (what the service validates)."""
-    key = f"answers.{question.pk}"
-    if question.kind == Question.Kind.CHECKBOX:
-        return key in post
-    if question.kind == Question.Kind.MULTIPLE_CHOICE:
-        return [int(v) if v.isdigit() else v for v in post.getlist(key)]
-    value = post.get(key, "").strip()
-    if question.kind == Question.Kind.SINGLE_CHOICE and value.isdigit():
-        return int(value)
-    return value
-
-
 def _registration_data(event: Event, questions: list[Question], post) -> dict[str, Any]:
     data = {
         name: post.get(name, "").strip()
@@ -166,7 +153,7 @@ def _registration_data(event: Event, questions: list[Question], post) -> dict[st
     data["language"] = get_language() or "en"
     data["consent"] = "consent" in post
     data["public_listing"] = "public_listing" in post
-    data["answers"] = {str(q.pk): _answer(q, post) for q in questions}
+    data["answers"] = answers_from(questions, post)
     return data
 
 

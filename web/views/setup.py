@@ -144,6 +144,9 @@ EVENT_LABELS = {
     "capacity": gettext_lazy("Capacity"),
     "waitlist_enabled": gettext_lazy("Waiting list when full"),
     "requires_approval": gettext_lazy("Registrations need approval"),
+    "participant_list_public": gettext_lazy(
+        "Publish a list of participants (only those who agree to be listed)"
+    ),
 }
 EVENT_TEXTS = (
     "title_en",
@@ -159,7 +162,7 @@ EVENT_TEXTS = (
     "online_url",
 )
 EVENT_MOMENTS = ("start", "end", "registration_opens", "registration_closes")
-EVENT_CHECKS = ("waitlist_enabled", "requires_approval")
+EVENT_CHECKS = ("waitlist_enabled", "requires_approval", "participant_list_public")
 VENUE = {
     "venue_name": "name",
     "venue_address": "address",
