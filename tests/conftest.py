@@ -1,3 +1,5 @@
+from importlib import import_module
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -70,3 +72,18 @@ def fresh_process_caches():
     services._event_cache.clear()
     services._question_cache.clear()
     notification_services._rendered.clear()
+
+
+@pytest.fixture(autouse=True)
+def fields_of_science(request):
+    """Transactional tests flush every table, the fields loaded by a data migration included:
+    bring them back for the tests that come after."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps
+
+    from events.models import FieldOfScience
+
+    if not FieldOfScience.objects.exists():
+        migration = import_module("events.migrations.0002_oecd_fields_of_science")
+        migration.load_fields(apps, None)
