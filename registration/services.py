@@ -666,6 +666,14 @@ def availability(event: Event) -> dict[str, Any]:
     return {"state": state, "seats_left": left, "capacity": event.capacity}
 
 
+def choice_seats_left(event: Event) -> dict[int, int]:
+    """Seats left per limited choice of the event's questions, read fresh (not cached)."""
+    return {
+        choice.pk: choice.seats_left
+        for choice in Choice.objects.filter(question__event=event, capacity__isnull=False)
+    }
+
+
 def public_participants(event: Event) -> list[dict[str, str]]:
     """Confirmed people who agreed to be listed: name, organisation and country only."""
     return list(

@@ -44,8 +44,12 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser (own cookies) as another person would: new_page(width=...)."""
+    """Open a fresh browser (own cookies) as another person would: new_page(width=...).
+
+    Any answer of 500 or above to any page, asset or fetch fails the test.
+    """
     contexts = []
+    server_errors: list[str] = []
 
     def make(width: int = 1280, height: int = 900, locale: str = "en-GB"):
         context = browser.new_context(
@@ -55,12 +59,19 @@ def new_page(browser, live_server):
             accept_downloads=True,
         )
         context.set_default_timeout(15_000)
+        context.on(
+            "response",
+            lambda response: (
+                response.status >= 500 and server_errors.append(f"{response.status} {response.url}")
+            ),
+        )
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert server_errors == []
 
 
 @pytest.fixture

@@ -130,3 +130,17 @@ def test_manage_page_cancel_twice_says_why(client):
 
     assert response.status_code in (302, 400)
     assert Registration.objects.get(pk=registration.pk).status == "cancelled"
+
+
+def test_manage_page_shows_seats_left_of_limited_choices(client):
+    from tests.factories import ChoiceFactory, QuestionFactory
+
+    event = EventFactory()
+    tour = QuestionFactory(event=event, kind="single_choice", label_en="Tour")
+    lab = ChoiceFactory(question=tour, label_en="Lab", capacity=5)
+    registration = register(event, 1, answers={str(tour.pk): lab.pk}, language="en")
+
+    response = client.get(f"/r/{registration.manage_token}")
+
+    assert response.status_code == 200
+    assert "4 seats left" in response.content.decode()

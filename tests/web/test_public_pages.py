@@ -307,3 +307,11 @@ def test_event_page_shows_times_on_the_event_wall_clock(client):
     page = client.get("/en/events/tokyo/").content.decode()
 
     assert "9 a.m." in page or "09:00" in page
+
+
+def test_unknown_page_is_a_404_page_in_the_site_layout(client):
+    response = client.get("/en/events/no-such-event/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "There is no event at this address." in page and 'class="site-header"' in page

@@ -95,6 +95,6 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "countries": sorted(COUNTRY_CODES),
         "languages": Registration.Language.choices,
         "questions": _questions(registration),
-        "seats_left": {},
+        "seats_left": services.choice_seats_left(event),
     }
     return render(request, "web/manage.html", context, status=400 if errors else 200)

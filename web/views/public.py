@@ -180,10 +180,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             request.session["welcome"] = registration.manage_token
             return redirect("manage-registration", token=registration.manage_token)
-    seats_left = {
-        choice["id"]: choice["seats_left"]
-        for choice in registration_services.counts(event)["choices"]
-    }
+    seats_left = registration_services.choice_seats_left(event)
     context = {
         "event": event,
         "availability": registration_services.availability(event),
