@@ -62,3 +62,36 @@ def test_accessibility_check_reports_a_serious_violation(page):
     page.set_content("<html lang='en'><body><main><input type='text'></main></body></html>")
 
     assert any(line.startswith("label") for line in serious_violations(page))
+
+
+def test_organiser_pages_have_no_serious_accessibility_violations(new_page, forum):
+    from events.models import TeamMembership
+    from tests.factories import UserFactory
+
+    TeamMembership.objects.create(event=forum, user=UserFactory(username="org"), role="organiser")
+    page = new_page(width=390, height=844)
+    page.goto("/en/sign-in/")
+    page.get_by_label("Username").fill("org")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    pages = ["/en/organiser/", "/en/organiser/events/new/"] + [
+        f"/en/organiser/events/forum/{step}/"
+        for step in (
+            "edit",
+            "questions",
+            "agenda",
+            "team",
+            "reminders",
+            "preview",
+            "registrations",
+            "email",
+            "check-in",
+            "audit",
+        )
+    ]
+    found = {}
+    for path in pages:
+        assert page.goto(path).ok, path
+        found[path] = serious_violations(page)
+
+    assert found == {path: [] for path in pages}
