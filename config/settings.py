@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "events",
     "registration",
     "notifications",
+    "reports",
     "web",
 ]
 
@@ -114,6 +115,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Open data ------------------------------------------------------------------------------
+OPEN_DATA_MIN_COUNT = env_int("OPEN_DATA_MIN_COUNT", 5)  # smaller counts of people: "<5"
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC-BY-4.0")
+HOME_COUNTRY = env_str("HOME_COUNTRY", "VN")  # participants from elsewhere are international
+STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 60)
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"

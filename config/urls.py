@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("registration.urls")),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("events.urls")),
+    path("api/v1/", include("reports.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     *i18n_patterns(path("", include("web.urls"))),

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from .models import Event, TeamMembership
+from .models import Event, Programme, ProgrammeStaff, TeamMembership
 
 Role = TeamMembership.Role
 CHANGE_ROLES = {Role.OWNER, Role.ORGANISER}
@@ -33,8 +33,18 @@ def remember_roles(user: AnyUser) -> None:
         )
 
 
+def is_programme_staff(user: AnyUser, programme: Programme | None) -> bool:
+    """Programme staff see every event of their programme (read-only) and set its targets."""
+    if programme is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return ProgrammeStaff.objects.filter(programme=programme, user=user).exists()
+
+
 def visible_events(user: AnyUser) -> QuerySet[Event]:
-    """Public events for everyone, plus drafts of the events whose team the user is on."""
+    """Public events for everyone, plus drafts of the events whose team the user is on and
+    of the programmes the user is staff of."""
     events = Event.objects.all()
     if user.is_authenticated and user.is_superuser:
         return events
@@ -42,7 +52,8 @@ def visible_events(user: AnyUser) -> QuerySet[Event]:
     if not user.is_authenticated:
         return events.filter(public)
     mine = TeamMembership.objects.filter(user=user).values("event_id")
-    return events.filter(public | Q(pk__in=mine))
+    staffed = ProgrammeStaff.objects.filter(user=user).values("programme_id")
+    return events.filter(public | Q(pk__in=mine) | Q(programme_id__in=staffed))
 
 
 def listed_events(user: AnyUser) -> QuerySet[Event]:

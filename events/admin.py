@@ -7,6 +7,8 @@ from .models import (
     FieldOfScience,
     Organisation,
     Programme,
+    ProgrammeStaff,
+    ProgrammeTarget,
     Session,
     Speaker,
     TeamMembership,
@@ -19,10 +21,22 @@ class FieldOfScienceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_en", "name_vi"]
 
 
+class ProgrammeTargetInline(admin.TabularInline):
+    model = ProgrammeTarget
+    extra = 0
+
+
+class ProgrammeStaffInline(admin.TabularInline):
+    model = ProgrammeStaff
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["code", "title_en", "title_vi"]
+    list_display = ["code", "title_en", "title_vi", "first_year", "last_year"]
     search_fields = ["code", "title_en", "title_vi"]
+    inlines = [ProgrammeTargetInline, ProgrammeStaffInline]
 
 
 @admin.register(Organisation)

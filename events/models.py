@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .text import is_known_timezone
@@ -36,20 +37,42 @@ class FieldOfScience(models.Model):
         return pick(self, "name")
 
 
+def programme_slug(code: str) -> str:
+    """The address of a programme: its code, which may hold slashes, as a slug."""
+    return slugify(code.replace("/", "-").replace(".", "-"))[:60]
+
+
 class Programme(models.Model):
     """A public science & technology programme that events report to."""
 
     code = models.CharField(_("code"), max_length=50, unique=True, help_text=_("e.g. 07-CTr/TU"))
+    slug = models.SlugField(_("address"), max_length=60, unique=True, editable=False)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=300, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    last_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    responsible_body = models.CharField(_("responsible body"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(last_year__gte=models.F("first_year")),
+                name="programme_period_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = programme_slug(self.code)
+        super().save(*args, **kwargs)
 
     @property
     def title(self) -> str:
@@ -272,6 +295,82 @@ class Event(models.Model):
         opens = self.registration_opens
         closes = self.registration_closes or self.end
         return (opens is None or opens <= now) and now < closes
+
+
+class ProgrammeTarget(models.Model):
+    """What a programme commits to in one year: a number of events (all, of one scope or
+    one major field), of participants, or a share of international participants (percent)."""
+
+    class Metric(models.TextChoices):
+        EVENTS = "events", _("events held")
+        PARTICIPANTS = "participants", _("participants")
+        INTERNATIONAL_SHARE = "international_share", _("international participants (%)")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    metric = models.CharField(_("target"), max_length=30, choices=Metric)
+    scope = models.CharField(_("scope"), max_length=20, choices=Event.Scope, blank=True)
+    field = models.ForeignKey(
+        FieldOfScience,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"parent__isnull": True},
+        verbose_name=_("field"),
+    )
+    value = models.PositiveIntegerField(_("value"))
+
+    class Meta:
+        ordering = ["programme", "year", "metric", "scope", "field__code"]
+        verbose_name = _("programme target")
+        verbose_name_plural = _("programme targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "metric", "scope"],
+                condition=Q(field__isnull=True),
+                name="target_one_per_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "year", "metric", "field"],
+                condition=Q(field__isnull=False),
+                name="target_one_per_field",
+            ),
+            models.CheckConstraint(
+                condition=~Q(metric="international_share") | Q(value__lte=100),
+                name="target_share_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(metric="events") | (Q(scope="") & Q(field__isnull=True)),
+                name="target_breakdown_only_for_events",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="") | Q(field__isnull=True),
+                name="target_scope_or_field_not_both",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} {self.year} {self.metric} {self.value}"
+
+
+class ProgrammeStaff(models.Model):
+    """Programme staff see every event of their programme, read-only, and set its targets."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_roles"
+    )
+
+    class Meta:
+        verbose_name = _("programme staff member")
+        verbose_name_plural = _("programme staff")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user"], name="programme_staff_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code}: {self.user}"
 
 
 class TeamMembership(models.Model):

@@ -290,7 +290,16 @@ class FieldOfScienceSerializer(serializers.ModelSerializer):
 class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
-        fields = ["code", "title", "title_en", "title_vi"]
+        fields = [
+            "code",
+            "slug",
+            "title",
+            "title_en",
+            "title_vi",
+            "first_year",
+            "last_year",
+            "responsible_body",
+        ]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from . import signals
 from .exceptions import Conflict
-from .models import AuditLogEntry, Event, Organisation, Session, Speaker, TeamMembership
+from .models import (
+    AuditLogEntry,
+    Event,
+    Organisation,
+    Programme,
+    ProgrammeTarget,
+    Session,
+    Speaker,
+    TeamMembership,
+)
 from .text import fold
 
 # Changing these tells registrants (see notifications) and moves unsent reminders.
@@ -289,3 +298,41 @@ def save_session(
 def delete_session(session: Session, *, user: AbstractBaseUser) -> None:
     record(session.event, user, "session.deleted", session=session.title)
     session.delete()
+
+
+# --- Programme targets ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_target(
+    programme: Programme, *, user: AbstractBaseUser, data: dict[str, Any]
+) -> ProgrammeTarget:
+    """Set one yearly target; setting the same target again replaces its value."""
+    target = ProgrammeTarget(programme=programme, **data)
+    if target.metric != ProgrammeTarget.Metric.EVENTS and (target.scope or target.field_id):
+        raise ValidationError(
+            {"metric": [_("Only the number of events can be set per scope or field.")]}
+        )
+    if target.scope and target.field_id:
+        raise ValidationError({"field": [_("Choose a scope or a field, not both.")]})
+    if target.metric == ProgrammeTarget.Metric.INTERNATIONAL_SHARE and target.value > 100:
+        raise ValidationError({"value": [_("A share is a percentage: at most 100.")]})
+    first, last = programme.first_year, programme.last_year
+    if (first and target.year < first) or (last and target.year > last):
+        raise ValidationError({"year": [_("This year is outside the programme's period.")]})
+    ProgrammeTarget.objects.filter(
+        programme=programme,
+        year=target.year,
+        metric=target.metric,
+        scope=target.scope,
+        field=target.field,
+    ).delete()
+    target.save()
+    record(None, user, "target.set", programme=programme.code, target=str(target))
+    return target
+
+
+@transaction.atomic
+def delete_target(target: ProgrammeTarget, *, user: AbstractBaseUser) -> None:
+    record(None, user, "target.deleted", programme=target.programme.code, target=str(target))
+    target.delete()

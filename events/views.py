@@ -114,16 +114,18 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
 
 
 class EventFeedView(generics.GenericAPIView):
-    """Every published event, as one iCalendar feed."""
+    """Every published event as one iCalendar feed; the event list's filters narrow it, e.g.
+    one programme's events (`?programme=07-CTr/TU`) or one field's (`?field=1`)."""
 
     permission_classes = [AllowAny]
     renderer_classes = FILE_RENDERERS
     # Cancelled events stay in the feed, so subscribers see STATUS:CANCELLED.
     queryset = Event.objects.filter(status__in=access.PUBLIC_STATUSES)
+    filterset_class = EventFilter
 
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")
     def get(self, request):
-        events = self.get_queryset().order_by("start")
+        events = self.filter_queryset(self.get_queryset()).order_by("start")
         return calendar_response(
             events, name=_("Science & technology events"), filename="events.ics"
         )

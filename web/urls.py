@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import organiser, public
+from .views import organiser, programmes, public
 
 app_name = "web"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("events/<slug:slug>/register/", public.register, name="register"),
     path("events/<slug:slug>/participants/", public.participants, name="participants"),
     path("events/<slug:slug>/lost-link/", public.lost_link, name="lost-link"),
+    path("events/<slug:slug>/report/", programmes.event_report, name="event-report"),
+    path("events/<slug:slug>/report.csv", programmes.event_report_csv, name="event-report-csv"),
+    path("programmes/", programmes.programme_list, name="programmes"),
+    path("programmes/<slug:slug>/", programmes.programme_page, name="programme"),
+    path("programmes/<slug:slug>/events/", programmes.programme_events, name="programme-events"),
+    path("programmes/<slug:slug>/targets/", programmes.programme_targets, name="programme-targets"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="web/sign_in.html"),

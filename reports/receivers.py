@@ -1,0 +1,25 @@
+"""Published figures are cached; anything that changes them makes the cache stale."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from events.models import Event, Programme, ProgrammeTarget
+from registration.models import Registration
+from registration.signals import registration_changed
+
+from . import services
+
+
+@receiver(registration_changed)
+def registration_moved(sender, **kwargs) -> None:
+    services.figures_changed()
+
+
+@receiver(post_save, sender=Event)
+@receiver(post_delete, sender=Event)
+@receiver(post_save, sender=Programme)
+@receiver(post_save, sender=ProgrammeTarget)
+@receiver(post_delete, sender=ProgrammeTarget)
+@receiver(post_delete, sender=Registration)
+def row_changed(sender, **kwargs) -> None:
+    services.figures_changed()

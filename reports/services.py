@@ -1,0 +1,371 @@
+"""Programme accountability and open data: what was committed, held and attended.
+
+Every figure comes from a handful of aggregate queries, whatever the number of events. Counts
+of people below `OPEN_DATA_MIN_COUNT` (default 5), zero included, are published as "<5", so
+that nobody can be singled out; shares computed from a suppressed count are not published
+either. Counts of events are not suppressed: every event is public in events.json anyway.
+
+Definitions (documented in the README):
+- planned: published and not over yet; held: published and over; cancelled: cancelled
+  (drafts are never counted). An event belongs to the year and quarter of its start, in the
+  site's timezone.
+- participants: confirmed registrations of published events; check-ins among them;
+  international: participants whose country is not `HOME_COUNTRY` (unknown countries are
+  counted as neither); countries: distinct countries of participants.
+"""
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
+from django.utils import timezone
+
+from events.models import Event, Programme, ProgrammeTarget
+from notifications.models import Delivery, Message
+from registration.models import Registration
+
+logger = logging.getLogger(__name__)
+
+Status = Event.Status
+CONFIRMED = Registration.Status.CONFIRMED
+PEOPLE = ("participants", "check_ins", "international_participants", "countries")
+EVENT_COUNTS = ("events_planned", "events_held", "events_cancelled")
+DIMENSIONS = ("total", "scope", "field", "kind")
+VERSION_KEY = "reports:version"
+
+
+# --- Suppressing small counts ---------------------------------------------------------------
+
+
+def threshold() -> int:
+    return settings.OPEN_DATA_MIN_COUNT
+
+
+def suppress(value: int | None) -> int | str | None:
+    """A count as published: below the threshold it becomes "<5" (zero included)."""
+    if value is None or value >= threshold():
+        return value
+    return f"<{threshold()}"
+
+
+def is_suppressed(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def share(part: int | str | None, whole: int | str | None) -> float | None:
+    """A percentage of two published counts, or None when either was suppressed."""
+    if part is None or whole is None or is_suppressed(part) or is_suppressed(whole) or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+# --- Cache ----------------------------------------------------------------------------------
+
+
+def figures_changed() -> None:
+    """Make every cached figure stale. Never lets a cache outage break the change itself."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+    except Exception:  # the cache server is down: figures expire by their timeout instead
+        logger.warning("could not mark the published figures stale", exc_info=True)
+
+
+def _cached(name: str, build):
+    try:
+        version = cache.get_or_set(VERSION_KEY, 1, None)
+        key = f"reports:{name}:{version}"
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, settings.STATISTICS_CACHE_SECONDS)
+        return value
+    except Exception:  # the cache server is down: answer from the database
+        logger.warning("figures cache unavailable", exc_info=True)
+        return build()
+
+
+# --- Aggregates -----------------------------------------------------------------------------
+
+
+def _period(prefix: str = "") -> dict[str, Any]:
+    start = f"{prefix}start"
+    return {"year": ExtractYear(start), "quarter": ExtractQuarter(start)}
+
+
+def _event_counts(prefix: str = "") -> dict[str, Count]:
+    now = timezone.now()
+    status, end = f"{prefix}status", f"{prefix}end"
+    published = Q(**{status: Status.PUBLISHED})
+    pk = f"{prefix}pk" if prefix else "pk"
+    return {
+        "events_planned": Count(pk, filter=published & Q(**{f"{end}__gt": now}), distinct=True),
+        "events_held": Count(pk, filter=published & Q(**{f"{end}__lte": now}), distinct=True),
+        "events_cancelled": Count(pk, filter=Q(**{status: Status.CANCELLED}), distinct=True),
+    }
+
+
+def _people_counts() -> dict[str, Count]:
+    home = settings.HOME_COUNTRY
+    return {
+        "participants": Count("pk"),
+        "check_ins": Count("pk", filter=Q(checked_in_at__isnull=False)),
+        "international_participants": Count("pk", filter=~Q(country__in=["", home])),
+        "countries": Count("country", filter=~Q(country=""), distinct=True),
+    }
+
+
+def _events(programmes: QuerySet[Programme] | None) -> QuerySet[Event]:
+    events = Event.objects.filter(status__in=(Status.PUBLISHED, Status.CANCELLED))
+    if programmes is not None:
+        events = events.filter(programme__in=programmes)
+    return events
+
+
+def _participants(programmes: QuerySet[Programme] | None) -> QuerySet[Registration]:
+    people = Registration.objects.filter(status=CONFIRMED, event__status=Status.PUBLISHED)
+    if programmes is not None:
+        people = people.filter(event__programme__in=programmes)
+    return people
+
+
+def _rows(programmes: QuerySet[Programme] | None) -> list[dict[str, Any]]:
+    """Unsuppressed rows: per programme, year and quarter (quarter None = the whole year),
+    for the total and per scope, major field and kind. Seven queries in all."""
+    rows: dict[tuple, dict[str, Any]] = defaultdict(dict)
+
+    def add(key: tuple, values: dict[str, Any]) -> None:
+        rows[key].update(values)
+
+    events = _events(programmes)
+    people = _participants(programmes)
+    for quarterly in (True, False):
+        group = ["programme_id", "year", "quarter"] if quarterly else ["programme_id", "year"]
+        for row in events.annotate(**_period()).values(*group).annotate(**_event_counts()):
+            key = (row["programme_id"], row["year"], row.get("quarter"), "total", "")
+            add(key, {name: row[name] for name in EVENT_COUNTS})
+        period = _period("event__")
+        for row in (
+            people.annotate(programme_id=F("event__programme_id"), **period)
+            .values(*group)
+            .annotate(**_people_counts())
+        ):
+            key = (row["programme_id"], row["year"], row.get("quarter"), "total", "")
+            add(key, {name: row[name] for name in PEOPLE})
+    yearly = events.annotate(**_period())
+    for dimension, column in (("scope", "scope"), ("kind", "kind")):
+        for row in yearly.values("programme_id", "year", column).annotate(**_event_counts()):
+            key = (row["programme_id"], row["year"], None, dimension, row[column])
+            add(key, {name: row[name] for name in EVENT_COUNTS})
+    # A subfield counts for its major field; an event in two subfields of one field once.
+    by_field = Event.fields.through.objects.filter(event__in=events).annotate(
+        programme_id=F("event__programme_id"),
+        code=Coalesce("fieldofscience__parent__code", "fieldofscience__code"),
+        **_period("event__"),
+    )
+    for row in by_field.values("programme_id", "year", "code").annotate(**_event_counts("event__")):
+        key = (row["programme_id"], row["year"], None, "field", row["code"])
+        add(key, {name: row[name] for name in EVENT_COUNTS})
+    return [
+        {
+            "programme_id": programme_id,
+            "year": year,
+            "quarter": quarter,
+            "dimension": dimension,
+            "category": category,
+            **{name: values.get(name, 0) for name in EVENT_COUNTS},
+            **(
+                {name: values.get(name, 0) for name in PEOPLE}
+                if dimension == "total"
+                else dict.fromkeys(PEOPLE)
+            ),
+        }
+        for (programme_id, year, quarter, dimension, category), values in rows.items()
+    ]
+
+
+def _targets(programmes: QuerySet[Programme] | None) -> dict[tuple, int]:
+    targets = ProgrammeTarget.objects.select_related("field")
+    if programmes is not None:
+        targets = targets.filter(programme__in=programmes)
+    found = {}
+    for target in targets:
+        if target.field_id:
+            dimension, category = "field", target.field.code
+        elif target.scope:
+            dimension, category = "scope", target.scope
+        else:
+            dimension, category = "total", ""
+        found[(target.programme_id, target.year, dimension, category, target.metric)] = target.value
+    return found
+
+
+def _publish(row: dict[str, Any], codes: dict[int, str], targets: dict[tuple, int]) -> dict:
+    """One row as the public sees it: small counts suppressed, targets beside the actuals."""
+    published = {
+        "programme": codes.get(row["programme_id"]),
+        "year": row["year"],
+        "quarter": row["quarter"],
+        "dimension": row["dimension"],
+        "category": row["category"],
+        **{name: row[name] for name in EVENT_COUNTS},
+        **{name: suppress(row[name]) for name in PEOPLE},
+    }
+    published["international_share"] = share(
+        published["international_participants"], published["participants"]
+    )
+    published["show_up_rate"] = share(published["check_ins"], published["participants"])
+    yearly = row["quarter"] is None
+    for metric in ProgrammeTarget.Metric.values:
+        key = (row["programme_id"], row["year"], row["dimension"], row["category"], metric)
+        published[f"target_{metric}"] = targets.get(key) if yearly else None
+    return published
+
+
+def statistics(programme: Programme | None = None) -> list[dict[str, Any]]:
+    """Every published aggregate row (cached until something changes)."""
+
+    def build() -> list[dict[str, Any]]:
+        programmes = Programme.objects.filter(pk=programme.pk) if programme else None
+        codes = dict(Programme.objects.values_list("pk", "code"))
+        targets = _targets(programmes)
+        rows = [_publish(row, codes, targets) for row in _rows(programmes)]
+        # Targets for a year with nothing held yet still appear, against zero.
+        present = {(r["programme"], r["year"], r["dimension"], r["category"]) for r in rows}
+        for programme_id, year, dimension, category, _metric in targets:
+            key = (codes[programme_id], year, dimension, category)
+            if key not in present:
+                present.add(key)
+                empty = {
+                    "programme_id": programme_id,
+                    "year": year,
+                    "quarter": None,
+                    "dimension": dimension,
+                    "category": category,
+                    **dict.fromkeys(EVENT_COUNTS, 0),
+                    **dict.fromkeys(PEOPLE, 0 if dimension == "total" else None),
+                }
+                rows.append(_publish(empty, codes, targets))
+        order = {name: i for i, name in enumerate(DIMENSIONS)}
+        rows.sort(
+            key=lambda r: (
+                r["programme"] or "",
+                r["year"],
+                order[r["dimension"]],
+                r["category"],
+                r["quarter"] or 0,
+            )
+        )
+        return rows
+
+    return _cached(f"statistics:{programme.pk if programme else 'all'}", build)
+
+
+# --- One event, once it is over -------------------------------------------------------------
+
+
+def event_report(event: Event) -> dict[str, Any]:
+    """Capacity, participants, show-up, countries, participant types, reminder delivery."""
+    people = Registration.objects.filter(event=event, status=CONFIRMED)
+    totals = people.aggregate(**_people_counts())
+    registrations = Registration.objects.filter(event=event).count()
+    by_country = people.exclude(country="").values("country").annotate(n=Count("pk"))
+    by_type = people.values("participant_type").annotate(n=Count("pk"))
+    reminders = Delivery.objects.filter(
+        message__event=event, message__kind=Message.Kind.REMINDER
+    ).exclude(state=Delivery.State.WITHDRAWN)
+    delivery = reminders.aggregate(
+        total=Count("pk"), sent=Count("pk", filter=Q(state=Delivery.State.SENT))
+    )
+    published = {name: suppress(totals[name]) for name in PEOPLE}
+    return {
+        "capacity": event.capacity,
+        "registrations": suppress(registrations),
+        **published,
+        "show_up_rate": share(published["check_ins"], published["participants"]),
+        "international_share": share(
+            published["international_participants"], published["participants"]
+        ),
+        "by_country": [
+            (row["country"], suppress(row["n"])) for row in by_country.order_by("-n", "country")
+        ],
+        "by_participant_type": [(row["participant_type"], suppress(row["n"])) for row in by_type],
+        "reminders_sent": suppress(delivery["sent"]),
+        "reminder_delivery_rate": share(suppress(delivery["sent"]), suppress(delivery["total"])),
+    }
+
+
+# --- Open data: events ----------------------------------------------------------------------
+
+EVENT_FIELDS = (
+    "id",
+    "slug",
+    "url",
+    "status",
+    "title_en",
+    "title_vi",
+    "summary_en",
+    "summary_vi",
+    "kind",
+    "scope",
+    "format",
+    "fields",
+    "programme",
+    "host",
+    "venue_name",
+    "venue_city",
+    "venue_country",
+    "timezone",
+    "start",
+    "end",
+    "capacity",
+    "updated_at",
+    "licence",
+)
+
+
+def open_events() -> list[dict[str, Any]]:
+    """Every event that was published (cancelled ones too), public fields only."""
+
+    def build() -> list[dict[str, Any]]:
+        events = (
+            _events(None)
+            .select_related("programme", "host")
+            .prefetch_related("fields")
+            .order_by("start", "pk")
+        )
+        return [
+            {
+                "id": str(event.uuid),
+                "slug": event.slug,
+                "url": f"{settings.SITE_URL}/en/events/{event.slug}/",
+                "status": event.status,
+                "title_en": event.title_en,
+                "title_vi": event.title_vi,
+                "summary_en": event.summary_en,
+                "summary_vi": event.summary_vi,
+                "kind": event.kind,
+                "scope": event.scope,
+                "format": event.format,
+                "fields": [field.code for field in event.fields.all()],
+                "programme": event.programme.code if event.programme else None,
+                "host": event.host.name if event.host else None,
+                "venue_name": event.venue_name,
+                "venue_city": event.venue_city,
+                "venue_country": event.venue_country,
+                "timezone": event.timezone,
+                "start": event.local(event.start).isoformat(),
+                "end": event.local(event.end).isoformat(),
+                "capacity": event.capacity,
+                "updated_at": event.updated_at.isoformat(),
+                "licence": settings.OPEN_DATA_LICENCE,
+            }
+            for event in events
+        ]
+
+    return _cached("events", build)

@@ -1,0 +1,229 @@
+"""Public accountability pages: programmes against their targets, and reports of held events."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import access
+from events import services as event_services
+from events.models import Event, FieldOfScience, ParticipantType, Programme, ProgrammeTarget
+from reports import services as reports
+from reports.views import csv_response
+
+from .. import charts
+from ..forms import errors_from
+
+STATES = ("planned", "held", "cancelled")
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = Programme.objects.all()
+    return render(request, "web/programmes.html", {"programmes": programmes})
+
+
+def _names() -> dict[str, dict[str, str]]:
+    return {
+        "scope": dict(Event.Scope.choices),
+        "kind": dict(Event.Kind.choices),
+        "field": {
+            field.code: field.name for field in FieldOfScience.objects.filter(parent__isnull=True)
+        },
+    }
+
+
+def _years(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The statistics rows of one programme arranged per year, for the page."""
+    names = _names()
+    years: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"quarters": [], "total": None, "scope": [], "field": [], "kind": []}
+    )
+    for row in rows:
+        year = years[row["year"]]
+        if row["dimension"] == "total":
+            if row["quarter"] is None:
+                year["total"] = row
+            else:
+                year["quarters"].append(row)
+        else:
+            label = names[row["dimension"]].get(row["category"], row["category"])
+            year[row["dimension"]].append({**row, "label": label})
+    arranged = []
+    for number in sorted(years, reverse=True):
+        year = years[number]
+        for dimension in ("scope", "field", "kind"):
+            held = [(row["label"], row["events_held"]) for row in year[dimension]]
+            year[f"{dimension}_chart"] = charts.bars(held)
+        arranged.append({"year": number, **year})
+    return arranged
+
+
+def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    context = {
+        "programme": programme,
+        "years": _years(reports.statistics(programme)),
+        "threshold": reports.threshold(),
+        "is_staff": access.is_programme_staff(request.user, programme),
+        "feed": reverse("event-feed") + f"?programme={programme.code}",
+        "fields": FieldOfScience.objects.filter(parent__isnull=True),
+    }
+    return render(request, "web/programme.html", context)
+
+
+def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
+    """The events behind a figure of the programme page."""
+    programme = get_object_or_404(Programme, slug=slug)
+    events = Event.objects.filter(
+        programme=programme, status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED)
+    ).select_related("seats")
+    now = timezone.now()
+    state = request.GET.get("state")
+    if state == "planned":
+        events = events.filter(status=Event.Status.PUBLISHED, end__gt=now)
+    elif state == "held":
+        events = events.filter(status=Event.Status.PUBLISHED, end__lte=now)
+    elif state == "cancelled":
+        events = events.filter(status=Event.Status.CANCELLED)
+    for name, lookup in (("year", "start__year"), ("quarter", "start__quarter")):
+        value = request.GET.get(name, "")
+        if value.isdigit():
+            events = events.filter(**{lookup: int(value)})
+    for name in ("scope", "kind"):
+        if request.GET.get(name):
+            events = events.filter(**{name: request.GET[name]})
+    if request.GET.get("field"):
+        code = request.GET["field"]
+        events = events.filter(Q(fields__code=code) | Q(fields__parent__code=code)).distinct()
+    page = Paginator(events.order_by("start"), 50).get_page(request.GET.get("page"))
+    context = {"programme": programme, "page": page, "state": state if state in STATES else ""}
+    return render(request, "web/programme_events.html", context)
+
+
+@login_required
+def programme_targets(request: HttpRequest, slug: str) -> HttpResponse:
+    """Programme staff set the yearly targets."""
+    programme = get_object_or_404(Programme, slug=slug)
+    if not access.is_programme_staff(request.user, programme):
+        raise PermissionDenied(_("Only the programme's staff set its targets."))
+    errors: dict[str, list[str]] = {}
+    values: Any = {}
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        target = get_object_or_404(
+            ProgrammeTarget, programme=programme, pk=_number(request.POST.get("target"))
+        )
+        event_services.delete_target(target, user=request.user)
+        messages.success(request, _("The target is deleted."))
+        return redirect("web:programme-targets", slug=programme.slug)
+    if request.method == "POST":
+        values = request.POST
+        try:
+            event_services.set_target(programme, user=request.user, data=_target(request.POST))
+        except ValidationError as exc:
+            errors = errors_from(exc)
+        else:
+            messages.success(request, _("The target is saved."))
+            return redirect("web:programme-targets", slug=programme.slug)
+    context = {
+        "programme": programme,
+        "targets": programme.targets.select_related("field"),
+        "errors": errors,
+        "values": values,
+        "metrics": ProgrammeTarget.Metric.choices,
+        "scopes": Event.Scope.choices,
+        "fields": [
+            (f.pk, f"{f.code} {f.name}") for f in FieldOfScience.objects.filter(parent__isnull=True)
+        ],
+    }
+    return render(request, "web/programme_targets.html", context, status=400 if errors else 200)
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _target(post) -> dict[str, Any]:
+    """The target form as model values; what is missing or malformed is said per field."""
+    errors: dict[str, list[str]] = {}
+    year, value = _number(post.get("year")), _number(post.get("value"))
+    if year is None or not 1900 < year < 2200:
+        errors["year"] = [_("Enter a year, such as 2027.")]
+    if value is None:
+        errors["value"] = [_("Enter a whole number, 0 or more.")]
+    metric = post.get("metric", "")
+    if metric not in ProgrammeTarget.Metric.values:
+        errors["metric"] = [_("Choose what the target counts.")]
+    scope = post.get("scope", "")
+    if scope and scope not in Event.Scope.values:
+        errors["scope"] = [_("Choose a scope from the list.")]
+    field = None
+    if post.get("field"):
+        field = FieldOfScience.objects.filter(
+            parent__isnull=True, pk=_number(post.get("field"))
+        ).first()
+        if field is None:
+            errors["field"] = [_("Choose a field from the list.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"year": year, "metric": metric, "scope": scope, "field": field, "value": value}
+
+
+# --- One event, once it is over -------------------------------------------------------------
+
+
+def _held_event(request: HttpRequest, slug: str) -> Event:
+    event = access.visible_events(request.user).filter(slug=slug).first()
+    if event is None or event.status != Event.Status.PUBLISHED:
+        raise Http404(_("There is no event at this address."))
+    if event.phase != "past":
+        raise Http404(_("The report is published once the event is over."))
+    return event
+
+
+def _report_rows(event: Event, report: dict[str, Any]) -> list[tuple[str, Any]]:
+    types = dict(ParticipantType.choices)
+    rows = [
+        (_("Capacity"), report["capacity"] if report["capacity"] is not None else _("unlimited")),
+        (_("Registrations"), report["registrations"]),
+        (_("Confirmed participants"), report["participants"]),
+        (_("Checked in"), report["check_ins"]),
+        (_("Show-up rate (%)"), report["show_up_rate"]),
+        (_("International participants"), report["international_participants"]),
+        (_("Countries"), report["countries"]),
+        (_("Reminder emails sent"), report["reminders_sent"]),
+        (_("Reminder delivery rate (%)"), report["reminder_delivery_rate"]),
+    ]
+    rows += [(_("Country: %(code)s") % {"code": c}, n) for c, n in report["by_country"]]
+    rows += [(types.get(t, t), n) for t, n in report["by_participant_type"]]
+    return rows
+
+
+def event_report(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _held_event(request, slug)
+    report = reports.event_report(event)
+    types = dict(ParticipantType.choices)
+    context = {
+        "event": event,
+        "report": report,
+        "threshold": reports.threshold(),
+        "by_type": [(types.get(t, t), n) for t, n in report["by_participant_type"]],
+    }
+    return render(request, "web/event_report.html", context)
+
+
+def event_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _held_event(request, slug)
+    rows = [
+        {"figure": name, "value": value}
+        for name, value in _report_rows(event, reports.event_report(event))
+    ]
+    return csv_response(rows, ("figure", "value"), f"{event.slug}-report.csv")
