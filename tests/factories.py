@@ -12,6 +12,7 @@ from events.models import (
     FieldOfScience,
     Organisation,
     Programme,
+    ProgrammeTarget,
     Session,
     Speaker,
     TeamMembership,
@@ -168,3 +169,13 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     country = "VN"
     consent_at = factory.LazyFunction(timezone.now)
     consent_notice_version = "default-1"
+
+
+class ProgrammeTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeTarget
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    year = 2025
+    metric = ProgrammeTarget.Metric.EVENTS
+    value = 10

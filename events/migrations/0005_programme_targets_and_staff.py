@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='slug',
-            field=models.SlugField(default='', editable=False, max_length=60, verbose_name='address'),
+            field=models.SlugField(db_index=False, default='', editable=False, max_length=60, verbose_name='address'),
         ),
         migrations.AddConstraint(
             model_name='programme',
