@@ -1,0 +1,73 @@
+import pytest
+from rest_framework.test import APIClient
+
+from events.models import ProgrammeStaff
+from tests.conftest import client_for
+from tests.factories import EventFactory, ProgrammeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme():
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def staff(programme):
+    user = UserFactory()
+    ProgrammeStaff.objects.create(programme=programme, user=user)
+    return client_for(user)
+
+
+@pytest.fixture
+def draft(programme):
+    return EventFactory(programme=programme, status="draft", owner=UserFactory())
+
+
+def test_programme_staff_see_drafts_of_their_programme(staff, draft):
+    assert staff.get(f"/api/v1/events/{draft.slug}/").status_code == 200
+
+
+def test_programme_staff_do_not_see_drafts_of_other_programmes(staff):
+    other = EventFactory(programme=ProgrammeFactory(), status="draft")
+
+    assert staff.get(f"/api/v1/events/{other.slug}/").status_code == 404
+
+
+def test_others_do_not_see_the_programme_drafts(draft):
+    assert client_for(UserFactory()).get(f"/api/v1/events/{draft.slug}/").status_code == 404
+    assert APIClient().get(f"/api/v1/events/{draft.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("patch", "", {"title_en": "Changed"}),
+        ("post", "publish/", {}),
+        ("post", "cancel/", {}),
+        ("delete", "", None),
+        ("post", "sessions/", {"title_en": "S", "start": "2031-01-01T09:00"}),
+        ("post", "questions/", {"kind": "short_text", "label_en": "Q"}),
+        ("post", "reminders/", {"minutes_before_start": 60}),
+    ],
+)  # fmt: skip
+def test_programme_staff_cannot_change_events(staff, draft, method, path, body):
+    response = getattr(staff, method)(f"/api/v1/events/{draft.slug}/{path}", body, format="json")
+
+    draft.refresh_from_db()
+    assert response.status_code == 403
+    assert (draft.status, draft.title_en) != ("published", "Changed")
+
+
+@pytest.mark.parametrize("path", ["registrations/", "registrations/export.csv", "team/"])
+def test_programme_staff_do_not_read_personal_data(staff, draft, path):
+    assert staff.get(f"/api/v1/events/{draft.slug}/{path}").status_code == 403
+
+
+def test_programme_staff_have_no_organiser_pages(client, programme, draft):
+    user = UserFactory()
+    ProgrammeStaff.objects.create(programme=programme, user=user)
+    client.force_login(user)
+
+    assert client.get(f"/en/organiser/events/{draft.slug}/registrations/").status_code == 404
