@@ -8,7 +8,7 @@ either. Counts of events are not suppressed: every event is public in events.jso
 Definitions (documented in the README):
 - planned: published and not over yet; held: published and over; cancelled: cancelled
   (drafts are never counted). An event belongs to the year and quarter of its start, in the
-  site's timezone.
+  site's timezone (TIME_ZONE).
 - participants: confirmed registrations of published events; check-ins among them;
   international: participants whose country is not `HOME_COUNTRY` (unknown countries are
   counted as neither); countries: distinct countries of participants.
@@ -20,8 +20,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Event, Programme, ProgrammeTarget
@@ -90,24 +90,12 @@ def _cached(name: str, build):
         return build()
 
 
+def cached_file(name: str, build) -> bytes:
+    """A published file, rendered once per change of the figures."""
+    return _cached(f"file:{name}", build)
+
+
 # --- Aggregates -----------------------------------------------------------------------------
-
-
-def _period(prefix: str = "") -> dict[str, Any]:
-    start = f"{prefix}start"
-    return {"year": ExtractYear(start), "quarter": ExtractQuarter(start)}
-
-
-def _event_counts(prefix: str = "") -> dict[str, Count]:
-    now = timezone.now()
-    status, end = f"{prefix}status", f"{prefix}end"
-    published = Q(**{status: Status.PUBLISHED})
-    pk = f"{prefix}pk" if prefix else "pk"
-    return {
-        "events_planned": Count(pk, filter=published & Q(**{f"{end}__gt": now}), distinct=True),
-        "events_held": Count(pk, filter=published & Q(**{f"{end}__lte": now}), distinct=True),
-        "events_cancelled": Count(pk, filter=Q(**{status: Status.CANCELLED}), distinct=True),
-    }
 
 
 def _people_counts() -> dict[str, Count]:
@@ -127,50 +115,74 @@ def _events(programmes: QuerySet[Programme] | None) -> QuerySet[Event]:
     return events
 
 
-def _participants(programmes: QuerySet[Programme] | None) -> QuerySet[Registration]:
-    people = Registration.objects.filter(status=CONFIRMED, event__status=Status.PUBLISHED)
-    if programmes is not None:
-        people = people.filter(event__programme__in=programmes)
-    return people
+def _state(status: str, end, now) -> str:
+    if status == Status.CANCELLED:
+        return "events_cancelled"
+    return "events_planned" if end > now else "events_held"
 
 
 def _rows(programmes: QuerySet[Programme] | None) -> list[dict[str, Any]]:
     """Unsuppressed rows: per programme, year and quarter (quarter None = the whole year),
-    for the total and per scope, major field and kind. Seven queries in all."""
-    rows: dict[tuple, dict[str, Any]] = defaultdict(dict)
+    for the total and per scope, major field and kind.
 
-    def add(key: tuple, values: dict[str, Any]) -> None:
-        rows[key].update(values)
-
-    events = _events(programmes)
-    people = _participants(programmes)
-    for quarterly in (True, False):
-        group = ["programme_id", "year", "quarter"] if quarterly else ["programme_id", "year"]
-        for row in events.annotate(**_period()).values(*group).annotate(**_event_counts()):
-            key = (row["programme_id"], row["year"], row.get("quarter"), "total", "")
-            add(key, {name: row[name] for name in EVENT_COUNTS})
-        period = _period("event__")
-        for row in (
-            people.annotate(programme_id=F("event__programme_id"), **period)
-            .values(*group)
-            .annotate(**_people_counts())
+    Three queries, whatever the number of events: the events themselves, their fields, and
+    confirmed registrations counted per event and country (the only pass over the big
+    table, through its (event, status) index); the rest is added up here.
+    """
+    now = timezone.now()
+    local = timezone.get_current_timezone()
+    events = {
+        pk: (programme_id, start.astimezone(local), _state(status, end, now), scope, kind)
+        for pk, programme_id, start, end, status, scope, kind in _events(programmes).values_list(
+            "pk", "programme_id", "start", "end", "status", "scope", "kind"
+        )
+    }
+    rows: dict[tuple, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    for programme_id, start, state, scope, kind in events.values():
+        quarter = (start.month - 1) // 3 + 1
+        for key in (
+            (programme_id, start.year, quarter, "total", ""),
+            (programme_id, start.year, None, "total", ""),
+            (programme_id, start.year, None, "scope", scope),
+            (programme_id, start.year, None, "kind", kind),
         ):
-            key = (row["programme_id"], row["year"], row.get("quarter"), "total", "")
-            add(key, {name: row[name] for name in PEOPLE})
-    yearly = events.annotate(**_period())
-    for dimension, column in (("scope", "scope"), ("kind", "kind")):
-        for row in yearly.values("programme_id", "year", column).annotate(**_event_counts()):
-            key = (row["programme_id"], row["year"], None, dimension, row[column])
-            add(key, {name: row[name] for name in EVENT_COUNTS})
-    # A subfield counts for its major field; an event in two subfields of one field once.
-    by_field = Event.fields.through.objects.filter(event__in=events).annotate(
-        programme_id=F("event__programme_id"),
-        code=Coalesce("fieldofscience__parent__code", "fieldofscience__code"),
-        **_period("event__"),
+            rows[key][state] += 1
+    fields = Event.fields.through.objects.filter(event_id__in=_events(programmes).values("pk"))
+    majors = {
+        (event_id, code)
+        for event_id, code in fields.values_list(
+            "event_id", Coalesce("fieldofscience__parent__code", "fieldofscience__code")
+        )
+    }  # a subfield counts for its major field; two subfields of one field count once
+    for event_id, code in majors:
+        programme_id, start, state, _scope, _kind = events[event_id]
+        rows[(programme_id, start.year, None, "field", code)][state] += 1
+
+    home = settings.HOME_COUNTRY
+    countries: dict[tuple, set[str]] = defaultdict(set)
+    people = (
+        Registration.objects.filter(status=CONFIRMED, event__in=_events(programmes))
+        .values("event_id", "country")
+        .annotate(n=Count("pk"), checked_in=Count("checked_in_at"))
+        .order_by()
     )
-    for row in by_field.values("programme_id", "year", "code").annotate(**_event_counts("event__")):
-        key = (row["programme_id"], row["year"], None, "field", row["code"])
-        add(key, {name: row[name] for name in EVENT_COUNTS})
+    for row in people:
+        programme_id, start, state, _scope, _kind = events[row["event_id"]]
+        if state == "events_cancelled":
+            continue
+        quarter = (start.month - 1) // 3 + 1
+        for key in (
+            (programme_id, start.year, quarter, "total", ""),
+            (programme_id, start.year, None, "total", ""),
+        ):
+            rows[key]["participants"] += row["n"]
+            rows[key]["check_ins"] += row["checked_in"]
+            if row["country"] not in ("", home):
+                rows[key]["international_participants"] += row["n"]
+            if row["country"]:
+                countries[key].add(row["country"])
+    for key, found in countries.items():
+        rows[key]["countries"] = len(found)
     return [
         {
             "programme_id": programme_id,
@@ -178,9 +190,9 @@ def _rows(programmes: QuerySet[Programme] | None) -> list[dict[str, Any]]:
             "quarter": quarter,
             "dimension": dimension,
             "category": category,
-            **{name: values.get(name, 0) for name in EVENT_COUNTS},
+            **{name: values[name] for name in EVENT_COUNTS},
             **(
-                {name: values.get(name, 0) for name in PEOPLE}
+                {name: values[name] for name in PEOPLE}
                 if dimension == "total"
                 else dict.fromkeys(PEOPLE)
             ),

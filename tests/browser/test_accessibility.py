@@ -95,3 +95,24 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
         found[path] = serious_violations(page)
 
     assert found == {path: [] for path in pages}
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_programme_pages_have_no_serious_accessibility_violations(new_page, language):
+    from tests.reports.fixtures import build_programme
+
+    programme = build_programme()
+    held = programme.events.get(fields__code="1.2")
+    page = new_page()
+    found = {}
+    for name, path in (
+        ("programme", f"/{language}/programmes/{programme.slug}/"),
+        ("event-report", f"/{language}/events/{held.slug}/report/"),
+        ("programme-events", f"/{language}/programmes/{programme.slug}/events/?year=2025"),
+    ):
+        assert page.goto(path).ok, path
+        found[name] = serious_violations(page)
+        if language == "en":
+            screenshot(page, name)
+
+    assert found == {name: [] for name in found}

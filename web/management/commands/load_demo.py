@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Event, FieldOfScience, Programme
+from events.models import Event, FieldOfScience, Programme, ProgrammeStaff, ProgrammeTarget
 from registration import services as registration_services
 from registration.models import Registration
 
@@ -106,8 +106,12 @@ class Command(BaseCommand):
                 "title_vi": (
                     "Chương trình phát triển khoa học, công nghệ và đổi mới sáng tạo Hà Nội"
                 ),
+                "first_year": 2021,
+                "last_year": 2030,
+                "responsible_body": "Hanoi Department of Science and Technology",
             },
         )
+        self.add_programme_staff(programme)
         created = 0
         for spec in DEMO_EVENTS:
             if Event.objects.filter(slug=spec["slug"]).exists():
@@ -146,7 +150,68 @@ class Command(BaseCommand):
             if spec["slug"] == "hanoi-innovation-forum":
                 self.add_registrations(event)
             created += 1
+        if not Event.objects.filter(slug="hanoi-ai-day-last-year").exists():
+            self.add_held_event(programme, organiser)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new events)."))
+
+    def add_programme_staff(self, programme: Programme) -> None:
+        users = get_user_model()
+        if users.objects.filter(username="programme").exists():
+            return
+        staff = users.objects.create_user("programme", "programme@example.org", "programme-demo")
+        ProgrammeStaff.objects.create(programme=programme, user=staff)
+        year = timezone.localdate().year
+        for metric, value, scope in (
+            ("events", 12, ""),
+            ("events", 4, "international"),
+            ("participants", 3000, ""),
+            ("international_share", 15, ""),
+        ):
+            ProgrammeTarget.objects.create(
+                programme=programme, year=year, metric=metric, scope=scope, value=value
+            )
+
+    def add_held_event(self, programme: Programme, organiser) -> None:
+        """An event held last year, with who came: for the programme page and its report."""
+        start = (timezone.now() - timedelta(days=60)).replace(
+            hour=1, minute=30, second=0, microsecond=0
+        )
+        event = services.create_event(
+            user=organiser,
+            data={
+                "slug": "hanoi-ai-day-last-year",
+                "title_en": "Hanoi AI Day",
+                "title_vi": "Ngày hội Trí tuệ nhân tạo Hà Nội",
+                "kind": Event.Kind.CONFERENCE,
+                "scope": Event.Scope.INTERNATIONAL,
+                "venue_name": "Hanoi University of Science and Technology",
+                "venue_city": "Hà Nội",
+                "venue_country": "VN",
+                "start": start,
+                "end": start + timedelta(hours=8),
+                "capacity": 300,
+                "programme": programme,
+                "fields": list(FieldOfScience.objects.filter(code__in=["1.2", "2.2"])),
+            },
+        )
+        services.publish_event(event, user=organiser)
+        rng = random.Random(11)  # noqa: S311 - a repeatable demo, not a secret
+        people = [
+            Registration(
+                event=event,
+                status=Registration.Status.CONFIRMED,
+                name=f"{name} ({n})",
+                email=f"held{n}@example.org",
+                country=country,
+                affiliation=affiliation,
+                consent_at=start - timedelta(days=10),
+                checked_in_at=start + timedelta(minutes=rng.randint(0, 90))
+                if rng.random() < 0.8
+                else None,
+            )
+            for n, (name, country, affiliation) in enumerate(DEMO_PEOPLE * 12)
+        ]
+        Registration.objects.bulk_create(people)  # the event is over: no emails, no seats
 
     def add_registrations(self, event: Event) -> None:
         """A study-tour question with a limited choice and a few dozen people, for the charts."""
