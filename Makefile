@@ -34,7 +34,8 @@ run: install
 	@echo "    API docs    http://$(HOST):$(PORT)/api/docs/"
 	@echo "    Admin       http://$(HOST):$(PORT)/admin/"
 	@echo "    Mail sink   SMTP on 127.0.0.1:1025 (messages are printed below)"
-	@echo "  Demo organiser: organiser / organiser-demo    Admin: admin / admin-demo"
+	@echo "  Demo organiser: organiser / organiser-demo    Programme staff: programme / programme-demo"
+	@echo "  Admin: admin / admin-demo"
 	@echo ""
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
