@@ -169,3 +169,13 @@ def test_event_page_links_to_the_report_when_over(client):
         f"/en/events/{event.slug}/report/"
         in client.get(f"/en/events/{event.slug}/").content.decode()
     )
+
+
+def test_programme_events_show_drafts_to_programme_staff_only(client, staff_client, programme):
+    path = f"/en/programmes/{programme.slug}/events/"
+
+    staff_sees = staff_client.get(path, {"state": "draft"}).context["page"].object_list
+    client.logout()
+    public_sees = client.get(path, {"state": "draft"}).context["page"].object_list
+
+    assert len(staff_sees) == 1 and len(public_sees) == 0

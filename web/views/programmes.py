@@ -23,7 +23,7 @@ from reports.views import csv_response
 from .. import charts
 from ..forms import errors_from
 
-STATES = ("planned", "held", "cancelled")
+STATES = ("planned", "held", "cancelled", "draft")
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
@@ -83,9 +83,10 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
 def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
     """The events behind a figure of the programme page."""
     programme = get_object_or_404(Programme, slug=slug)
-    events = Event.objects.filter(
-        programme=programme, status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED)
-    ).select_related("seats")
+    shown = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
+    if access.is_programme_staff(request.user, programme):
+        shown.append(Event.Status.DRAFT)  # staff follow what is being prepared, too
+    events = Event.objects.filter(programme=programme, status__in=shown).select_related("seats")
     now = timezone.now()
     state = request.GET.get("state")
     if state == "planned":
@@ -94,6 +95,8 @@ def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
         events = events.filter(status=Event.Status.PUBLISHED, end__lte=now)
     elif state == "cancelled":
         events = events.filter(status=Event.Status.CANCELLED)
+    elif state == "draft":
+        events = events.filter(status=Event.Status.DRAFT)
     for name, lookup in (("year", "start__year"), ("quarter", "start__quarter")):
         value = request.GET.get(name, "")
         if value.isdigit():
