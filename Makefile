@@ -60,5 +60,11 @@ messages: install
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+## bench: every benchmark under bench/ against PostgreSQL and Redis (needs wrk); rewrites docs/benchmarks.md
+bench: install-dev
+	cd bench && ../$(BIN)/python registration_burst.py
+	cd bench && ../$(BIN)/python reminder_fanout.py
+	cd bench && ../$(BIN)/python open_data.py
+
 clean:
 	rm -rf var/celery var/db.sqlite3*

@@ -138,7 +138,7 @@ def main() -> None:
     text = f"""## Open-data statistics: {args.events:,} events, {args.registrations:,} registrations
 
 Machine: {machine()}.
-Command: `python bench/open_data.py` (`make bench` runs it too). Gunicorn with 4 sync workers,
+Command: `python bench/open_data.py` (`make bench` runs every benchmark). Gunicorn with 4 sync workers,
 Redis cache, wrk with {args.connections} connections for {args.seconds} s per address.
 Seeding took {seconds_seeding:.0f} s (10 programmes; 80 % of events published, 10 % cancelled,
 10 % drafts; 70 % of registrations confirmed, a third checked in, 14 countries).
@@ -151,7 +151,8 @@ Seeding took {seconds_seeding:.0f} s (10 programmes; 80 % of events published, 1
 Target: p95 under 200 ms for statistics.json: {"met" if cached["p95_us"] < 200_000 else "NOT met"}.
 Figures are cached until something changes (a registration, an event, a target) or for
 `STATISTICS_CACHE_SECONDS`. Computed afresh, with the cache made stale before each request
-(the seven aggregate queries over all {args.registrations:,} registrations): median
+(three queries: the events, their fields, and confirmed registrations counted per event and
+country over all {args.registrations:,} registrations): median
 {stats.median(cold):,.0f} ms, slowest {max(cold):,.0f} ms over {len(cold)} requests.
 """
     write_docs("statistics", text)
