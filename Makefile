@@ -62,9 +62,9 @@ messages: install
 
 ## bench: every benchmark under bench/ against PostgreSQL and Redis (needs wrk); rewrites docs/benchmarks.md
 bench: install-dev
-	cd bench && ../$(BIN)/python registration_burst.py
-	cd bench && ../$(BIN)/python reminder_fanout.py
-	cd bench && ../$(BIN)/python open_data.py
+	$(BIN)/python bench/registration_burst.py
+	$(BIN)/python bench/reminder_fanout.py
+	$(BIN)/python bench/open_data.py
 
 clean:
 	rm -rf var/celery var/db.sqlite3*
