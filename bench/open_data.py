@@ -138,8 +138,9 @@ def main() -> None:
     text = f"""## Open-data statistics: {args.events:,} events, {args.registrations:,} registrations
 
 Machine: {machine()}.
-Command: `python bench/open_data.py` (`make bench` runs every benchmark). Gunicorn with 4 sync workers,
-Redis cache, wrk with {args.connections} connections for {args.seconds} s per address.
+Command: `python bench/open_data.py` (`make bench` runs every benchmark).
+Gunicorn with 4 sync workers, Redis cache, wrk with {args.connections} connections for
+{args.seconds} s per address.
 Seeding took {seconds_seeding:.0f} s (10 programmes; 80 % of events published, 10 % cancelled,
 10 % drafts; 70 % of registrations confirmed, a third checked in, 14 countries).
 

@@ -1,8 +1,12 @@
 """The error format every API endpoint answers with."""
 
+import sys
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
@@ -45,7 +49,26 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+def _database_unavailable() -> bool:
+    """Whether the error being handled is the database being out of reach."""
+    error = sys.exc_info()[1]
+    return isinstance(error, OperationalError | InterfaceError)
+
+
 def server_error(request):
+    """500 for a bug; 503 with Retry-After when the database is out of reach, which passes.
+
+    Nothing is half-done then: every change runs in one transaction, which the database
+    rolls back when the connection drops; Django opens a new connection on the next request.
+    """
+    if _database_unavailable():
+        if request.path.startswith("/api/"):
+            message = _("The service is briefly unavailable. Please try again in a moment.")
+            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "10"
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Something went wrong on our side.")}, status=500)
     return default_server_error(request)
