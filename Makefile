@@ -62,9 +62,10 @@ messages: install
 
 ## bench: every benchmark under bench/ against PostgreSQL and Redis (needs wrk); rewrites docs/benchmarks.md
 bench: install-dev
-	$(BIN)/python bench/registration_burst.py
-	$(BIN)/python bench/reminder_fanout.py
-	$(BIN)/python bench/open_data.py
+	$(BIN)/python bench/registration_burst.py --write-docs
+	$(BIN)/python bench/reminder_fanout.py --write-docs
+	$(BIN)/python bench/event_reads.py --write-docs
+	$(BIN)/python bench/open_data.py --write-docs
 
 clean:
 	rm -rf var/celery var/db.sqlite3*

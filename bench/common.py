@@ -169,3 +169,39 @@ def write_docs(section: str, text: str) -> None:
     else:
         current = current.rstrip() + f"\n\n{block}\n"
     path.write_text(current)
+
+
+SEED_EVENTS = """
+import json, random
+from datetime import datetime, timedelta, timezone as tz
+from events.models import Event, FieldOfScience, Programme
+from registration.models import Seats
+rng = random.Random(1)
+programmes = [
+    Programme.objects.create(code=f"{n:02d}-CTr/TU", title_en=f"Programme {n}")
+    for n in range(1, 11)
+]
+majors = list(FieldOfScience.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+base = datetime(2024, 1, 1, 2, 0, tzinfo=tz.utc)
+events = []
+for n in range(EVENTS):
+    start = base + timedelta(hours=rng.randint(0, 24 * 365 * 4))
+    events.append(Event(
+        slug=f"bench-{n}", title_en=f"Bench event {n}", kind=rng.choice(Event.Kind.values),
+        scope=rng.choice(Event.Scope.values), start=start, end=start + timedelta(hours=8),
+        status=rng.choice(["published"] * 8 + ["cancelled", "draft"]),
+        programme=programmes[n % len(programmes)], capacity=500,
+    ))
+Event.objects.bulk_create(events, batch_size=2000)
+Seats.objects.bulk_create([Seats(event=e, capacity=500) for e in events], batch_size=2000)
+Through = Event.fields.through
+Through.objects.bulk_create(
+    [Through(event=e, fieldofscience_id=rng.choice(majors)) for e in events], batch_size=5000
+)
+print(json.dumps({"first": events[0].pk, "last": events[-1].pk}))
+"""
+
+
+def seed_events(env: dict[str, str], count: int) -> dict[str, int]:
+    """`count` events over four years in 10 programmes, with seat counters and fields."""
+    return django_shell(env, SEED_EVENTS.replace("EVENTS", str(count)))

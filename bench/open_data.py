@@ -24,42 +24,13 @@ from common import (
     fresh_database,
     gunicorn,
     machine,
+    seed_events,
     write_docs,
     wrk,
 )
 
 HERE = Path(__file__).resolve().parent
 DATABASE = "bench_statistics"
-
-SEED_EVENTS = """
-import json, random
-from datetime import datetime, timedelta, timezone as tz
-from events.models import Event, FieldOfScience, Programme
-from registration.models import Seats
-rng = random.Random(1)
-programmes = [
-    Programme.objects.create(code=f"{n:02d}-CTr/TU", title_en=f"Programme {n}")
-    for n in range(1, 11)
-]
-majors = list(FieldOfScience.objects.filter(parent__isnull=True).values_list("pk", flat=True))
-base = datetime(2024, 1, 1, 2, 0, tzinfo=tz.utc)
-events = []
-for n in range(EVENTS):
-    start = base + timedelta(hours=rng.randint(0, 24 * 365 * 4))
-    events.append(Event(
-        slug=f"bench-{n}", title_en=f"Bench event {n}", kind=rng.choice(Event.Kind.values),
-        scope=rng.choice(Event.Scope.values), start=start, end=start + timedelta(hours=8),
-        status=rng.choice(["published"] * 8 + ["cancelled", "draft"]),
-        programme=programmes[n % len(programmes)], capacity=500,
-    ))
-Event.objects.bulk_create(events, batch_size=2000)
-Seats.objects.bulk_create([Seats(event=e, capacity=500) for e in events], batch_size=2000)
-Through = Event.fields.through
-Through.objects.bulk_create(
-    [Through(event=e, fieldofscience_id=rng.choice(majors)) for e in events], batch_size=5000
-)
-print(json.dumps({"first": events[0].pk, "last": events[-1].pk}))
-"""
 
 SEED_REGISTRATIONS = """
 INSERT INTO registration_registration (
@@ -82,7 +53,7 @@ ANALYZE;
 
 def seed(env: dict[str, str], events: int, registrations: int) -> float:
     began = time.monotonic()
-    ids = django_shell(env, SEED_EVENTS.replace("EVENTS", str(events)))
+    ids = seed_events(env, events)
     sql = (
         SEED_REGISTRATIONS.replace("FIRST", str(ids["first"]))
         .replace("EVENTS", str(events))
@@ -113,6 +84,7 @@ def main() -> None:
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
 
     env = fresh_database(DATABASE)
@@ -138,7 +110,7 @@ def main() -> None:
     text = f"""## Open-data statistics: {args.events:,} events, {args.registrations:,} registrations
 
 Machine: {machine()}.
-Command: `python bench/open_data.py` (`make bench` runs every benchmark).
+Command: `python bench/open_data.py --write-docs` (`make bench` runs every benchmark).
 Gunicorn with 4 sync workers, Redis cache, wrk with {args.connections} connections for
 {args.seconds} s per address.
 Seeding took {seconds_seeding:.0f} s (10 programmes; 80 % of events published, 10 % cancelled,
@@ -156,7 +128,8 @@ Figures are cached until something changes (a registration, an event, a target) 
 country over all {args.registrations:,} registrations): median
 {stats.median(cold):,.0f} ms, slowest {max(cold):,.0f} ms over {len(cold)} requests.
 """
-    write_docs("statistics", text)
+    if args.write_docs:
+        write_docs("statistics", text)
     print(f"written to {ROOT / 'docs' / 'benchmarks.md'}")
 
 
