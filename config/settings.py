@@ -1,8 +1,11 @@
 """Settings for scievents, all read from environment variables (see README and .env.example)."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str, parse_email_url
@@ -41,7 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.ratelimit.RateLimitMiddleware",  # 429 for a limit hit in a page (see Abuse limits)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +127,12 @@ OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", "CC-BY-4.0")
 HOME_COUNTRY = env_str("HOME_COUNTRY", "VN")  # participants from elsewhere are international
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 60)
 
+# --- Personal data retention (Law 91/2025/QH15) ----------------------------------------------
+# Registrants' personal data is erased this many days after an event ends; the owner and
+# organisers are emailed this many days before (0: no warning).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 365)
+RETENTION_WARNING_DAYS = env_int("RETENTION_WARNING_DAYS", 14)
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -189,6 +201,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "fire-due-reminders": {"task": "notifications.tasks.fire_due_reminders", "schedule": 15.0},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 10.0},
+    # Personal data retention: warn the teams, erase what is due (hourly, so erasure happens
+    # on the day the warning named).
+    "apply-retention": {"task": "registration.tasks.apply_retention", "schedule": 3600.0},
 }
 # Transactional mail and bulk fan-out have their own queues (and workers), so a reminder to
 # 10,000 people never delays someone's confirmation.
@@ -196,6 +211,7 @@ CELERY_TASK_DEFAULT_QUEUE = "mail"
 CELERY_TASK_ROUTES = {
     "notifications.tasks.send_batch": {"queue": "bulk"},
     "notifications.tasks.fire_due_reminders": {"queue": "bulk"},
+    "registration.tasks.apply_retention": {"queue": "bulk"},
 }
 # Messages per second one sender may send (0: as fast as the server takes them).
 EMAIL_RATE_PER_SECOND = float(env_str("EMAIL_RATE_PER_SECOND", "0") or 0)
@@ -254,6 +270,55 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
+# no inline script or style anywhere in the pages. /api/docs/ adds Swagger UI's CDN for itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Abuse limits (config/ratelimit.py; README "Abuse limits") -----------------------------
+# Counted in the cache (Redis in production) per IP address, and per email or username where
+# the request carries one. Sized for a 2,000-delegate conference where hundreds of people
+# share one venue Wi-Fi address: per-IP rates are generous, per-address rates are tight.
+# Rates are "N/period" (s, m, h, d; "10/15m" is ten per 15 minutes); empty turns one off.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+
+
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default).strip()
+    if value and not re.fullmatch(r"\d+/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 20/m or 10/15m, not {value!r}")
+    return value
+
+
+RATELIMIT_REGISTER = _rate("RATELIMIT_REGISTER", "20/m")  # registration attempts per IP
+RATELIMIT_REGISTER_EMAIL = _rate("RATELIMIT_REGISTER_EMAIL", "5/h")  # valid attempts per email
+RATELIMIT_RESEND = _rate("RATELIMIT_RESEND", "20/m")  # "I lost my link" per IP
+RATELIMIT_RESEND_EMAIL = _rate("RATELIMIT_RESEND_EMAIL", "5/h")  # links mailed to one address
+RATELIMIT_CHECKIN = _rate("RATELIMIT_CHECKIN", "120/m")  # scans per staff account: doors are fast
+RATELIMIT_TOKEN = _rate("RATELIMIT_TOKEN", "30/m")  # unknown manage/unsubscribe links per IP
+RATELIMIT_SIGNIN = _rate("RATELIMIT_SIGNIN", "10/15m")  # failed sign-ins per username
+RATELIMIT_SIGNIN_IP = _rate("RATELIMIT_SIGNIN_IP", "30/15m")  # failed sign-ins per IP
+# How many proxies of ours add X-Forwarded-For in front of the app (0: ignore the header).
+RATELIMIT_TRUST_X_FORWARDED_FOR = env_int("RATELIMIT_TRUST_X_FORWARDED_FOR", 0)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # a cache that cannot count lets requests through
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,11 @@ from icalendar import Event as CalendarEvent
 from .models import Event
 
 
+def _one_line(text: str) -> str:
+    """Titles and places are one line; a stray line break would break the calendar file."""
+    return " ".join(text.split())
+
+
 def _location(event: Event) -> str:
     parts = [event.venue_name, event.venue_address, event.venue_city, event.venue_country]
     return ", ".join(part for part in parts if part)
@@ -19,7 +24,7 @@ def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> byte
     calendar.add("prodid", "-//scievents//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _one_line(name))
     stamp = timezone.now()
     events = list(events)
     for event in events:
@@ -28,11 +33,11 @@ def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> byte
         entry.add("dtstamp", stamp)
         entry.add("dtstart", event.local(event.start))
         entry.add("dtend", event.local(event.end))
-        entry.add("summary", event.title)
+        entry.add("summary", _one_line(event.title))
         if event.summary:
-            entry.add("description", event.summary)
+            entry.add("description", event.summary.replace("\r\n", "\n").replace("\r", "\n"))
         if _location(event):
-            entry.add("location", _location(event))
+            entry.add("location", _one_line(_location(event)))
         entry.add("url", f"{site_url}/events/{event.slug}/")
         entry.add("last-modified", event.updated_at)
         entry.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")

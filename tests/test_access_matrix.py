@@ -81,6 +81,7 @@ ACCESS = [
     Call("event-cancel", "post", at(E + "/cancel/"), CHANGE),
     Call("event-feed", "get", at("/api/v1/events/calendar.ics"), ANYONE),
     Call("event-calendar", "get", at(E + "/calendar.ics"), ANYONE),
+    Call("event-privacy-notice", "get", at(E + "/privacy-notice/"), ANYONE),
     Call("event-sessions", "get", at(E + "/sessions/"), ANYONE),
     Call("event-sessions", "post", at(E + "/sessions/"), CHANGE, {"title_en": "S"}),
     Call("event-session", "get", at(E + "/sessions/{session}/"), ANYONE),
@@ -202,7 +203,9 @@ def ctx():
     """One published event with something behind every address, and a user per role."""
     programme = ProgrammeFactory(code="AM/01")
     owner = UserFactory(username="owner-role")
-    event = EventFactory(slug="matrix", owner=owner, programme=programme)
+    event = EventFactory(
+        slug="matrix", owner=owner, programme=programme, participant_list_public=True
+    )
     past = EventFactory(
         slug="matrix-past",
         programme=programme,
