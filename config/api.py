@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -21,6 +22,20 @@ class ErrorSerializer(serializers.Serializer):
     """Errors are `{"detail": "..."}`, or for invalid input `{"field": ["message", ...]}`."""
 
     detail = serializers.CharField()
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class _DetailField(serializers.Field):
+    """A message, or several (a model validation error that names no field)."""
+
+
+class InvalidInputSerializer(serializers.Serializer):
+    """Invalid input: `{"field": ["message", ...]}` for each field at fault (nested as the
+    input is), or `{"detail": ...}` when no field is to blame."""
+
+    detail = _DetailField(required=False)
 
 
 def exception_handler(exc, context):

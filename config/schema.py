@@ -4,7 +4,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import IsAuthenticated
 
-from .api import ErrorSerializer
+from .api import ErrorSerializer, InvalidInputSerializer
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -15,12 +15,22 @@ class AutoSchema(SpectacularAutoSchema):
         method = self.method.upper()
         extra = {}
         if method in {"POST", "PUT", "PATCH"}:
-            extra["400"] = OpenApiResponse(ErrorSerializer, description="Invalid input.")
+            extra["400"] = OpenApiResponse(InvalidInputSerializer, description="Invalid input.")
         if method != "GET" or self._is_authenticated_only():
             extra["401"] = OpenApiResponse(ErrorSerializer, description="Not signed in.")
             extra["403"] = OpenApiResponse(ErrorSerializer, description="Not allowed.")
+        if method == "GET" and self._is_list_view() and self._has_filters():
+            extra["400"] = OpenApiResponse(InvalidInputSerializer, description="Invalid filter.")
         if "{" in self.path or "slug" in self.path:
             extra["404"] = OpenApiResponse(ErrorSerializer, description="Not found.")
+        elif method == "GET" and self._is_list_view() and self._get_paginator():
+            extra["404"] = OpenApiResponse(ErrorSerializer, description="No such page.")
+        elif self._get_format_parameters():
+            extra["404"] = OpenApiResponse(ErrorSerializer, description="Unknown format.")
+        if method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None:
+            extra["415"] = OpenApiResponse(
+                ErrorSerializer, description="Unsupported media type: send JSON or a form."
+            )
         if method in {"POST", "PATCH", "PUT", "DELETE"}:
             extra["409"] = OpenApiResponse(
                 ErrorSerializer, description="Conflicts with the current state (see detail)."
@@ -29,6 +39,18 @@ class AutoSchema(SpectacularAutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+    def _has_filters(self) -> bool:
+        """Whether the query has filters that can be invalid (ordering never is)."""
+        return any(p["name"] != "ordering" for p in self._get_filter_parameters())
+
+    def _get_format_parameters(self):
+        """No `?format=` where the view does not choose its renderer by it (see
+        events.renderers.NoFormatOverride)."""
+        negotiation = getattr(self.view, "content_negotiation_class", None)
+        if getattr(getattr(negotiation, "settings", None), "URL_FORMAT_OVERRIDE", True) is None:
+            return []
+        return super()._get_format_parameters()
 
     def _is_authenticated_only(self) -> bool:
         return any(isinstance(p, IsAuthenticated) for p in self.view.get_permissions())

@@ -1,25 +1,40 @@
+from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from notifications import views as notification_views
 from web.views import manage as manage_pages
 
+from .ratelimit import LimitedObtainAuthToken, sign_in_limited
+
+# Swagger UI comes from its CDN (drf-spectacular's SWAGGER_UI_DIST) and styles itself inline:
+# allowed on this one page. The split view serves its start-up script as a file, not inline.
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+api_docs = csp_update(
+    {
+        "script-src": [SWAGGER_CDN],
+        "style-src": [SWAGGER_CDN, "'unsafe-inline'"],
+        "img-src": [SWAGGER_CDN],
+    }
+)(SpectacularSwaggerSplitView.as_view(url_name="schema"))
+
 urlpatterns = [
+    # Sign-in answers 429 after too many wrong passwords (config/ratelimit.py).
+    path("admin/login/", sign_in_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # Emailed links carry no language prefix: they open in the attendee's language.
     path("r/<str:token>", manage_pages.manage, name="manage-registration"),
     path("u/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", LimitedObtainAuthToken.as_view(), name="api-token"),
     path("api/v1/", include("registration.urls")),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("events.urls")),
     path("api/v1/", include("reports.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     *i18n_patterns(path("", include("web.urls"))),
 ]
 

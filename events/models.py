@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from . import notices
 from .text import is_known_timezone
 from .translation import pick
 
@@ -187,6 +188,25 @@ class Event(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
+    # The data-processing notice consent refers to: empty means the site's default. Changed
+    # only through events.services, which bumps the version and keeps every version.
+    privacy_notice_en = models.TextField(
+        _("data-processing notice (English)"), blank=True, editable=False
+    )
+    privacy_notice_vi = models.TextField(
+        _("data-processing notice (Vietnamese)"), blank=True, editable=False
+    )
+    privacy_notice_version = models.PositiveIntegerField(
+        _("data-processing notice version"), default=0, editable=False
+    )
+    # Retention (registration.services.apply_retention): when the team was warned, and when
+    # the registrants' personal data was erased.
+    personal_data_warning_sent_at = models.DateTimeField(
+        _("retention warning sent"), null=True, blank=True, editable=False
+    )
+    personal_data_erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False
+    )
     # Lower-cased, accent-free text of the searchable fields, so "ha noi" finds "Hà Nội".
     search_text = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
@@ -268,6 +288,26 @@ class Event(models.Model):
     @property
     def description(self) -> str:
         return pick(self, "description")
+
+    @property
+    def has_own_privacy_notice(self) -> bool:
+        return bool(self.privacy_notice_en or self.privacy_notice_vi)
+
+    @property
+    def privacy_notice_label(self) -> str:
+        """The version a registration made now agrees to: "default-1" or "<uuid>-v<n>"."""
+        if not self.has_own_privacy_notice:
+            return notices.DEFAULT_NOTICE_VERSION
+        return notices.label_for(self.uuid, self.privacy_notice_version)
+
+    @property
+    def privacy_notice(self) -> str:
+        """The current notice in the reader's language (the other one, else the default)."""
+        if self.has_own_privacy_notice:
+            text = notices.choose(self.privacy_notice_en, self.privacy_notice_vi)
+        else:
+            text = notices.choose(notices.DEFAULT_NOTICE_EN, notices.DEFAULT_NOTICE_VI)
+        return notices.filled(text, self.title)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -451,6 +491,35 @@ class Session(models.Model):
     @property
     def abstract(self) -> str:
         return pick(self, "abstract")
+
+
+class PrivacyNotice(models.Model):
+    """One version of an event's own data-processing notice, kept for as long as the event:
+    consents given to it keep pointing at the text that was agreed to."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="privacy_notices")
+    version = models.PositiveIntegerField(_("version"))
+    text_en = models.TextField(_("notice (English)"), blank=True)
+    text_vi = models.TextField(_("notice (Vietnamese)"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["event", "version"]
+        verbose_name = _("data-processing notice")
+        verbose_name_plural = _("data-processing notices")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "version"], name="privacy_notice_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return notices.label_for(self.event.uuid, self.version)
 
 
 class AuditLogEntry(models.Model):

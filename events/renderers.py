@@ -1,5 +1,7 @@
 import json
+from types import SimpleNamespace
 
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 
@@ -29,3 +31,10 @@ class FileActionsMixin:
         if getattr(self, "action", None) in self.file_actions:
             return [renderer() for renderer in FILE_RENDERERS]
         return super().get_renderers()
+
+
+class NoFormatOverride(DefaultContentNegotiation):
+    """For views whose `?format=` is a filter (in person, online, hybrid): the renderer is
+    chosen by the Accept header only, so `?format=online` filters instead of answering 404."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)

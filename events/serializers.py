@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,8 @@ from .models import (
     TeamMembership,
 )
 from .text import is_known_timezone
+
+NOTICE_MAX_LENGTH = 20000
 
 
 def content_language() -> str:
@@ -72,6 +75,16 @@ class BoundedFieldsMixin:
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: BoundedDateTimeField,
     }
+
+
+class SlugLookupField(serializers.SlugRelatedField):
+    """Looks an object up by its code; text no code can hold (a NUL character, which
+    PostgreSQL refuses in a query) is invalid input, not a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(ProhibitNullCharactersValidator.message)
+        return super().to_internal_value(data)
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
@@ -139,7 +152,7 @@ class VenueSerializer(serializers.Serializer):
 class EventSerializer(
     BilingualMixin, InEventTimezoneMixin, BoundedFieldsMixin, serializers.ModelSerializer
 ):
-    bilingual_fields = ("title", "summary", "description")
+    bilingual_fields = ("title", "summary", "description", "privacy_notice")
 
     title = serializers.CharField(read_only=True)
     summary = serializers.CharField(read_only=True)
@@ -150,7 +163,7 @@ class EventSerializer(
     partners = OrganisationNamesField(
         child=serializers.CharField(max_length=300), required=False, max_length=100
     )
-    programme = serializers.SlugRelatedField(
+    programme = SlugLookupField(
         slug_field="code",
         queryset=Programme.objects.all(),
         required=False,
@@ -173,6 +186,24 @@ class EventSerializer(
     registration_open = serializers.BooleanField(source="is_registration_open", read_only=True)
     sessions = SessionSerializer(many=True, read_only=True)
     my_role = serializers.SerializerMethodField()
+    privacy_notice_en = serializers.CharField(
+        max_length=NOTICE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text=_("The event's own data-processing notice; empty: the default notice."),
+    )
+    privacy_notice_vi = serializers.CharField(
+        max_length=NOTICE_MAX_LENGTH, required=False, allow_blank=True
+    )
+    privacy_notice = serializers.CharField(read_only=True)
+    privacy_notice_version = serializers.CharField(
+        source="privacy_notice_label",
+        read_only=True,
+        help_text=_(
+            "The version registrations agree to now: “default-1” or “<uuid>-v<n>”; "
+            "a new one with every change of the notice."
+        ),
+    )
 
     class Meta:
         model = Event
@@ -207,6 +238,10 @@ class EventSerializer(
             "requires_approval",
             "participant_list_public",
             "participant_types",
+            "privacy_notice",
+            "privacy_notice_en",
+            "privacy_notice_vi",
+            "privacy_notice_version",
             "status",
             "phase",
             "registration_open",
@@ -224,7 +259,7 @@ class EventSerializer(
     def get_fields(self):
         # "fields" would shadow Serializer.fields if declared as a class attribute.
         fields = super().get_fields()
-        fields["fields"] = serializers.SlugRelatedField(
+        fields["fields"] = SlugLookupField(
             slug_field="code",
             queryset=FieldOfScience.objects.all(),
             many=True,
@@ -280,7 +315,7 @@ class EventSerializer(
 
 
 class FieldOfScienceSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = FieldOfScience
@@ -308,15 +343,32 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["name", "website", "country"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": TeamMembership.Role.values,
+        "description": "Given: organiser or checkin. Shown: the owner's role too.",
+    }
+)
+class TeamRoleField(serializers.ChoiceField):
+    """A role given to a team member (organiser or check-in staff); shown as it is, so the
+    owner's role reads "owner"."""
+
+    def __init__(self, **kwargs):
+        choices = [TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN]
+        super().__init__(choices=choices, **kwargs)
+
+    def to_representation(self, value):
+        return value
+
+
 class TeamMemberSerializer(serializers.ModelSerializer):
     user = serializers.CharField(
         write_only=True, help_text=_("Username or email address of an existing account.")
     )
     username = serializers.CharField(source="user.get_username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    role = serializers.ChoiceField(
-        choices=[TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN]
-    )
+    role = TeamRoleField()
 
     class Meta:
         model = TeamMembership
@@ -337,9 +389,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
 
 
 class TeamRoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(
-        choices=[TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN]
-    )
+    role = TeamRoleField()
 
 
 class CancelSerializer(serializers.Serializer):
@@ -352,3 +402,16 @@ class AuditLogEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditLogEntry
         fields = ["id", "created_at", "actor", "action", "changes"]
+
+
+class PrivacyNoticeSerializer(serializers.Serializer):
+    """One version of an event's data-processing notice, as registrants agreed to it."""
+
+    version = serializers.CharField(help_text=_("“default-1” or “<event uuid>-v<n>”."))
+    number = serializers.IntegerField(allow_null=True, help_text=_("Empty for the default."))
+    is_default = serializers.BooleanField()
+    current = serializers.BooleanField()
+    text = serializers.CharField(help_text=_("In the request's language, else the other."))
+    text_en = serializers.CharField()
+    text_vi = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)

@@ -19,6 +19,7 @@ from .models import (
     AuditLogEntry,
     Event,
     Organisation,
+    PrivacyNotice,
     Programme,
     ProgrammeTarget,
     Session,
@@ -106,6 +107,41 @@ def _apply_many(event: Event, data: dict[str, Any]) -> dict[str, list[Any]]:
     return changed
 
 
+NOTICE_FIELDS = ("privacy_notice_en", "privacy_notice_vi")
+
+
+def _clean_notice(data: dict[str, Any]) -> dict[str, Any]:
+    for name in NOTICE_FIELDS:
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    return data
+
+
+def _bump_notice_version(event: Event, changed: dict[str, Any]) -> bool:
+    """A changed notice is a new version (before saving the event: it is locked, or new)."""
+    if not any(name in changed for name in NOTICE_FIELDS):
+        return False
+    event.privacy_notice_version += 1
+    changed["privacy_notice_version"] = [
+        event.privacy_notice_version - 1,
+        event.privacy_notice_version,
+    ]
+    return True
+
+
+def _keep_notice(event: Event, user: AbstractBaseUser | None) -> None:
+    """Every version with a text is kept for good (after saving the event), so consents
+    given earlier still point at the words that were agreed to."""
+    if event.has_own_privacy_notice:
+        PrivacyNotice.objects.create(
+            event=event,
+            version=event.privacy_notice_version,
+            text_en=event.privacy_notice_en,
+            text_vi=event.privacy_notice_vi,
+            created_by=user if user and user.is_authenticated else None,
+        )
+
+
 def index_for_search(event: Event) -> None:
     event.search_text = fold(" ".join(getattr(event, name) or "" for name in SEARCHED_FIELDS))
 
@@ -113,9 +149,9 @@ def index_for_search(event: Event) -> None:
 @transaction.atomic
 def create_event(*, user: AbstractBaseUser, data: dict[str, Any]) -> Event:
     """A new draft event; its creator becomes the owner of its team."""
-    data = dict(data)
+    data = _clean_notice(dict(data))
     event = Event(created_by=user)
-    _apply(event, data)
+    notice_changed = _bump_notice_version(event, _apply(event, data))
     if not event.slug:
         event.slug = unique_slug(event.title_en or event.title_vi)
     event.clean()
@@ -124,6 +160,8 @@ def create_event(*, user: AbstractBaseUser, data: dict[str, Any]) -> Event:
     index_for_search(event)
     event.save()
     _apply_many(event, data)
+    if notice_changed:
+        _keep_notice(event, user)
     TeamMembership.objects.create(event=event, user=user, role=TeamMembership.Role.OWNER)
     record(event, user, "event.created", slug=event.slug)
     return event
@@ -137,10 +175,13 @@ def update_event(event: Event, *, user: AbstractBaseUser, data: dict[str, Any]) 
             raise ValidationError({"slug": [_("The address of a published event cannot change.")]})
         if Event.objects.filter(slug=data["slug"]).exclude(pk=event.pk).exists():
             raise ValidationError({"slug": [_("This slug is already taken by another event.")]})
-    changed = _apply(event, data)
+    changed = _apply(event, _clean_notice(dict(data)))
+    notice_changed = _bump_notice_version(event, changed)
     event.clean()
     index_for_search(event)
     event.save()
+    if notice_changed:
+        _keep_notice(event, user)
     changed.update(_apply_many(event, data))
     if changed:
         record(event, user, "event.updated", **changed)

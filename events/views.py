@@ -4,23 +4,25 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import access, services
+from . import access, notices, services
+from .exceptions import NotFound
 from .filters import EventFilter
 from .ical import build_calendar
 from .models import AuditLogEntry, Event, FieldOfScience, Programme, Session, TeamMembership
 from .permissions import EventPermission, EventTeamPermission
-from .renderers import FILE_RENDERERS, FileActionsMixin
+from .renderers import FILE_RENDERERS, FileActionsMixin, NoFormatOverride
 from .serializers import (
     AuditLogEntrySerializer,
     CancelSerializer,
     EventSerializer,
     FieldOfScienceSerializer,
+    PrivacyNoticeSerializer,
     ProgrammeSerializer,
     SessionSerializer,
     TeamMemberSerializer,
@@ -48,6 +50,8 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     file_actions = ("calendar",)
+    # `?format=` filters events by format; it does not pick a renderer.
+    content_negotiation_class = NoFormatOverride
 
     def get_queryset(self):
         access.remember_roles(self.request.user)
@@ -106,6 +110,28 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
         event = services.cancel_event(event, user=request.user, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=event.pk)).data)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version",
+                str,
+                description="A version to read (“default-1”, “<uuid>-v3” or 3); default: the "
+                "current one.",
+            )
+        ],
+        responses={200: PrivacyNoticeSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="privacy-notice")
+    def privacy_notice(self, request, slug=None):
+        """The event's data-processing notice, current or of a given version."""
+        event = self.get_object()
+        current = event.privacy_notice_label
+        notice = notices.notice_for(event, request.query_params.get("version") or current)
+        if notice is None:
+            raise NotFound(_("This event has no notice of this version."))
+        notice["current"] = notice["version"] == current
+        return Response(PrivacyNoticeSerializer(notice).data)
+
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="event_calendar")
     def calendar(self, request, slug=None):
         """The event as an iCalendar file (routed as /events/{slug}/calendar.ics)."""
@@ -119,6 +145,7 @@ class EventFeedView(generics.GenericAPIView):
 
     permission_classes = [AllowAny]
     renderer_classes = FILE_RENDERERS
+    content_negotiation_class = NoFormatOverride  # `?format=` is the event list's filter
     # Cancelled events stay in the feed, so subscribers see STATUS:CANCELLED.
     queryset = Event.objects.filter(status__in=access.PUBLIC_STATUSES)
     filterset_class = EventFilter

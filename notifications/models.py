@@ -130,6 +130,8 @@ class Delivery(models.Model):
         ERASED = "erased", _("Personal data erased")
         MANAGE_LINK = "manage_link", _("Manage link")
         MESSAGE = "message", _("Reminder, broadcast or notice")
+        # To the team, not a registrant (no registration): personal data is erased soon.
+        RETENTION_WARNING = "retention_warning", _("Personal data erasure warning")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

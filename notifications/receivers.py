@@ -8,7 +8,13 @@ from events.models import Event
 from events.signals import event_cancelled, event_rescheduled
 from registration.models import Registration
 from registration.services import waitlist_position
-from registration.signals import manage_link_requested, registration_changed, registration_erased
+from registration.signals import (
+    manage_link_requested,
+    personal_data_expired,
+    registration_changed,
+    registration_erased,
+    retention_warning_due,
+)
 
 from . import services
 from .models import Delivery, Message
@@ -56,6 +62,16 @@ def on_registration_erased(sender, registration, **kwargs):
         state=Delivery.State.WITHDRAWN
     )
     services.queue_email(registration, Kind.ERASED, {"name": registration.name})
+
+
+@receiver(retention_warning_due, dispatch_uid="notifications.retention_warning_due")
+def on_retention_warning_due(sender, event: Event, erase_on, recipients, **kwargs):
+    return services.queue_retention_warning(event, erase_on, recipients)
+
+
+@receiver(personal_data_expired, dispatch_uid="notifications.personal_data_expired")
+def on_personal_data_expired(sender, registration_ids, **kwargs):
+    return services.forget_recipients(registration_ids)
 
 
 @receiver(post_save, sender=Event, dispatch_uid="notifications.event_saved")

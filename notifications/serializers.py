@@ -137,3 +137,18 @@ class DeliverySerializer(serializers.ModelSerializer):
             "created_at",
             "sent_at",
         ]
+
+
+class DeliveryCountsSerializer(serializers.Serializer):
+    """The deliveries of one message (a reminder firing, a broadcast, a notice), by state."""
+
+    message_id = serializers.IntegerField()
+    message__kind = serializers.CharField(help_text=_("reminder, broadcast, event_changed…"))
+    message__rule_id = serializers.IntegerField(allow_null=True)
+    queued = serializers.IntegerField()
+    sending = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    bounced = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    total = serializers.IntegerField()

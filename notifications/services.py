@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
@@ -23,7 +23,9 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -64,6 +66,35 @@ def queue_email(
     )
     transaction.on_commit(wake_outbox)
     return delivery
+
+
+def queue_retention_warning(event: Event, erase_on: datetime, recipients: list[str]) -> int:
+    """Tell the team, in the caller's transaction, when its registrants' personal data goes.
+    Organisers are not registrants: these deliveries have no registration."""
+    rows = [
+        Delivery(
+            kind=Kind.RETENTION_WARNING,
+            event=event,
+            to_email=email,
+            language=settings.LANGUAGE_CODE[:2],
+            context={"erase_on": erase_on.isoformat()},
+        )
+        for email in recipients
+    ]
+    Delivery.objects.bulk_create(rows)
+    transaction.on_commit(wake_outbox)
+    return len(rows)
+
+
+ERASED_ADDRESS = "erased@erased.invalid"
+
+
+def forget_recipients(registration_ids: list[int]) -> int:
+    """Retention erased these people's data: the emails sent to them keep their kind, state
+    and times (the delivery figures), not their address, name, subject or error text."""
+    deliveries = Delivery.objects.filter(registration_id__in=registration_ids)
+    deliveries.filter(state=State.QUEUED).update(state=State.WITHDRAWN)
+    return deliveries.update(to_email=ERASED_ADDRESS, context={}, subject="", last_error="")
 
 
 def audience(
@@ -220,6 +251,8 @@ MESSAGE_SUBJECTS = {
 
 
 def render(delivery: Delivery) -> EmailMultiAlternatives:
+    if delivery.kind == Kind.RETENTION_WARNING:
+        return _render_retention_warning(delivery)
     registration = delivery.registration
     event = registration.event
     with translation.override(delivery.language), timezone.override(event.tzinfo):
@@ -252,6 +285,35 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
         email.attach(f"ticket-{registration.ticket_code}.png", qr_png(registration), "image/png")
         calendar = build_calendar([event], site_url=settings.SITE_URL, name=event.title)
         email.attach(f"{event.slug}.ics", calendar, "text/calendar")
+    return email
+
+
+def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
+    event = delivery.event
+    with translation.override(delivery.language), timezone.override(event.tzinfo):
+        erase_on = event.local(parse_datetime(delivery.context["erase_on"]))
+        context = {
+            "event": event,
+            "start": event.local(event.start),
+            "end": event.local(event.end),
+            "erase_on": erase_on,
+            "registrations_url": settings.SITE_URL
+            + reverse("web:event-registrations", args=[event.slug]),
+            "site_url": settings.SITE_URL,
+        }
+        subject = _("Personal data of %(event)s will be erased on %(date)s") % {
+            "event": event.title,
+            "date": date_format(erase_on, "DATE_FORMAT"),
+        }
+        text = render_to_string("notifications/email/retention_warning.txt", context)
+        html = render_to_string("notifications/email/retention_warning.html", context)
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_email],
+    )
+    email.attach_alternative(html, "text/html")
     return email
 
 
@@ -421,6 +483,8 @@ def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dic
 
 def _still_wanted(delivery: Delivery) -> bool:
     """Reminders and notices are not sent to people who left, or about cancelled events."""
+    if delivery.kind == Kind.RETENTION_WARNING:
+        return delivery.event_id is not None
     if delivery.kind != Kind.MESSAGE:
         return delivery.registration is not None
     message, registration = delivery.message, delivery.registration

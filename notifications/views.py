@@ -3,12 +3,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import ratelimit
 from events.exceptions import Conflict
 from events.services import record
 from events.views import EventNestedMixin
@@ -18,6 +18,7 @@ from .models import Delivery, Message, ReminderRule
 from .serializers import (
     BounceSerializer,
     BroadcastSerializer,
+    DeliveryCountsSerializer,
     DeliverySerializer,
     MessageSerializer,
     ReminderRuleSerializer,
@@ -61,7 +62,9 @@ class MessageViewSet(
     access_rules = TEAM_READS
 
     def nested_queryset(self):
-        return self.event.messages.annotate(recipients=Count("deliveries"))
+        # Meta.ordering does not apply to a grouped query: say it again, for stable pages.
+        messages = self.event.messages.annotate(recipients=Count("deliveries"))
+        return messages.order_by("-created_at", "-id")
 
     @extend_schema(request=BroadcastSerializer, responses={201: MessageSerializer})
     def create(self, request, event_slug=None):
@@ -105,8 +108,11 @@ class DeliveryViewSet(
         record(self.event, request.user, "delivery.bounced", delivery=delivery.pk)
         return Response(DeliverySerializer(delivery).data)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        responses=DeliveryCountsSerializer(many=True),
+        operation_id="v1_events_deliveries_counts_retrieve",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def counts(self, request, event_slug=None):
         """Per reminder firing, broadcast and notice: deliveries in each state."""
         return Response(services.delivery_counts(self.event))
@@ -114,8 +120,10 @@ class DeliveryViewSet(
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a form token
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    ratelimit.guard(request, "token")  # too many unknown links from this address: 429
     registration = services.registration_for_unsubscribe(token)
     if registration is None:
+        ratelimit.record(request, "token")
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     done = request.method == "POST"
     if done:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from events import notices
 from events.models import Event, ParticipantType
 from events.translation import pick
 
@@ -223,3 +224,8 @@ class Registration(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_STATUSES
+
+    @property
+    def consent_notice(self) -> dict | None:
+        """The data-processing notice this person agreed to, in the reader's language too."""
+        return notices.notice_for(self.event, self.consent_notice_version)

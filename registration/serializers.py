@@ -61,6 +61,9 @@ class AttendeeRegistrationSerializer(serializers.ModelSerializer):
     online_url = serializers.SerializerMethodField()
     country = CountryField(max_length=2, required=False, allow_blank=True)
     answers = serializers.DictField(required=False)
+    ticket_code = serializers.CharField(
+        read_only=True, allow_null=True, help_text=_("Empty until the registration is confirmed.")
+    )
 
     class Meta:
         model = Registration

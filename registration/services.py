@@ -7,19 +7,21 @@ to the first person waiting in that same transaction.
 """
 
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from events import notices
 from events.exceptions import Conflict, NotFound
-from events.models import Event, ParticipantType
+from events.models import Event, ParticipantType, TeamMembership
 from events.services import record
 
 from .answers import clean_answers, limited_choice_ids
@@ -31,10 +33,16 @@ from .models import (
     Seats,
     new_manage_token,
 )
-from .signals import manage_link_requested, registration_changed, registration_erased
+from .signals import (
+    manage_link_requested,
+    personal_data_expired,
+    registration_changed,
+    registration_erased,
+    retention_warning_due,
+)
 
-# Until events carry their own versioned notices, consent refers to the default one.
-DEFAULT_NOTICE_VERSION = "default-1"
+# Consent refers to the event's own notice, or to this default one (events.notices).
+DEFAULT_NOTICE_VERSION = notices.DEFAULT_NOTICE_VERSION
 Status = Registration.Status
 PERSONAL_FIELDS = ("name", "email", "affiliation", "country", "language", "participant_type")
 
@@ -281,7 +289,7 @@ def register(event: Event, data: dict[str, Any]) -> Registration:
         answers=answers,
         held_choices=limited_choice_ids(questions, answers),
         consent_at=timezone.now(),
-        consent_notice_version=DEFAULT_NOTICE_VERSION,
+        consent_notice_version=event.privacy_notice_label,
         public_listing=bool(data.get("public_listing")),
     )
     try:
@@ -538,6 +546,7 @@ def export_personal_data(registration: Registration) -> dict[str, Any]:
             "public_listing": registration.public_listing,
             "consent_at": registration.consent_at.isoformat(),
             "consent_notice_version": registration.consent_notice_version,
+            "consent_notice": _notice_agreed_to(registration),
             "ticket_code": registration.ticket_code,
             "checked_in_at": registration.checked_in_at.isoformat()
             if registration.checked_in_at
@@ -549,10 +558,20 @@ def export_personal_data(registration: Registration) -> dict[str, Any]:
     }
 
 
+def _notice_agreed_to(registration: Registration) -> dict[str, str] | None:
+    notice = registration.consent_notice
+    if notice is None:
+        return None
+    return {key: notice[key] for key in ("version", "text_en", "text_vi")}
+
+
 @transaction.atomic
 def erase_personal_data(registration: Registration) -> None:
-    """Right to deletion: release the seat, keep only what aggregate counts need."""
-    if registration.is_active:
+    """Right to deletion: release the seat, keep only what aggregate counts need.
+
+    Once the event is over there is no seat to give back: the status stays, so the event's
+    figures (participants, show-up) do not change when someone erases their data."""
+    if registration.is_active and registration.event.phase != "past":
         registration = _leave(registration, Status.CANCELLED)
     registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
     registration_erased.send(sender=Registration, registration=registration)
@@ -565,6 +584,180 @@ def erase_personal_data(registration: Registration) -> None:
     registration.manage_token = f"erased-{registration.pk}"
     registration.erased_at = timezone.now()
     registration.save()
+
+
+# --- Retention ------------------------------------------------------------------------------
+#
+# RETENTION_DAYS after an event ends, its registrants' personal data is erased, in chunks:
+# what the figures need stays (status, country, participant type, language, check-in time,
+# dates, consent time and notice version), the rest goes. Unlike erasure on request, nothing
+# is cancelled and no seat is released: the event is over and its counts must not move.
+# RETENTION_WARNING_DAYS before, the owner and organisers are emailed once, and the data is
+# never erased sooner than that after the warning.
+
+RETENTION_CHUNK = 500
+ERASED_PREFIX = "erased-"
+ERASED_TICKET_PREFIX = "e-"  # lower case: no ticket code a door accepts starts like this
+
+
+def _retention_periods() -> tuple[timedelta, timedelta]:
+    return (
+        timedelta(days=settings.RETENTION_DAYS),
+        timedelta(days=max(settings.RETENTION_WARNING_DAYS, 0)),
+    )
+
+
+def erasure_due_at(event: Event) -> datetime:
+    """When the event's personal data goes: RETENTION_DAYS after its end, and never less than
+    RETENTION_WARNING_DAYS after the team was warned."""
+    keep, warn = _retention_periods()
+    due = event.end + keep
+    if warn and event.personal_data_warning_sent_at:
+        due = max(due, event.personal_data_warning_sent_at + warn)
+    return due
+
+
+def retention_recipients(event: Event) -> list[str]:
+    """The owner's and organisers' addresses (active accounts only), each once."""
+    emails = (
+        TeamMembership.objects.filter(
+            event=event,
+            role__in=[TeamMembership.Role.OWNER, TeamMembership.Role.ORGANISER],
+            user__is_active=True,
+        )
+        .order_by("role", "id")
+        .values_list("user__email", flat=True)
+    )
+    found: dict[str, str] = {}
+    for email in emails:
+        email = (email or "").strip()
+        if email:
+            found.setdefault(email.lower(), email)
+    return list(found.values())
+
+
+def events_to_warn(now: datetime):
+    keep, warn = _retention_periods()
+    if not warn:
+        return Event.objects.none()
+    return Event.objects.filter(
+        end__lte=min(now, now - keep + warn),  # never before the event is over
+        personal_data_warning_sent_at__isnull=True,
+        personal_data_erased_at__isnull=True,
+    )
+
+
+def events_to_erase(now: datetime):
+    keep, warn = _retention_periods()
+    due = Event.objects.filter(end__lte=now - keep, personal_data_erased_at__isnull=True)
+    if warn:
+        due = due.filter(personal_data_warning_sent_at__lte=now - warn)
+    return due
+
+
+def _has_personal_data(event: Event) -> bool:
+    return Registration.objects.filter(event=event, erased_at__isnull=True).exists()
+
+
+def _warn(event_id: int, now: datetime, dry_run: bool) -> dict[str, Any] | None:
+    """Warn the team of one event, exactly once (the flag is set under the event's lock, in
+    the transaction that writes the emails)."""
+    with transaction.atomic():
+        events = Event.objects.filter(pk=event_id, personal_data_warning_sent_at__isnull=True)
+        event = (events if dry_run else events.select_for_update(no_key=True)).first()
+        if event is None:
+            return None
+        recipients = retention_recipients(event) if _has_personal_data(event) else []
+        event.personal_data_warning_sent_at = now
+        erase_on = erasure_due_at(event)
+        if not dry_run:
+            Event.objects.filter(pk=event.pk).update(personal_data_warning_sent_at=now)
+            if recipients:
+                retention_warning_due.send(
+                    sender=Event, event=event, erase_on=erase_on, recipients=recipients
+                )
+    return {
+        "event": event.slug,
+        "action": "warned",
+        "emails": len(recipients),
+        "erase_on": erase_on.isoformat(),
+    }
+
+
+def _anonymise(ids: list[int], now: datetime) -> int:
+    pk_text = Cast("pk", output_field=CharField())
+    erased = Registration.objects.filter(pk__in=ids, erased_at__isnull=True).update(
+        name="",
+        email=Concat(Value(ERASED_PREFIX), pk_text, Value("@erased.invalid")),
+        affiliation="",
+        answers={},
+        public_listing=False,
+        decision_reason="",
+        manage_token=Concat(Value(ERASED_PREFIX), pk_text),
+        erased_at=now,
+        updated_at=now,
+    )
+    # Tickets too, those of people who erased their data themselves included.
+    Registration.objects.filter(pk__in=ids).exclude(
+        ticket_code__startswith=ERASED_TICKET_PREFIX
+    ).update(ticket_code=Concat(Value(ERASED_TICKET_PREFIX), pk_text))
+    return erased
+
+
+def _erase(event: Event, now: datetime, dry_run: bool, chunk_size: int) -> dict[str, Any]:
+    """Erase the personal data of one event's registrants, a chunk per transaction; safe to
+    stop half-way and run again."""
+    registrations = Registration.objects.filter(event=event)
+    if dry_run:
+        erased = registrations.filter(erased_at__isnull=True).count()
+    else:
+        erased, last = 0, 0
+        while True:
+            with transaction.atomic():
+                ids = list(
+                    registrations.filter(pk__gt=last)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[:chunk_size]
+                )
+                if not ids:
+                    break
+                erased += _anonymise(ids, now)
+                personal_data_expired.send(sender=Registration, event=event, registration_ids=ids)
+            last = ids[-1]
+        Event.objects.filter(pk=event.pk, personal_data_erased_at__isnull=True).update(
+            personal_data_erased_at=now
+        )
+    return {"event": event.slug, "action": "erased", "registrations": erased}
+
+
+def apply_retention(
+    now: datetime | None = None, *, dry_run: bool = False, chunk_size: int = RETENTION_CHUNK
+) -> dict[str, Any]:
+    """Warn the teams whose events' data goes soon, erase the data whose time has come.
+
+    Idempotent: each event is warned once and erased once; running it twice, or two at a
+    time, does nothing more. With dry_run, says what it would do and changes nothing.
+    """
+    now = now or timezone.now()
+    outcome: dict[str, Any] = {
+        "warned_events": 0,
+        "warning_emails": 0,
+        "erased_events": 0,
+        "erased_registrations": 0,
+        "events": [],
+    }
+    for event_id in list(events_to_warn(now).order_by("end", "pk").values_list("pk", flat=True)):
+        done = _warn(event_id, now, dry_run)
+        if done:
+            outcome["warned_events"] += 1
+            outcome["warning_emails"] += done["emails"]
+            outcome["events"].append(done)
+    for event in list(events_to_erase(now).order_by("end", "pk")):
+        done = _erase(event, now, dry_run, chunk_size)
+        outcome["erased_events"] += 1
+        outcome["erased_registrations"] += done["registrations"]
+        outcome["events"].append(done)
+    return outcome
 
 
 # --- Check-in -------------------------------------------------------------------------------

@@ -12,3 +12,9 @@ registration_changed = Signal()
 manage_link_requested = Signal()
 # Arguments: registration. Personal data is about to be erased: last chance to tell them.
 registration_erased = Signal()
+# Arguments: event, erase_on (an aware datetime), recipients (the team's addresses). Tell them,
+# once per event, that its registrants' personal data goes then (services.apply_retention).
+retention_warning_due = Signal()
+# Arguments: event, registration_ids. Their personal data has just been erased by retention:
+# nothing stored elsewhere (emails sent to them) may keep it.
+personal_data_expired = Signal()

@@ -9,7 +9,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.exceptions import Conflict
+from config import ratelimit
+from config.api import ErrorSerializer
+from events.exceptions import Conflict, NotFound
 from events.renderers import FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
@@ -30,6 +32,11 @@ from .serializers import (
 )
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY)
+NO_TICKET = OpenApiResponse(ErrorSerializer, description="Only confirmed registrations have one.")
+RATE_LIMITED = OpenApiResponse(
+    description='Too many attempts from this address or for this email: `{"detail", "code": '
+    '"rate_limited"}`, with `Retry-After` (seconds).'
+)
 
 
 class RegistrationViewSet(
@@ -87,12 +94,15 @@ class RegistrationViewSet(
             409: OpenApiResponse(
                 description="Full, closed, cancelled, or this email is already registered."
             ),
+            429: RATE_LIMITED,
         },
         auth=[],
     )
     def create(self, request, event_slug=None):
+        ratelimit.limit(request, "register")
         body = RegisterSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        ratelimit.limit(request, "register-email", body.validated_data.get("email"))
         registration = services.register(self.event, body.validated_data)
         # Built by hand: this is the hottest path, and it is three fields.
         position = getattr(registration, "position", None)
@@ -109,12 +119,14 @@ class RegistrationViewSet(
             serializer.instance, serializer.validated_data, by_attendee=False
         )
 
-    @extend_schema(request=EmailSerializer, responses={202: None}, auth=[])
+    @extend_schema(request=EmailSerializer, responses={202: None, 429: RATE_LIMITED}, auth=[])
     @action(detail=False, methods=["post"], url_path="resend-link")
     def resend_link(self, request, event_slug=None):
         """Emails the manage link if this address is registered. Always answers 202."""
+        ratelimit.limit(request, "resend")
         body = EmailSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        ratelimit.limit(request, "resend-email", body.validated_data["email"])
         services.request_manage_link(self.event, body.validated_data["email"])
         return Response(
             {"detail": _("If this address is registered, its link is on its way.")},
@@ -221,6 +233,7 @@ class CheckInView(EventNestedMixin, generics.GenericAPIView):
         responses={201: CheckInResultSerializer, 200: CheckInResultSerializer, 409: None},
     )
     def post(self, request, event_slug=None):
+        ratelimit.limit(request, "check-in")
         body = CheckInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         registration, first_time = services.check_in(
@@ -253,6 +266,7 @@ class CheckInUndoView(EventNestedMixin, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, event_slug=None, code=None):
+        ratelimit.limit(request, "check-in")
         services.undo_check_in(self.event, code, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -296,8 +310,17 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     file_actions = ("ticket_png", "ticket_pdf", "calendar")
     queryset = Registration.objects.none()
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Too many unknown links from this address: stop answering it for a while.
+        ratelimit.guard(request, "token")
+
     def get_object(self):
-        return services.find_by_token(self.kwargs["token"])
+        try:
+            return services.find_by_token(self.kwargs["token"])
+        except NotFound:
+            ratelimit.record(self.request, "token")
+            raise
 
     def retrieve(self, request, token=None):
         return Response(self.get_serializer(self.get_object()).data)
@@ -317,12 +340,12 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         registration = services.cancel(self.get_object())
         return Response(self.get_serializer(registration).data)
 
-    @extend_schema(responses={200: BINARY})
+    @extend_schema(responses={200: BINARY, 409: NO_TICKET})
     def ticket_png(self, request, token=None):
         registration = self.confirmed()
         return HttpResponse(tickets.qr_png(registration), content_type="image/png")
 
-    @extend_schema(responses={200: BINARY})
+    @extend_schema(responses={200: BINARY, 409: NO_TICKET})
     def ticket_pdf(self, request, token=None):
         registration = self.confirmed()
         response = HttpResponse(tickets.ticket_pdf(registration), content_type="application/pdf")

@@ -87,3 +87,10 @@ def fields_of_science(request):
     if not FieldOfScience.objects.exists():
         migration = import_module("events.migrations.0002_oecd_fields_of_science")
         migration.load_fields(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """Abuse limits are off unless a test turns them on (tests/test_ratelimit.py does):
+    suites post far more than a person would, all from 127.0.0.1."""
+    settings.RATELIMIT_ENABLED = False

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.ratelimit import sign_in_limited
+
 from .views import organiser, programmes, public
 
 app_name = "web"
@@ -19,7 +21,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/targets/", programmes.programme_targets, name="programme-targets"),
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(template_name="web/sign_in.html"),
+        # 429 after too many wrong passwords for this username or from this address.
+        sign_in_limited(auth_views.LoginView.as_view(template_name="web/sign_in.html")),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

@@ -276,3 +276,73 @@ def test_unknown_api_address_answers_json_404(api):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+# --- Found by the API fuzzer (tests/test_api_fuzz.py) ----------------------------------------
+
+
+def openapi(api) -> dict:
+    return api.get("/api/schema/?format=json").json()
+
+
+def component(schema: dict, ref_holder: dict) -> dict:
+    ref = ref_holder.get("$ref") or ref_holder["allOf"][0]["$ref"]
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+
+def test_event_list_format_filter_answers_matching_events(api):
+    EventFactory(slug="online", format="online", online_url="https://meet.example.org/x")
+    EventFactory(slug="here")
+
+    response = api.get("/api/v1/events/?format=online")
+
+    assert response.status_code == 200
+    assert [e["slug"] for e in response.json()["results"]] == ["online"]
+
+
+def test_event_feed_format_filter_answers_matching_events(api):
+    EventFactory(title_en="Online summit", format="online", online_url="https://m.example.org/x")
+    EventFactory(title_en="Hall meeting")
+
+    response = api.get("/api/v1/events/calendar.ics?format=online")
+
+    assert response.status_code == 200
+    assert b"Online summit" in response.content
+    assert b"Hall meeting" not in response.content
+
+
+def test_openapi_invalid_input_answer_names_fields_not_only_detail(api):
+    schema = openapi(api)
+
+    answer = schema["paths"]["/api/v1/events/"]["post"]["responses"]["400"]
+    body = component(schema, answer["content"]["application/json"]["schema"])
+
+    assert "detail" not in body.get("required", [])
+
+
+def test_openapi_event_list_documents_invalid_filter_and_page(api):
+    responses = openapi(api)["paths"]["/api/v1/events/"]["get"]["responses"]
+
+    assert {"400", "404"} <= set(responses)
+
+
+def test_openapi_writes_document_unsupported_media_type(api):
+    responses = openapi(api)["paths"]["/api/v1/events/"]["post"]["responses"]
+
+    assert "415" in responses
+
+
+def test_openapi_field_of_science_parent_may_be_null(api):
+    schema = openapi(api)
+
+    parent = schema["components"]["schemas"]["FieldOfScience"]["properties"]["parent"]
+
+    assert parent.get("nullable") is True
+
+
+def test_openapi_team_member_role_includes_owner(api):
+    schema = openapi(api)
+
+    role = schema["components"]["schemas"]["TeamMember"]["properties"]["role"]
+
+    assert "owner" in component(schema, role)["enum"]

@@ -612,3 +612,18 @@ def test_unknown_event_in_vietnamese_has_detail(api):
 
     assert response.status_code == 404
     assert set(response.json()) == {"detail"}
+
+
+# --- Found by the API fuzzer: NUL characters reach PostgreSQL only as a 500 -----------------
+
+
+def test_create_event_programme_with_nul_character_is_400(owner_api):
+    response = create(owner_api, programme="07-CTr\x00")
+
+    assert_field_error(response, "programme")
+
+
+def test_create_event_field_with_nul_character_is_400(owner_api):
+    response = create(owner_api, fields=["1\x00"])
+
+    assert_field_error(response, "fields")

@@ -154,3 +154,38 @@ def test_bounce_of_unsent_delivery_is_409(event, owner_api):
     response = owner_api.post(f"/api/v1/events/{event.slug}/deliveries/{delivery.pk}/bounced/")
 
     assert response.status_code == 409
+
+
+# --- Found by the API fuzzer (tests/test_api_fuzz.py) ----------------------------------------
+
+
+def test_list_messages_newest_first_in_stable_pages(event, owner_api):
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    register(event, 1)
+    for subject in ("First", "Second", "Third"):
+        owner_api.post(
+            f"/api/v1/events/{event.slug}/messages/", {"body_en": subject}, format="json"
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        body = owner_api.get(f"/api/v1/events/{event.slug}/messages/").json()
+
+    assert [m["body_en"] for m in body["results"]] == ["Third", "Second", "First"]
+
+
+def test_delivery_counts_answer_a_list_as_documented(event, owner_api, api):
+    register(event, 1)
+    owner_api.post(f"/api/v1/events/{event.slug}/messages/", {"body_en": "Hi"}, format="json")
+    schema = api.get("/api/schema/?format=json").json()
+
+    body = owner_api.get(f"/api/v1/events/{event.slug}/deliveries/counts/").json()
+
+    documented = schema["paths"]["/api/v1/events/{event_slug}/deliveries/counts/"]["get"]
+    assert documented["responses"]["200"]["content"]["application/json"]["schema"]["type"] == (
+        "array"
+    )
+    assert [row["total"] for row in body] == [1]

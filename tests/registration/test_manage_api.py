@@ -182,3 +182,29 @@ def test_organiser_patch_changes_participant_type(owner):
     )
 
     assert response.json()["participant_type"] == "speaker"
+
+
+# --- Found by the API fuzzer (tests/test_api_fuzz.py) ----------------------------------------
+
+
+def test_manage_ticket_of_waitlisted_registration_is_documented_409(api):
+    event = EventFactory(capacity=0, waitlist_enabled=True)
+    registration = register(event, 1)
+    schema = api.get("/api/schema/?format=json").json()
+
+    response = api.get(manage(registration, "ticket.pdf"))
+
+    assert response.status_code == 409
+    assert "409" in schema["paths"]["/api/v1/registrations/{token}/ticket.pdf"]["get"]["responses"]
+    assert "409" in schema["paths"]["/api/v1/registrations/{token}/ticket.png"]["get"]["responses"]
+
+
+def test_manage_waitlisted_ticket_code_is_null_as_documented(api):
+    registration = register(EventFactory(capacity=0, waitlist_enabled=True), 1)
+    schema = api.get("/api/schema/?format=json").json()
+
+    body = api.get(manage(registration)).json()
+
+    assert body["ticket_code"] is None
+    ticket_code = schema["components"]["schemas"]["AttendeeRegistration"]["properties"]
+    assert ticket_code["ticket_code"].get("nullable") is True

@@ -401,3 +401,17 @@ def test_waitlist_counter_follows_leaving_and_promotion():
     services.cancel(first)
 
     assert Seats.objects.get(pk=event.pk).waitlisted == 1
+
+
+def test_erasure_after_the_event_keeps_the_figures():
+    from tests.factories import RegistrationFactory
+
+    past = timezone.now() - timedelta(days=3)
+    event = EventFactory(start=past, end=past + timedelta(hours=4))
+    registration = RegistrationFactory(event=event, checked_in_at=past)
+
+    services.erase_personal_data(registration)
+
+    registration.refresh_from_db()
+    assert (registration.status, registration.name) == ("confirmed", "")
+    assert registration.checked_in_at == past

@@ -434,3 +434,24 @@ def test_event_edit_publishes_the_participant_list_when_ticked(client, owner, dr
 
     draft.refresh_from_db()
     assert draft.participant_list_public is True
+
+
+def test_event_edit_saves_a_new_version_of_the_notice(client, owner, draft):
+    client.force_login(owner)
+    notice = "We keep your data for the forum only."
+
+    client.post(f"/en/organiser/events/{draft.slug}/edit/", details(privacy_notice_en=notice))
+
+    draft.refresh_from_db()
+    assert draft.privacy_notice_en == notice and draft.privacy_notice_version == 1
+
+
+def test_event_edit_without_touching_the_notice_keeps_its_version(client, owner, draft):
+    client.force_login(owner)
+    form = details(privacy_notice_en="Our notice.")
+    client.post(f"/en/organiser/events/{draft.slug}/edit/", form)
+
+    client.post(f"/en/organiser/events/{draft.slug}/edit/", {**form, "summary_en": "New"})
+
+    draft.refresh_from_db()
+    assert draft.privacy_notice_version == 1

@@ -21,6 +21,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from config import ratelimit
 from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
 from notifications import services as notification_services
@@ -373,6 +374,11 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     event = team_event(request, slug, need=CHECK_IN)
     if request.method != "POST":
         return _check_in_page(request, event)
+    try:
+        ratelimit.limit(request, "check-in")  # the same counter as the check-in API's
+    except ratelimit.RateLimited as exc:
+        page = _check_in_page(request, event, {"ok": False, "text": exc.message}, status=429)
+        return ratelimit.with_retry_after(page, exc)
     if request.POST.get("action") == "undo":
         try:
             registration = registration_services.undo_check_in(

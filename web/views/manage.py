@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from config import ratelimit
 from events.exceptions import Conflict, NotFound
 from notifications import services as notification_services
 from notifications.models import OptOut
@@ -57,9 +58,12 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
 
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
+    # Guessing links: too many unknown ones from this address get 429 for a while.
+    ratelimit.guard(request, "token")
     try:
         registration = services.find_by_token(token)
     except NotFound as exc:
+        ratelimit.record(request, "token")
         raise Http404(exc.message) from None
     # The emailed link opens in the attendee's own language until they pick another one.
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:

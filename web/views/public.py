@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from config import ratelimit
 from events import access
 from events.exceptions import Conflict
 from events.filters import EventFilter
@@ -25,7 +26,7 @@ from registration.countries import COUNTRY_CODES
 from registration.models import Question
 from registration.serializers import RegisterSerializer
 
-from ..forms import answers_from, errors_from, validated
+from ..forms import NON_FIELD, answers_from, errors_from, validated
 
 PAGE_SIZE = 24
 
@@ -167,12 +168,19 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     questions = list(event.questions.prefetch_related("choices").order_by("position", "pk"))
     errors: dict[str, list[str]] = {}
     values: Any = {}
+    limited: ratelimit.RateLimited | None = None
     if request.method == "POST":
         values = request.POST
         data = _registration_data(event, questions, request.POST)
         try:
+            # The same counters as the API's: a limit is not dodged by switching channel.
+            ratelimit.limit(request, "register")
             checked = validated(RegisterSerializer, data)
+            ratelimit.limit(request, "register-email", checked.get("email"))
             registration = registration_services.register(event, checked)
+        except ratelimit.RateLimited as exc:
+            limited = exc
+            errors = {NON_FIELD: [exc.message]}
         except (ValidationError, APIValidationError, Conflict) as exc:
             errors = errors_from(exc)
             if isinstance(exc, Conflict) and exc.code == "already_registered":
@@ -192,6 +200,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         "values": values,
         "labels": _labels(questions),
     }
+    # Too many attempts: the form comes back as it was typed, with the wait above it.
+    if limited is not None:
+        response = render(request, "web/register.html", context, status=429)
+        return ratelimit.with_retry_after(response, limited)
     return render(request, "web/register.html", context, status=400 if errors else 200)
 
 
@@ -215,6 +227,18 @@ def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     email = request.POST.get("email", "").strip() if request.method == "POST" else ""
     if request.method == "POST":
+        try:
+            ratelimit.limit(request, "resend")
+            if "@" in email and len(email) <= 254:
+                ratelimit.limit(request, "resend-email", email)
+        except ratelimit.RateLimited as exc:
+            context = {
+                "event": event,
+                "errors": {NON_FIELD: [exc.message]},
+                "values": {"email": email},
+            }
+            response = render(request, "web/lost_link.html", context, status=429)
+            return ratelimit.with_retry_after(response, exc)
         if "@" not in email or len(email) > 254:
             errors["email"] = [_("Enter the email address you registered with.")]
         else:

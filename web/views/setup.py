@@ -127,6 +127,8 @@ EVENT_LABELS = {
     "summary_vi": gettext_lazy("Summary (Vietnamese)"),
     "description_en": gettext_lazy("Description (English)"),
     "description_vi": gettext_lazy("Description (Vietnamese)"),
+    "privacy_notice_en": gettext_lazy("Notice (English)"),
+    "privacy_notice_vi": gettext_lazy("Notice (Vietnamese)"),
     "kind": gettext_lazy("Kind of event"),
     "scope": gettext_lazy("Scope"),
     "fields": gettext_lazy("Fields of science and technology"),
@@ -160,6 +162,8 @@ EVENT_TEXTS = (
     "timezone",
     "format",
     "online_url",
+    "privacy_notice_en",
+    "privacy_notice_vi",
 )
 EVENT_MOMENTS = ("start", "end", "registration_opens", "registration_closes")
 EVENT_CHECKS = ("waitlist_enabled", "requires_approval", "participant_list_public")

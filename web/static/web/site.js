@@ -11,6 +11,18 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// Buttons that print the page (no inline onclick: the Content-Security-Policy forbids it).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
+
+// Print buttons and other controls that need this file stay hidden without it.
+window.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-print][hidden]").forEach((element) => {
+    element.hidden = false;
+  });
+});
+
 document.addEventListener("submit", (event) => {
   const message = event.submitter?.dataset.confirm || event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();

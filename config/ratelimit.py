@@ -1,0 +1,234 @@
+"""Abuse limits, one mechanism for the API and the pages.
+
+Every limit is a named group counted in the cache (Redis in production) with django-ratelimit,
+so a page and its API endpoint share one counter: switching channel does not reset it.
+
+    limit(request, "register")                  # count this request; 429 past the rate
+    limit(request, "register-email", email)     # the same, per email address
+    guard(request, "sign-in", username)         # only look: 429 once the failures reach the rate
+    record(request, "sign-in", username)        # count a failure, never refuse
+
+A refusal is the exception `RateLimited` (429, `Retry-After`): DRF views answer it as
+`{"detail": "…", "code": "rate_limited"}`; `RateLimitMiddleware` answers it for any other view,
+as the same JSON under /api/ and as the page `429.html` elsewhere.
+
+Whatever goes wrong with the cache (Redis down), a limit lets the request through and logs a
+warning: a broken cache never costs a registration.
+"""
+
+import ipaddress
+import logging
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import ngettext
+from django_ratelimit.core import get_usage
+from rest_framework import exceptions
+from rest_framework.authtoken.views import ObtainAuthToken
+
+logger = logging.getLogger(__name__)
+
+# group → (setting with its rate, what it counts by). Rates are django-ratelimit's "N/period":
+# "20/m", "5/h", "10/15m". An empty rate switches that one limit off.
+GROUPS: dict[str, tuple[str, str]] = {
+    "register": ("RATELIMIT_REGISTER", "ip"),
+    "register-email": ("RATELIMIT_REGISTER_EMAIL", "value"),
+    "resend": ("RATELIMIT_RESEND", "ip"),
+    "resend-email": ("RATELIMIT_RESEND_EMAIL", "value"),
+    "check-in": ("RATELIMIT_CHECKIN", "user_or_ip"),
+    "token": ("RATELIMIT_TOKEN", "ip"),
+    "sign-in": ("RATELIMIT_SIGNIN", "value"),
+    "sign-in-ip": ("RATELIMIT_SIGNIN_IP", "ip"),
+}
+
+
+class RateLimited(exceptions.APIException):
+    """Too many requests: answered 429 with `Retry-After` (DRF reads `wait`)."""
+
+    status_code = 429
+    default_code = "rate_limited"
+
+    def __init__(self, wait: int) -> None:
+        self.wait = max(int(wait), 1)
+        self.message = wait_message(self.wait)
+        super().__init__({"detail": self.message, "code": self.default_code})
+
+    def json(self) -> dict[str, str]:
+        return {"detail": self.message, "code": self.default_code}
+
+
+def wait_message(seconds: int) -> str:
+    if seconds < 90:
+        return ngettext(
+            "Too many attempts. Please wait %(count)d second and try again.",
+            "Too many attempts. Please wait %(count)d seconds and try again.",
+            seconds,
+        ) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many attempts. Please wait %(count)d minute and try again.",
+        "Too many attempts. Please wait %(count)d minutes and try again.",
+        minutes,
+    ) % {"count": minutes}
+
+
+# --- Who is asking --------------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address; an IPv6 client counts by its /64 (one household, one network).
+
+    X-Forwarded-For is read only when RATELIMIT_TRUST_X_FORWARDED_FOR says how many proxies of
+    ours stand in front (1: the address our proxy saw, the last one in the header): anything a
+    client wrote there itself comes before those and is never used.
+    """
+    request = getattr(request, "_request", request)  # a DRF Request wraps Django's
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "RATELIMIT_TRUST_X_FORWARDED_FOR", 0)
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if hops:
+            address = hops[-min(proxies, len(hops))]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
+def _key(request: HttpRequest, kind: str, value: str | None) -> str | None:
+    if kind == "ip":
+        return client_ip(request)
+    if kind == "user_or_ip":
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
+        return f"ip:{client_ip(request)}"
+    value = (value or "").strip().lower()
+    return value or None  # nothing to count by: this limit does not apply
+
+
+# --- Counting -------------------------------------------------------------------------------
+
+
+def _usage(request: HttpRequest, group: str, value: str | None, increment: bool) -> dict | None:
+    if not getattr(settings, "RATELIMIT_ENABLED", True):
+        return None
+    setting, kind = GROUPS[group]
+    rate = getattr(settings, setting, None)
+    key = _key(request, kind, value)
+    if not rate or key is None:
+        return None
+    try:
+        return get_usage(
+            getattr(request, "_request", request),
+            group=group,
+            key=lambda _group, _request: key,
+            rate=rate,
+            increment=increment,
+        )
+    except Exception:  # the cache is down or broken: let the request through
+        logger.warning("rate limit %s not checked: cache unavailable", group, exc_info=True)
+        return None
+
+
+def limit(request: HttpRequest, group: str, value: str | None = None) -> None:
+    """Count this request in `group`; raise RateLimited once it goes past the rate."""
+    usage = _usage(request, group, value, increment=True)
+    if usage and usage["limit"] and usage["count"] > usage["limit"]:
+        raise RateLimited(usage["time_left"])
+
+
+def guard(request: HttpRequest, group: str, value: str | None = None) -> None:
+    """Raise RateLimited if `group` has already counted its rate (failures, for sign-in)."""
+    usage = _usage(request, group, value, increment=False)
+    if usage and usage["limit"] and usage["count"] >= usage["limit"]:
+        raise RateLimited(usage["time_left"])
+
+
+def record(request: HttpRequest, group: str, value: str | None = None) -> None:
+    """Count one failure in `group`; the next guard() refuses once there are enough."""
+    _usage(request, group, value, increment=True)
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+
+def with_retry_after(response: HttpResponse, exc: RateLimited) -> HttpResponse:
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+def rate_limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(exc.json(), status=429)
+    else:
+        response = render(request, "429.html", {"message": exc.message}, status=429)
+    return with_retry_after(response, exc)
+
+
+class RateLimitMiddleware:
+    """Answers RateLimited raised by a plain Django view (DRF views answer it themselves)."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, RateLimited):
+            return rate_limited_response(request, exc)
+        return None
+
+
+# --- Password guessing: admin, organiser sign-in and the API token ----------------------------
+
+
+def guard_sign_in(request: HttpRequest, username: Any) -> None:
+    name = username if isinstance(username, str) else ""
+    guard(request, "sign-in", name)
+    guard(request, "sign-in-ip")
+
+
+@receiver(user_login_failed)
+def _count_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
+    """Every failed authenticate() counts, whichever door it came through."""
+    if request is None:
+        return
+    username = credentials.get("username")
+    record(request, "sign-in", username if isinstance(username, str) else "")
+    record(request, "sign-in-ip")
+
+
+def sign_in_limited(view: Callable) -> Callable:
+    """Refuse a sign-in POST (429) once its username or address has failed too often."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            guard_sign_in(request, request.POST.get("username", ""))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class LimitedObtainAuthToken(ObtainAuthToken):
+    """POST /api/v1/auth/token/, refused (429) after too many wrong passwords."""
+
+    def post(self, request, *args, **kwargs):
+        data = request.data if hasattr(request.data, "get") else {}
+        guard_sign_in(request, data.get("username", ""))
+        return super().post(request, *args, **kwargs)

@@ -1,0 +1,11 @@
+"""Celery tasks: each calls one service and returns its outcome."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Periodic (beat): warn the teams whose events' personal data goes soon, erase what is due."""
+    return services.apply_retention()
