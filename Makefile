@@ -60,6 +60,10 @@ messages: install
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+## fuzz: the API fuzzer (every operation of /api/schema/) and the seat properties, at length
+fuzz: install-dev
+	FUZZ_EXAMPLES=300 $(BIN)/pytest tests/test_api_fuzz.py tests/registration/test_properties.py -p no:cacheprovider
+
 ## bench: every benchmark under bench/ against PostgreSQL and Redis (needs wrk); rewrites docs/benchmarks.md
 bench: install-dev
 	$(BIN)/python bench/registration_burst.py --write-docs
