@@ -35,10 +35,30 @@ class AutoSchema(SpectacularAutoSchema):
             extra["409"] = OpenApiResponse(
                 ErrorSerializer, description="Conflicts with the current state (see detail)."
             )
+        if self._is_rate_limited():
+            extra["429"] = OpenApiResponse(
+                ErrorSerializer,
+                description="Too many attempts (see config/ratelimit.py); "
+                "`Retry-After` says how many seconds to wait.",
+            )
         for code, response in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+    # Operations config.ratelimit may refuse: registering, asking for the link again, the door,
+    # signing in for a token, and anything addressed by a manage-link token.
+    RATE_LIMITED_PATHS = (
+        "/registrations/resend-link/",
+        "/check-ins/",
+        "/api/v1/auth/token/",
+        "/api/v1/registrations/{token}/",
+    )
+
+    def _is_rate_limited(self) -> bool:
+        if self.path.endswith("/registrations/") and self.method.upper() == "POST":
+            return True
+        return any(fragment in self.path for fragment in self.RATE_LIMITED_PATHS)
 
     def _has_filters(self) -> bool:
         """Whether the query has filters that can be invalid (ordering never is)."""
