@@ -59,6 +59,13 @@ def test_programme_events_lists_the_events_behind_a_figure(client, programme):
     assert len(response.context["page"].object_list) == 2
 
 
+@pytest.mark.parametrize("year", ["9" * 30, "99999", "0"])
+def test_programme_events_ignores_an_impossible_year(client, programme, year):
+    response = client.get(f"/en/programmes/{programme.slug}/events/", {"year": year})
+
+    assert response.status_code == 200
+
+
 def test_programme_events_ignores_garbage_filters(client, programme):
     response = client.get(
         f"/en/programmes/{programme.slug}/events/", {"year": "x", "quarter": "9" * 30, "page": "z"}

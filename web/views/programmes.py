@@ -97,10 +97,11 @@ def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
         events = events.filter(status=Event.Status.CANCELLED)
     elif state == "draft":
         events = events.filter(status=Event.Status.DRAFT)
-    for name, lookup in (("year", "start__year"), ("quarter", "start__quarter")):
-        value = request.GET.get(name, "")
-        if value.isdigit():
-            events = events.filter(**{lookup: int(value)})
+    year, quarter = _number(request.GET.get("year")), _number(request.GET.get("quarter"))
+    if year is not None and 1900 < year < 2200:  # the years an event can have
+        events = events.filter(start__year=year)
+    if quarter in (1, 2, 3, 4):
+        events = events.filter(start__quarter=quarter)
     for name in ("scope", "kind"):
         if request.GET.get(name):
             events = events.filter(**{name: request.GET[name]})
