@@ -1,0 +1,184 @@
+"""The Nu HTML Checker (vnu) finds no error on the pages people and search engines read.
+
+All pages are rendered once for the module, inside a transaction rolled back afterwards, and
+checked by one run of the checker (it takes seconds to start); each test reads its page's errors.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from events.models import TeamMembership
+from registration import services
+from tests.factories import (
+    ChoiceFactory,
+    EventFactory,
+    OrganisationFactory,
+    QuestionFactory,
+    SessionFactory,
+    SpeakerFactory,
+    UserFactory,
+)
+
+from . import html_checker
+
+# The mark makes pytest-django create the test database the module fixture writes to.
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {
+    "home": "/{language}/",
+    "home-calendar": "/{language}/?view=calendar",
+    "home-bad-filters": "/{language}/?month=someday",
+    "event": "/{language}/events/forum/",
+    "event-online": "/{language}/events/webinar/",
+    "register": "/{language}/events/forum/register/",
+    "lost-link": "/{language}/events/forum/lost-link/",
+    "participants": "/{language}/events/forum/participants/",
+    "programmes": "/{language}/programmes/",
+    "not-found": "/{language}/events/nothing/",
+    "sign-in": "/{language}/sign-in/",
+}
+ORGANISER = {
+    "dashboard": "/en/organiser/",
+    "event-create": "/en/organiser/events/new/",
+    **{
+        f"event-{step}": f"/en/organiser/events/forum/{step}/"
+        for step in (
+            "edit",
+            "questions",
+            "agenda",
+            "team",
+            "reminders",
+            "preview",
+            "registrations",
+            "email",
+            "check-in",
+            "audit",
+        )
+    },
+}
+
+
+def _arrange() -> dict:
+    host = OrganisationFactory(name="Vietnam Academy of Science & Technology")
+    forum = EventFactory(
+        slug="forum",
+        title_en="Hanoi Science Forum",
+        summary_vi="Diễn đàn khoa học Hà Nội.",
+        description_en="Two days of talks.\nBring questions.",
+        capacity=100,
+        participant_list_public=True,
+        host=host,
+        fields=["1"],
+    )
+    EventFactory(slug="webinar", format="online", online_url="https://meet.example/room")
+    workshop = QuestionFactory(event=forum, kind="single_choice", label_en="Workshop")
+    ChoiceFactory(question=workshop, label_en="Quantum sensors", capacity=30)
+    ChoiceFactory(question=workshop, label_en="Battery materials")
+    topics = QuestionFactory(event=forum, kind="multiple_choice", label_en="Topics")
+    ChoiceFactory(question=topics, label_en="Lasers")
+    QuestionFactory(event=forum, kind="short_text", label_en="Dietary needs", required=True)
+    speaker = SpeakerFactory(event=forum, name="Dr. Lan", affiliation="VAST")
+    SessionFactory(
+        event=forum, start=forum.start, end=forum.start + timedelta(hours=1)
+    ).speakers.add(speaker)
+    registration = services.register(
+        forum,
+        {
+            "name": "An Nguyễn",
+            "email": "an@example.org",
+            "consent": True,
+            "public_listing": True,
+            "answers": {str(q.pk): "None" for q in forum.questions.filter(kind="short_text")},
+        },
+    )
+    organiser = UserFactory(username="org")
+    TeamMembership.objects.create(event=forum, user=organiser, role="owner")
+    return {"manage_token": registration.manage_token, "organiser": organiser}
+
+
+def _render(tmp: Path) -> dict[str, Path]:
+    """Every page of the check as a file named after it."""
+    arranged = _arrange()
+    pages = {
+        f"{name}-{language}": path.format(language=language)
+        for name, path in PUBLIC.items()
+        for language in ("en", "vi")
+    }
+    pages["manage"] = f"/r/{arranged['manage_token']}"
+    visitor, organiser = Client(), Client()
+    organiser.force_login(arranged["organiser"])
+    files = {}
+    for name, path in pages.items():
+        files[name] = _save(tmp, name, visitor.get(path))
+    files["register-errors-en"] = _save(
+        tmp, "register-errors-en", visitor.post("/en/events/forum/register/", {"name": ""})
+    )
+    for name, path in ORGANISER.items():
+        files[name] = _save(tmp, name, organiser.get(path))
+    return files
+
+
+def _save(tmp: Path, name: str, response) -> Path:
+    assert response.status_code in (200, 400, 404), (name, response.status_code)
+    path = tmp / f"{name}.html"
+    path.write_bytes(response.content)
+    return path
+
+
+@pytest.fixture(scope="module")
+def checker() -> None:
+    """The checker can run: else the test fails under CI and skips elsewhere."""
+    why = html_checker.missing()
+    if why:
+        if html_checker.required():
+            pytest.fail(f"the HTML checker cannot run under CI: {why}")
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def errors(checker, django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, list[str]]:
+    """The checker's errors for every page, by page name."""
+    tmp = tmp_path_factory.mktemp("pages")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(RATELIMIT_ENABLED=False),
+        transaction.atomic(),
+    ):
+        files = _render(tmp)
+        transaction.set_rollback(True)
+    found = html_checker.check(list(files.values()))
+    return {name: found[path] for name, path in files.items()}
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+@pytest.mark.parametrize("page", list(PUBLIC))
+def test_public_page_is_valid_html(errors, page, language):
+    assert errors[f"{page}-{language}"] == []
+
+
+def test_register_page_with_errors_is_valid_html(errors):
+    assert errors["register-errors-en"] == []
+
+
+def test_manage_page_is_valid_html(errors):
+    assert errors["manage"] == []
+
+
+@pytest.mark.parametrize("page", list(ORGANISER))
+def test_organiser_page_is_valid_html(errors, page):
+    assert errors[page] == []
+
+
+def test_html_checker_reports_an_error(checker, tmp_path):
+    """The check can fail: a paragraph around a div is an error."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<!doctype html><html lang='en'><head><title>x</title></head>"
+        "<body><p><div></div></p></body></html>"
+    )
+
+    assert any("“p” element" in line for line in html_checker.check([page])[page])
