@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from events.models import TeamMembership
 from registration import services
@@ -17,6 +19,7 @@ from tests.factories import (
     ChoiceFactory,
     EventFactory,
     OrganisationFactory,
+    ProgrammeFactory,
     QuestionFactory,
     SessionFactory,
     SpeakerFactory,
@@ -38,6 +41,9 @@ PUBLIC = {
     "lost-link": "/{language}/events/forum/lost-link/",
     "participants": "/{language}/events/forum/participants/",
     "programmes": "/{language}/programmes/",
+    "programme": "/{language}/programmes/07-ctr-tu/",
+    "programme-events": "/{language}/programmes/07-ctr-tu/events/",
+    "event-report": "/{language}/events/past/report/",
     "not-found": "/{language}/events/nothing/",
     "sign-in": "/{language}/sign-in/",
 }
@@ -64,6 +70,9 @@ ORGANISER = {
 
 def _arrange() -> dict:
     host = OrganisationFactory(name="Vietnam Academy of Science & Technology")
+    programme = ProgrammeFactory(code="07-CTr/TU", first_year=2026, last_year=2030)
+    held = timezone.now() - timedelta(days=10)
+    EventFactory(slug="past", start=held, end=held + timedelta(hours=8), programme=programme)
     forum = EventFactory(
         slug="forum",
         title_en="Hanoi Science Forum",
@@ -72,6 +81,7 @@ def _arrange() -> dict:
         capacity=100,
         participant_list_public=True,
         host=host,
+        programme=programme,
         fields=["1"],
     )
     EventFactory(slug="webinar", format="online", online_url="https://meet.example/room")
@@ -119,6 +129,9 @@ def _render(tmp: Path) -> dict[str, Path]:
     )
     for name, path in ORGANISER.items():
         files[name] = _save(tmp, name, organiser.get(path))
+    for name in ("500", "503"):  # rendered by handlers when things go wrong
+        files[name] = tmp / f"{name}.html"
+        files[name].write_text(render_to_string(f"{name}.html"))
     return files
 
 
@@ -162,6 +175,11 @@ def test_public_page_is_valid_html(errors, page, language):
 
 def test_register_page_with_errors_is_valid_html(errors):
     assert errors["register-errors-en"] == []
+
+
+@pytest.mark.parametrize("page", ["500", "503"])
+def test_error_page_is_valid_html(errors, page):
+    assert errors[page] == []
 
 
 def test_manage_page_is_valid_html(errors):
