@@ -63,8 +63,12 @@ def check(paths: list[Path]) -> dict[Path, list[str]]:
         text=True,
         timeout=300,
     )
-    # vnu writes its report to stderr and exits 1 when it found errors.
-    report = json.loads(result.stderr or result.stdout)
+    # vnu writes its report to stderr and exits 1 when it found errors; Java may add a
+    # line of its own before it ("Picked up JAVA_TOOL_OPTIONS...").
+    lines = [line for line in result.stderr.splitlines() if line.startswith('{"')]
+    if not lines:
+        raise AssertionError(f"vnu gave no report: {result.stderr or result.stdout}")
+    report = json.loads(lines[-1])
     errors: dict[Path, list[str]] = {path: [] for path in paths}
     by_name = {path.name: path for path in paths}  # the caller gives every file its own name
     for message in report["messages"]:
