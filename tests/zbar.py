@@ -1,12 +1,20 @@
 """Reading ticket images the way door scanners do: with zbar (Debian's zbar-tools)."""
 
 import io
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
+
+
+def _tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: install Debian's {package}")
+    return path
 
 
 def read_codes(image: bytes) -> list[str]:
@@ -23,7 +31,14 @@ def read_pdf_codes(pdf: bytes) -> list[str]:
         source = Path(folder) / "ticket.pdf"
         source.write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-r", "150", "-png", str(source), str(Path(folder) / "page")],
+            [
+                _tool("pdftoppm", "poppler-utils"),
+                "-r",
+                "150",
+                "-png",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
             check=True,
             capture_output=True,
             timeout=60,
@@ -35,7 +50,10 @@ def read_pdf_codes(pdf: bytes) -> list[str]:
 
 def _zbarimg(path: Path) -> list[str]:
     result = subprocess.run(
-        ["zbarimg", "--quiet", str(path)], capture_output=True, text=True, timeout=60
+        [_tool("zbarimg", "zbar-tools"), "--quiet", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     # 0: codes found; 4: none found. Anything else is zbar failing, not an unreadable code.
     if result.returncode not in (0, 4):
