@@ -49,10 +49,24 @@ def _header(name: str, value: str) -> str:
     """The value of a header field, encoded when not ASCII, folded with CRLF + space."""
     if "\n" in value or "\r" in value:
         raise ValueError("Header values must be on one line.")
-    if value.isascii() and len(name) + len(value) < 76:
+    if not value.isascii():
+        return _crlf(Header(value, "utf-8", header_name=name).encode(linesep=CRLF))
+    if len(name) + len(value) < 76:
         return value  # fits on one line: most headers, and the cheap path for bulk sending
-    charset = "us-ascii" if value.isascii() else "utf-8"
-    return _crlf(Header(value, charset, header_name=name).encode(linesep=CRLF))
+    return _fold(name, value)
+
+
+def _fold(name: str, value: str) -> str:
+    """ASCII text folded at its spaces, lines under 78 characters where its words allow. A
+    long word (a URL) is never broken, nor moved off the field name's line."""
+    lines, line, width = [], "", 78 - len(name) - 2
+    for word in value.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line, width = word, 77  # a continuation line starts with the space folded at
+        else:
+            line = f"{line} {word}" if line else word
+    return CRLF.join([*lines, line]).replace(CRLF, CRLF + " ")
 
 
 def _fields(headers: list[tuple[str, str]]) -> bytes:

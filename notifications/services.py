@@ -380,7 +380,9 @@ def _message_parts(message: Message, context: dict[str, Any], language: str) -> 
     # The default text: plain strings only, so no template lookup reaches a str method.
     plain = {key: values[key] for key in ("name", "start", "venue")}
     plain |= {"title": values["event"], "status": context["status"]}
-    return subject, render_to_string(f"notifications/email/{message.kind}.txt", plain)
+    body = render_to_string(f"notifications/email/{message.kind}.txt", plain)
+    # A plain str, not the SafeString the template engine returns: the HTML escapes it once.
+    return subject, "".join([body])
 
 
 # --- Sending --------------------------------------------------------------------------------
