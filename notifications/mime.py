@@ -108,7 +108,8 @@ class WrittenEmail(EmailMultiAlternatives):
             return _Written(self._head(alternative[0]) + alternative[1])
         boundary = f"=_{secrets.token_hex(12)}"
         separator = f"--{boundary}{CRLF}".encode()
-        body = separator + _fields([alternative[0]]) + b"\r\n" + alternative[1]
+        part_head = [alternative[0], ("Content-Language", self.language)]
+        body = separator + _fields(part_head) + b"\r\n" + alternative[1]
         for attachment in self.attachments:
             body += separator + self._attachment(attachment)
         content_type = ("Content-Type", f'multipart/mixed; boundary="{boundary}"')

@@ -197,8 +197,8 @@ def test_email_on_the_wire_is_in_the_readers_language_in_every_part(wire, kind, 
     message = parse_strict(raw)
 
     assert message["Content-Language"] == language
-    leaves = [part for part in message.walk() if not part.is_multipart()]
-    assert [part["Content-Language"] for part in leaves] == [language] * len(leaves)
+    parts = list(message.walk())  # the message itself, its alternatives and attachments
+    assert [part["Content-Language"] for part in parts] == [language] * len(parts)
     assert f'<html lang="{language}">' in message.get_body(("html",)).get_content()
 
 
