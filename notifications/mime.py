@@ -19,7 +19,9 @@ import base64
 import functools
 import secrets
 from email.header import Header
-from email.utils import encode_rfc2231, formatdate, make_msgid
+from email.headerregistry import Address
+from email.policy import SMTP
+from email.utils import encode_rfc2231, formatdate, make_msgid, parseaddr
 
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
@@ -33,16 +35,24 @@ def _crlf(folded: str) -> str:
     return CRLF.join(line.rstrip("\r") for line in folded.split("\n"))
 
 
-@functools.lru_cache(maxsize=16)
-def _sender(address: str) -> str:
-    return _crlf(sanitize_address(address, "utf-8"))
+@functools.lru_cache(maxsize=256)
+def _address(name: str, address: str) -> str:
+    """An address field's value: the address as Django checks it (the domain in IDNA), the
+    display name encoded and folded by the email package, so that it reads back exactly."""
+    display_name, addr_spec = parseaddr(address)
+    if not addr_spec:
+        raise ValueError(f"Not an email address: {address!r}")
+    addr_spec = sanitize_address(addr_spec, "utf-8")
+    field = SMTP.header_factory(name, str(Address(display_name, addr_spec=addr_spec)))
+    folded = field.fold(policy=SMTP)
+    return folded.removeprefix(f"{name}: ").removesuffix(CRLF)
 
 
-def _recipient(address: str) -> str:
+def _recipient(name: str, address: str) -> str:
     # Registration emails are validated bare addresses; anything else gets the full treatment.
     if address.isascii() and "<" not in address and "\n" not in address and "\r" not in address:
         return address
-    return _crlf(sanitize_address(address, "utf-8"))
+    return _address(name, address)
 
 
 def _header(name: str, value: str) -> str:
@@ -117,8 +127,8 @@ class WrittenEmail(EmailMultiAlternatives):
 
     def _head(self, content_type: tuple[str, str]) -> bytes:
         headers = {
-            "From": _sender(self.from_email),
-            "To": ", ".join(_recipient(address) for address in self.to),
+            "From": _address("From", self.from_email),
+            "To": ", ".join(_recipient("To", address) for address in self.to),
             "Subject": _header("Subject", self.subject),
             "Date": formatdate(localtime=True),
             "Message-ID": make_msgid(domain=str(DNS_NAME)),
@@ -127,9 +137,10 @@ class WrittenEmail(EmailMultiAlternatives):
             "Content-Language": self.language,
         }
         if self.cc:
-            headers["Cc"] = ", ".join(_recipient(address) for address in self.cc)
+            headers["Cc"] = ", ".join(_recipient("Cc", address) for address in self.cc)
         if self.reply_to:
-            headers["Reply-To"] = ", ".join(_recipient(address) for address in self.reply_to)
+            reply_to = (_recipient("Reply-To", address) for address in self.reply_to)
+            headers["Reply-To"] = ", ".join(reply_to)
         headers.update((name, _header(name, value)) for name, value in self.extra_headers.items())
         return _fields([*headers.items(), content_type]) + b"\r\n"
 

@@ -36,6 +36,7 @@ TITLES = {
 }
 SUMMARIES = {"vi": "Ba ngày trao đổi về vật liệu lượng tử.", "en": "Three days on quantum matter."}
 NAME = "Nguyễn Thị Phương Thảo & nhóm R&D 'Vật lý chất rắn' của Viện Hàn lâm Khoa học Việt Nam"
+SENDER = "Ban tổ chức Hội thảo quốc tế về vật liệu lượng tử và ứng dụng trong công nghệ"
 REASON = "Hết chỗ cho nhóm R&D 'khách mời'"
 ORGANISER_SUBJECT = "{name}: tin mới về {event} & lịch R&D"
 ORGANISER_BODY = "Kính gửi {name},\n\n{event} bắt đầu lúc {start}. Mang theo thẻ R&D 'đỏ' <b>."
@@ -134,6 +135,7 @@ def smtp_settings(port: int) -> dict:
         "EMAIL_HOST_USER": "",
         "EMAIL_HOST_PASSWORD": "",
         "EMAIL_TIMEOUT": 5,
+        "DEFAULT_FROM_EMAIL": f"{SENDER} <noreply@example.org>",  # a From that folds too
     }
 
 
@@ -188,6 +190,7 @@ def test_email_on_the_wire_parses_strictly_without_defects(wire, kind, language)
 
     assert message["Message-ID"] and message["Date"] and message["MIME-Version"] == "1.0"
     assert message["Auto-Submitted"] == "auto-generated"
+    assert message["From"].addresses[0].display_name == SENDER
 
 
 @pytest.mark.parametrize("kind", KINDS)
