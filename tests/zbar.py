@@ -1,6 +1,7 @@
 """Reading ticket images the way door scanners do: with zbar (Debian's zbar-tools)."""
 
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -11,9 +12,12 @@ from PIL import Image
 
 
 def _tool(name: str, package: str) -> str:
+    """The tool's path; without it the test is skipped locally and fails in CI."""
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is missing: install Debian's {package}")
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing: CI must install Debian's {package}")
+        pytest.skip(f"no {name} (apt-get install {package})")
     return path
 
 
