@@ -273,24 +273,23 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
             subject = SUBJECTS[delivery.kind]() % {"event": event.title}
             text = render_to_string("notifications/email/registration.txt", context)
             html = render_to_string("notifications/email/registration.html", context)
-        email = WrittenEmail(
-            subject=" ".join(subject.split()),  # one line: no header injection through titles
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[delivery.to_email],
-            headers=headers,
-            language=delivery.language,
-        )
-        email.attach_alternative(html, "text/html")
-        if delivery.kind in TICKET_KINDS and registration.status == Registration.Status.CONFIRMED:
-            from registration.tickets import qr_png
+    email = WrittenEmail(
+        subject=" ".join(subject.split()),  # one line: no header injection through titles
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_email],
+        headers=headers,
+        language=delivery.language,
+    )
+    email.attach_alternative(html, "text/html")
+    if delivery.kind in TICKET_KINDS and registration.status == Registration.Status.CONFIRMED:
+        from registration.tickets import qr_png
 
-            ticket = qr_png(registration)
-            email.attach(f"ticket-{registration.ticket_code}.png", ticket, "image/png")
-            calendar = build_calendar(
-                [event], site_url=settings.SITE_URL, name=event.title, language=delivery.language
-            )
-            email.attach(f"{event.slug}.ics", calendar, "text/calendar")
+        email.attach(f"ticket-{registration.ticket_code}.png", qr_png(registration), "image/png")
+        calendar = build_calendar(
+            [event], site_url=settings.SITE_URL, name=context["title"], language=delivery.language
+        )
+        email.attach(f"{event.slug}.ics", calendar, "text/calendar")
     return email
 
 
