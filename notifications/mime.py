@@ -95,10 +95,14 @@ def _filename(name: str) -> str:
 
 
 class _Written:
-    """What Django's SMTP backend asks of `message()`: the bytes, with a line separator."""
+    """What Django's backends (SMTP, console, file) ask of `message()`: the bytes, with a line
+    separator, and the charset to show them in (none: the bytes are ASCII)."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+
+    def get_charset(self) -> None:
+        return None
 
     def as_bytes(self, linesep: str = "\n") -> bytes:
         return self.data if linesep == CRLF else self.data.replace(b"\r\n", linesep.encode())

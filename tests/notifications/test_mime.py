@@ -121,3 +121,11 @@ def test_written_email_folds_long_ascii_headers_at_spaces_only():
 
     assert parsed["Subject"] == message.subject
     assert parsed["List-Unsubscribe"] == message.extra_headers["List-Unsubscribe"]
+
+
+def test_written_email_is_shown_by_the_console_backend(capsys):
+    from django.core.mail.backends.console import EmailBackend
+
+    EmailBackend().send_messages([ticket_email()])
+
+    assert "Auto-Submitted: auto-generated" in capsys.readouterr().out
