@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from .models import Event
+from .translation import CONTENT_LANGUAGES
 
 
 def _one_line(text: str) -> str:
@@ -19,7 +20,30 @@ def _location(event: Event) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> bytes:
+def build_calendar(
+    events: Iterable[Event], *, site_url: str, name: str, language: str | None = None
+) -> bytes:
+    """The events as an iCalendar file. With a `language` (a reader's, e.g. an attendee's),
+    titles and descriptions are in that language where the event has them (else in the other),
+    each labelled with the language it is in."""
+    if language is None:
+        return _calendar(events, site_url=site_url, name=name, language=None)
+    with translation.override(language):
+        return _calendar(events, site_url=site_url, name=name, language=language[:2])
+
+
+def _text(event: Event, field: str, language: str | None) -> tuple[str, dict[str, str]]:
+    """The field in the reader's language, else the other one, with its LANGUAGE parameter."""
+    if language is None:
+        return getattr(event, field), {}
+    for code in [language, *(code for code in CONTENT_LANGUAGES if code != language)]:
+        value = getattr(event, f"{field}_{code}", "")
+        if value:
+            return value, {"language": code}
+    return "", {}
+
+
+def _calendar(events: Iterable[Event], *, site_url: str, name: str, language: str | None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//scievents//EN")
     calendar.add("version", "2.0")
@@ -33,9 +57,12 @@ def build_calendar(events: Iterable[Event], *, site_url: str, name: str) -> byte
         entry.add("dtstamp", stamp)
         entry.add("dtstart", event.local(event.start))
         entry.add("dtend", event.local(event.end))
-        entry.add("summary", _one_line(event.title))
-        if event.summary:
-            entry.add("description", event.summary.replace("\r\n", "\n").replace("\r", "\n"))
+        title, title_language = _text(event, "title", language)
+        entry.add("summary", _one_line(title), parameters=title_language)
+        summary, summary_language = _text(event, "summary", language)
+        if summary:
+            description = summary.replace("\r\n", "\n").replace("\r", "\n")
+            entry.add("description", description, parameters=summary_language)
         if _location(event):
             entry.add("location", _one_line(_location(event)))
         entry.add("url", f"{site_url}/events/{event.slug}/")

@@ -36,7 +36,7 @@ from events.services import record
 from registration.models import Registration
 
 from . import retry
-from .mime import AlternativesEmail
+from .mime import WrittenEmail
 from .models import Delivery, Message, OptOut, ReminderRule
 
 log = logging.getLogger(__name__)
@@ -216,9 +216,13 @@ def _context(delivery: Delivery, registration: Registration, event: Event) -> di
     venue = ", ".join(p for p in (event.venue_name, event.venue_address, event.venue_city) if p)
     return {
         "kind": delivery.kind,
+        "language": delivery.language,
         "registration": registration,
+        "status": registration.status,
         "name": delivery.context.get("name") or registration.name,
         "event": event,
+        # Text as written, a plain string: `{{ event.title }}` on a string would be str.title().
+        "title": event.title,
         "start": start,
         "end": end,
         "venue": venue,
@@ -269,21 +273,22 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
             subject = SUBJECTS[delivery.kind]() % {"event": event.title}
             text = render_to_string("notifications/email/registration.txt", context)
             html = render_to_string("notifications/email/registration.html", context)
-    # Reminders and broadcasts are always text + HTML: their bytes are written directly.
-    email_class = AlternativesEmail if delivery.kind == Kind.MESSAGE else EmailMultiAlternatives
-    email = email_class(
+    email = WrittenEmail(
         subject=" ".join(subject.split()),  # one line: no header injection through titles
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_email],
         headers=headers,
+        language=delivery.language,
     )
     email.attach_alternative(html, "text/html")
     if delivery.kind in TICKET_KINDS and registration.status == Registration.Status.CONFIRMED:
         from registration.tickets import qr_png
 
         email.attach(f"ticket-{registration.ticket_code}.png", qr_png(registration), "image/png")
-        calendar = build_calendar([event], site_url=settings.SITE_URL, name=event.title)
+        calendar = build_calendar(
+            [event], site_url=settings.SITE_URL, name=context["title"], language=delivery.language
+        )
         email.attach(f"{event.slug}.ics", calendar, "text/calendar")
     return email
 
@@ -293,7 +298,9 @@ def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
     with translation.override(delivery.language), timezone.override(event.tzinfo):
         erase_on = event.local(parse_datetime(delivery.context["erase_on"]))
         context = {
+            "language": delivery.language,
             "event": event,
+            "title": event.title,
             "start": event.local(event.start),
             "end": event.local(event.end),
             "erase_on": erase_on,
@@ -307,11 +314,12 @@ def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email/retention_warning.txt", context)
         html = render_to_string("notifications/email/retention_warning.html", context)
-    email = EmailMultiAlternatives(
+    email = WrittenEmail(
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_email],
+        language=delivery.language,
     )
     email.attach_alternative(html, "text/html")
     return email
@@ -361,14 +369,19 @@ def _message_parts(message: Message, context: dict[str, Any], language: str) -> 
         "join_link": context["join_url"],
         "manage_link": context["manage_url"],
     }
-    subject = message.subject(language) or MESSAGE_SUBJECTS[message.kind]() % {
-        "event": values["event"],
-        "start": values["start"],
-    }
+    # Placeholders are filled in what organisers wrote, never in titles or names: those
+    # appear exactly as written.
+    subject = message.subject(language)
+    subject = fill(subject, values) if subject else MESSAGE_SUBJECTS[message.kind]() % values
     body = message.body(language)
-    if not body:
-        body = render_to_string(f"notifications/email/{message.kind}.txt", {**context, **values})
-    return fill(subject, values), fill(body, values)
+    if body:
+        return subject, fill(body, values)
+    # The default text: plain strings only, so no template lookup reaches a str method.
+    plain = {key: values[key] for key in ("name", "start", "venue")}
+    plain |= {"title": values["event"], "status": context["status"]}
+    body = render_to_string(f"notifications/email/{message.kind}.txt", plain)
+    # A plain str, not the SafeString the template engine returns: the HTML escapes it once.
+    return subject, "".join([body])
 
 
 # --- Sending --------------------------------------------------------------------------------

@@ -1,4 +1,11 @@
-"""Tickets: the QR code of the ticket code, as a PNG or a one-page PDF."""
+"""Tickets: the QR code of the ticket code, as a PNG or a one-page PDF.
+
+Every ticket image (the page, the PNG download, the PDF, the email attachment) comes from
+`ticket_qr`, so all of them are the same standard QR code that door scanners read: never Micro
+QR (which segno would pick for a 12-character code, and which zbar, OpenCV and the browser's
+BarcodeDetector cannot read), error correction M, and the 4-module quiet zone the standard
+asks for around the symbol.
+"""
 
 import io
 from pathlib import Path
@@ -11,11 +18,17 @@ from fpdf import FPDF
 from .models import Registration
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+QUIET_ZONE = 4  # modules of white around the symbol (ISO/IEC 18004)
+
+
+def ticket_qr(code: str) -> segno.QRCode:
+    """The one QR code of a ticket code: regular QR, error correction M exactly."""
+    return segno.make_qr(code, error="m", boost_error=False)
 
 
 def qr_png(registration: Registration, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
-    segno.make(registration.ticket_code, error="m").save(buffer, kind="png", scale=scale, border=2)
+    ticket_qr(registration.ticket_code).save(buffer, kind="png", scale=scale, border=QUIET_ZONE)
     return buffer.getvalue()
 
 

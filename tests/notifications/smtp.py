@@ -9,10 +9,12 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    """Keeps what it receives; answers with `refuse_with` instead while that is set."""
+    """Keeps what it receives, parsed and as the raw bytes that came over the wire; answers
+    with `refuse_with` instead while that is set."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.raw: list[bytes] = []
         self.refuse_with: str | None = None
         self.lock = threading.Lock()
 
@@ -21,6 +23,7 @@ class Sink:
             return self.refuse_with
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.content))
+            self.raw.append(envelope.original_content)
         return "250 OK"
 
     def to(self, address: str) -> list[Message]:

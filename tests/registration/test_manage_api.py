@@ -7,6 +7,7 @@ from PIL import Image
 from registration import services
 from registration.models import Registration
 from tests.factories import EventFactory
+from tests.zbar import read_codes, read_pdf_codes
 
 from .helpers import register
 
@@ -119,6 +120,22 @@ def test_ticket_pdf_is_a_pdf(api):
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_ticket_png_download_is_read_by_zbar_as_the_ticket_code(api):
+    registration = register(EventFactory(), 1)
+
+    response = api.get(manage(registration, "ticket.png"))
+
+    assert read_codes(response.content) == [f"QR-Code:{registration.ticket_code}"]
+
+
+def test_ticket_pdf_download_is_read_by_zbar_as_the_ticket_code(api):
+    registration = register(EventFactory(title_en="Hội nghị Khoa học"), 1)
+
+    response = api.get(manage(registration, "ticket.pdf"), HTTP_ACCEPT="application/pdf")
+
+    assert read_pdf_codes(response.content) == [f"QR-Code:{registration.ticket_code}"]
 
 
 def test_ticket_for_waitlisted_is_409(api):

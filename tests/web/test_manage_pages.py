@@ -1,8 +1,11 @@
+import re
+
 import pytest
 
 from registration.models import Registration
 from tests.factories import EventFactory
 from tests.registration.helpers import register
+from tests.zbar import read_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +147,14 @@ def test_manage_page_shows_seats_left_of_limited_choices(client):
 
     assert response.status_code == 200
     assert "4 seats left" in response.content.decode()
+
+
+def test_manage_page_ticket_image_is_read_by_zbar_as_the_ticket_code(client):
+    registration = register(EventFactory(), 1)
+    page = client.get(f"/r/{registration.manage_token}").content.decode()
+
+    [source] = re.findall(r'<img src="([^"]+)" alt="[^"]*QR', page)
+    image = client.get(source)
+
+    assert image["Content-Type"] == "image/png"
+    assert read_codes(image.content) == [f"QR-Code:{registration.ticket_code}"]
