@@ -6,7 +6,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from config.safety import DEVELOPMENT_SECRET_KEY, secret_key_problem, unsafe_start_message
 
+from .processes import database_url, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = secrets.token_urlsafe(50)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize(
@@ -109,14 +103,6 @@ def test_compose_refuses_to_start_without_a_key():
 
 
 # --- The real programs ------------------------------------------------------------------------
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def production_env(key: str | None) -> dict[str, str]:
