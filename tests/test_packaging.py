@@ -109,3 +109,13 @@ def test_settings_read_templates_and_translations_from_the_packages():
     assert roots and all(
         path.resolve().is_relative_to(local_packages()["config"]) for path in roots
     )
+
+
+def test_image_runs_what_the_wheel_holds():
+    """The image's final stage installs the built wheel and takes only manage.py from the
+    source tree, so the image and the wheel cannot drift apart."""
+    final_stage = (ROOT / "Dockerfile").read_text().split("\nFROM ")[-1]
+    copies = [line.split()[1:] for line in final_stage.splitlines() if line.startswith("COPY")]
+
+    assert copies == [["--from=build", "/wheels", "/wheels"], ["manage.py", "./"]]
+    assert "pip install /wheels/*.whl" in final_stage
