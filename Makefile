@@ -4,7 +4,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` on any ports: the SMTP sink listens on MAIL_PORT, the app sends to it, and links
+# in emails point at the site it serves (e.g. make run PORT=8123 MAIL_PORT=2626).
+MAIL_PORT ?= 1025
+SITE_HOST = $(if $(filter 127.0.0.1 0.0.0.0 ::,$(HOST)),localhost,$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
+EMAIL_URL ?= smtp://127.0.0.1:$(MAIL_PORT)
 export PORT HOST
+# The environment of `make run`: development settings unless DEBUG is given. honcho is told
+# to read no .env: that file holds the production settings for docker compose.
+RUN_ENV = DEBUG=$${DEBUG:-1} MAIL_PORT=$(MAIL_PORT) SITE_URL='$(SITE_URL)' EMAIL_URL='$(EMAIL_URL)'
 
 .PHONY: run test html-checker lint format fuzz bench install install-dev demo clean messages
 
@@ -25,19 +34,19 @@ install-dev: $(VENV)/.installed-dev
 
 ## run: set up everything and start web, worker, beat and the mail sink (Ctrl-C stops all)
 run: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  scievents is starting:"
-	@echo "    Web site    http://$(HOST):$(PORT)/  (organiser area: /en/organiser/)"
-	@echo "    API         http://$(HOST):$(PORT)/api/v1/events/"
-	@echo "    API docs    http://$(HOST):$(PORT)/api/docs/"
-	@echo "    Admin       http://$(HOST):$(PORT)/admin/"
-	@echo "    Mail sink   SMTP on 127.0.0.1:1025 (messages are printed below)"
+	@echo "    Web site    $(SITE_URL)/  (organiser area: /en/organiser/)"
+	@echo "    API         $(SITE_URL)/api/v1/events/"
+	@echo "    API docs    $(SITE_URL)/api/docs/"
+	@echo "    Admin       $(SITE_URL)/admin/"
+	@echo "    Mail sink   SMTP on 127.0.0.1:$(MAIL_PORT) (messages are printed below)"
 	@echo "  Demo organiser: organiser / organiser-demo    Programme staff: programme / programme-demo"
 	@echo "  Admin: admin / admin-demo"
 	@echo ""
-	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	$(RUN_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev -e /dev/null start
 
 ## test: install the dev extra and run the whole test suite
 test: install-dev html-checker

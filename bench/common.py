@@ -5,6 +5,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+# Production settings (DEBUG off) refuse a published key: each run makes its own.
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def bench_env(database: str) -> dict[str, str]:
@@ -28,7 +31,7 @@ def bench_env(database: str) -> dict[str, str]:
         "CELERY_BROKER_URL": f"{REDIS}/14",
         "CACHE_URL": f"{REDIS}/15",
         "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-" + "x" * 50,
+        "SECRET_KEY": BENCH_SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "RATELIMIT_ENABLED": "0",
         "LOG_LEVEL": "WARNING",

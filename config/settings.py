@@ -9,15 +9,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str, parse_email_url
+from .safety import DEVELOPMENT_SECRET_KEY
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+# Templates, static files and translations are found inside the installed packages (web/,
+# config/locale/), never next to them: from the wheel, BASE_DIR is site-packages.
+CONFIG_DIR = Path(__file__).resolve().parent
+BASE_DIR = CONFIG_DIR.parent
+# Runtime files (SQLite database, file broker, collected static files): var/ of the checkout
+# when run from the source tree (it has manage.py), else var/ of the current directory.
+_DEFAULT_VAR_DIR = BASE_DIR / "var" if (BASE_DIR / "manage.py").is_file() else Path.cwd() / "var"
+VAR_DIR = Path(env_str("VAR_DIR", "") or _DEFAULT_VAR_DIR).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is for development only; `check --deploy` rejects it in production.
-SECRET_KEY = env_str(
-    "SECRET_KEY", "django-insecure-development-only-key-do-not-use-in-production-0123456789"
-)
+# The fallback key is for development only: with DEBUG off, web, worker and beat refuse to
+# start with it (config/safety.py) and `check --deploy` rejects it.
+SECRET_KEY = env_str("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
@@ -64,7 +70,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],  # site-wide templates (base.html, error pages) live in web/templates/
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -140,7 +146,7 @@ LOGOUT_REDIRECT_URL = "web:home"
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [CONFIG_DIR / "locale"]  # first, so our words win over Django's
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True  # stored in UTC, shown in each event's own timezone

@@ -6,7 +6,7 @@ import polib
 import pytest
 from django.utils import translation
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "vi" / "LC_MESSAGES"
+CATALOGUE = Path(__file__).resolve().parent.parent / "config" / "locale" / "vi" / "LC_MESSAGES"
 
 
 def test_vietnamese_catalogue_has_no_untranslated_messages():
