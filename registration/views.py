@@ -310,16 +310,13 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     file_actions = ("ticket_png", "ticket_pdf", "calendar")
     queryset = Registration.objects.none()
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Too many unknown links from this address: stop answering it for a while.
-        ratelimit.guard(request, "token")
-
     def get_object(self):
         try:
             return services.find_by_token(self.kwargs["token"])
         except NotFound:
-            ratelimit.record(self.request, "token")
+            # Only unknown links count, and only they are refused: a valid link is always
+            # answered, even from a venue's Wi-Fi where someone else guesses links.
+            ratelimit.limit(self.request, "token")
             raise
 
     def retrieve(self, request, token=None):

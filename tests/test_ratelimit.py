@@ -190,21 +190,36 @@ def test_check_in_api_and_door_page_share_a_limit(settings, client, event, team_
 
 def test_unknown_manage_links_are_limited_per_ip(settings, client, forum):
     settings.RATELIMIT_TOKEN = "2/m"
-    token = register(forum, 1).manage_token
     api = api_from("127.0.0.1")
-
-    # Known links never count: a venue full of people opening their tickets is fine.
-    for _ in range(5):
-        assert api.get(f"/api/v1/registrations/{token}/").status_code == 200
-        assert client.get(f"/r/{token}").status_code == 200
 
     assert api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/").status_code == 404
     assert client.get(f"/r/{BOGUS_TOKEN}").status_code == 404
-    assert_limited_json(api.get(f"/api/v1/registrations/{token}/"))
-    assert_limited_page(client.get(f"/r/{token}"))
+
+    assert_limited_json(api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/"))
+    assert_limited_page(client.get(f"/r/{BOGUS_TOKEN}"))
     assert client.get(f"/u/{BOGUS_TOKEN}").status_code == 429
-    # Another address still gets its page.
-    assert api_from("10.0.5.1").get(f"/api/v1/registrations/{token}/").status_code == 200
+    # Another address is not affected.
+    assert api_from("10.0.5.1").get(f"/api/v1/registrations/{BOGUS_TOKEN}/").status_code == 404
+
+
+def test_valid_links_are_answered_while_unknown_ones_are_refused(settings, client, forum):
+    """A venue's shared Wi-Fi: someone guessing links never locks out the people with theirs."""
+    from notifications.services import unsubscribe_url
+
+    settings.RATELIMIT_TOKEN = "2/m"
+    registration = register(forum, 1)
+    token = registration.manage_token
+    unsubscribe = unsubscribe_url(registration).split("/u/")[1]
+    api = api_from("127.0.0.1")
+    for _ in range(3):
+        api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/")
+    assert_limited_json(api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/"))
+
+    assert api.get(f"/api/v1/registrations/{token}/").status_code == 200
+    assert api.get(f"/api/v1/registrations/{token}/calendar.ics").status_code == 200
+    assert client.get(f"/r/{token}").status_code == 200
+    assert client.get(f"/u/{unsubscribe}").status_code == 200
+    assert client.get(f"/u/{BOGUS_TOKEN}").status_code == 429
 
 
 # --- Password guessing ----------------------------------------------------------------------------

@@ -58,12 +58,12 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
 
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    # Guessing links: too many unknown ones from this address get 429 for a while.
-    ratelimit.guard(request, "token")
     try:
         registration = services.find_by_token(token)
     except NotFound as exc:
-        ratelimit.record(request, "token")
+        # Guessing links: too many unknown ones from this address get 429 for a while; a
+        # valid link is always answered (a venue's Wi-Fi is shared).
+        ratelimit.limit(request, "token")
         raise Http404(exc.message) from None
     # The emailed link opens in the attendee's own language until they pick another one.
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
