@@ -516,8 +516,12 @@ def drain(batch_size: int = BATCH_SIZE) -> int:
 
 def sweep() -> dict[str, int]:
     """Every few seconds: take back abandoned deliveries and wake the senders for due ones."""
+    from registration.services import answer_link_requests
+
     from .tasks import drain_outbox, send_batch
 
+    # "I lost my link" requests wait here, so the request itself never touches the broker.
+    links = answer_link_requests()
     now = timezone.now()
     reclaimed = Delivery.objects.filter(
         state=State.SENDING, claimed_at__lt=now - retry.lease()
@@ -542,7 +546,12 @@ def sweep() -> dict[str, int]:
     ).select_related("rule__event")
     for message in unfinished:  # the scan that fired it died half-way through writing
         complete_audience(message)
-    return {"reclaimed": reclaimed, "bulk": len(bulk), "resumed": len(unfinished)}
+    return {
+        "reclaimed": reclaimed,
+        "bulk": len(bulk),
+        "resumed": len(unfinished),
+        "link_requests": links,
+    }
 
 
 @transaction.atomic

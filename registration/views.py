@@ -16,6 +16,7 @@ from events.renderers import FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
 from . import exports, services, tickets
+from .emails import per_event
 from .filters import RegistrationFilter
 from .models import Question, Registration
 from .serializers import (
@@ -92,7 +93,11 @@ class RegistrationViewSet(
         responses={
             201: RegistrationCreatedSerializer,
             409: OpenApiResponse(
-                description="Full, closed, cancelled, or this email is already registered."
+                ErrorSerializer,
+                description="Full (`event_full`), closed, cancelled, a limited choice full, or "
+                "`check_email`: not taken; if this address is already registered, its link "
+                "has been emailed to it. A registered address is never told apart from a new "
+                "one at a full event: both get `event_full`.",
             ),
             429: RATE_LIMITED,
         },
@@ -102,8 +107,13 @@ class RegistrationViewSet(
         ratelimit.limit(request, "register")
         body = RegisterSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ratelimit.limit(request, "register-email", body.validated_data.get("email"))
-        registration = services.register(self.event, body.validated_data)
+        event = self.event
+        email = body.validated_data["email"]
+        registration = services.register(
+            event,
+            body.validated_data,
+            admit=lambda: ratelimit.limit(request, "register-email", per_event(event.pk, email)),
+        )
         # Built by hand: this is the hottest path, and it is three fields.
         position = getattr(registration, "position", None)
         created = {
@@ -126,8 +136,9 @@ class RegistrationViewSet(
         ratelimit.limit(request, "resend")
         body = EmailSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ratelimit.limit(request, "resend-email", body.validated_data["email"])
-        services.request_manage_link(self.event, body.validated_data["email"])
+        event, email = self.event, body.validated_data["email"]
+        ratelimit.limit(request, "resend-email", per_event(event.pk, email))
+        services.request_manage_link(event, email)
         return Response(
             {"detail": _("If this address is registered, its link is on its way.")},
             status=status.HTTP_202_ACCEPTED,

@@ -62,6 +62,8 @@ ACCESS = [
     Call("schema", "get", at("/api/schema/"), ANYONE),
     Call("api-docs", "get", at("/api/docs/"), ANYONE),
     Call("api-token", "post", at("/api/v1/auth/token/"), ANYONE, {"username": "x"}),
+    Call("api-token-revoke", "post", at("/api/v1/auth/token/revoke/"), SIGNED_IN),
+    Call("api-token-revoke-all", "post", at("/api/v1/auth/token/revoke-all/"), SIGNED_IN),
     # Emailed links: whoever holds the token
     Call("manage-registration", "get", at("/r/{token}"), ANYONE),
     Call("unsubscribe", "get", at("/u/{unsubscribe}"), ANYONE),
