@@ -44,6 +44,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "resend-email": ("RATELIMIT_RESEND_EMAIL", "value"),
     "check-in": ("RATELIMIT_CHECKIN", "user_or_ip"),
     "token": ("RATELIMIT_TOKEN", "ip"),
+    "email-change": ("RATELIMIT_EMAIL_CHANGE", "value"),
     "sign-in": ("RATELIMIT_SIGNIN", "value"),
     "sign-in-ip": ("RATELIMIT_SIGNIN_IP", "ip"),
 }

@@ -316,6 +316,9 @@ RATELIMIT_RESEND = _rate("RATELIMIT_RESEND", "20/m")  # "I lost my link" per IP
 RATELIMIT_RESEND_EMAIL = _rate("RATELIMIT_RESEND_EMAIL", "5/h")  # links mailed to one address
 RATELIMIT_CHECKIN = _rate("RATELIMIT_CHECKIN", "120/m")  # scans per staff account: doors are fast
 RATELIMIT_TOKEN = _rate("RATELIMIT_TOKEN", "30/m")  # unknown manage/unsubscribe links per IP
+RATELIMIT_EMAIL_CHANGE = _rate(
+    "RATELIMIT_EMAIL_CHANGE", "5/h"
+)  # email changes asked per registration
 RATELIMIT_SIGNIN = _rate("RATELIMIT_SIGNIN", "10/15m")  # failed sign-ins per username and IP
 # Failures of one username from any address before each attempt must wait (1 s doubling, 30 s
 # at most, over a 15-minute window): a slow-down, never a lock-out of the owner.

@@ -29,6 +29,7 @@ urlpatterns = [
     # Emailed links carry no language prefix: they open in the attendee's language.
     path("r/<str:token>", manage_pages.manage, name="manage-registration"),
     path("u/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
+    path("e/<str:token>", manage_pages.confirm_email, name="confirm-email"),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/auth/token/revoke/", RevokeToken.as_view(), name="api-token-revoke"),
     path("api/v1/auth/token/revoke-all/", RevokeAllTokens.as_view(), name="api-token-revoke-all"),

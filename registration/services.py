@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Count, F, Q, Value
@@ -37,6 +38,7 @@ from .models import (
     new_manage_token,
 )
 from .signals import (
+    email_change_requested,
     manage_link_requested,
     personal_data_expired,
     registration_changed,
@@ -478,6 +480,13 @@ def update_registration(
         raise Conflict(_("This registration is no longer active."), "not_active")
     if "participant_type" in data:
         check_participant_type(event, data["participant_type"])
+    new_email = None
+    if by_attendee and email_key(data.get("email") or registration.email) != email_key(
+        registration.email
+    ):
+        # Another mailbox: the change takes effect only once confirmed from that mailbox.
+        new_email = data["email"].strip()
+        data = {name: value for name, value in data.items() if name != "email"}
     if "answers" in data:
         questions = questions_of(event)
         answers = clean_answers(questions, data["answers"])
@@ -503,7 +512,55 @@ def update_registration(
                 "already_registered",
             ) from None
         raise
+    if new_email:
+        request_email_change(registration, new_email)
     return registration
+
+
+EMAIL_CHANGE_SALT = "registration.email_change"
+EMAIL_CHANGE_MAX_AGE = 2 * 24 * 3600  # seconds a confirmation link works
+
+
+def request_email_change(registration: Registration, new_email: str) -> None:
+    """Email the new address a link that makes the change; nothing changes until it is
+    opened, and the answer is the same whether or not that address is registered already."""
+    token = signing.dumps(
+        {"r": registration.pk, "to": new_email, "from": email_key(registration.email)},
+        salt=EMAIL_CHANGE_SALT,
+        compress=True,
+    )
+    email_change_requested.send(
+        sender=Registration, registration=registration, new_email=new_email, token=token
+    )
+
+
+@transaction.atomic
+def confirm_email_change(token: str) -> tuple[Registration, bool]:
+    """Apply a confirmed email change. (registration, False) when the new address has been
+    registered for the event meanwhile: only whoever opened the link (its owner) is told."""
+    try:
+        asked = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature:
+        raise NotFound(_("This link is not valid any more.")) from None
+    registration = (
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("event")
+        .filter(pk=asked["r"], erased_at__isnull=True)
+        .first()
+    )
+    # Used already, or the address changed since: the link is spent.
+    if registration is None or email_key(registration.email) != asked["from"]:
+        raise NotFound(_("This link is not valid any more."))
+    registration.email = asked["to"]
+    try:
+        with transaction.atomic():
+            registration.save(update_fields=["email", "updated_at"])
+    except IntegrityError as exc:
+        if _duplicate(exc):
+            registration.refresh_from_db()
+            return registration, False
+        raise
+    return registration, True
 
 
 def _leave(registration: Registration, new_status: str, reason: str = "") -> Registration:

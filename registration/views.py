@@ -16,7 +16,7 @@ from events.renderers import FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
 from . import exports, services, tickets
-from .emails import per_event
+from .emails import email_key, per_event
 from .filters import RegistrationFilter
 from .models import Question, Registration
 from .serializers import (
@@ -310,6 +310,12 @@ class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
         services.delete_question(instance, actor=self.request.user)
 
 
+def limit_email_change(request, registration: Registration, data: dict) -> None:
+    """Asking for another address is limited per registration (each one emails a stranger)."""
+    if email_key(data.get("email") or registration.email) != email_key(registration.email):
+        ratelimit.limit(request, "email-change", str(registration.pk))
+
+
 class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     """The attendee's self-service, reached with the secret token from the emailed link."""
 
@@ -337,6 +343,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         registration = self.get_object()
         body = self.get_serializer(registration, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
+        limit_email_change(request, registration, body.validated_data)
         registration = services.update_registration(
             registration, body.validated_data, by_attendee=True
         )

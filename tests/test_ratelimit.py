@@ -259,6 +259,24 @@ def test_valid_links_are_answered_while_unknown_ones_are_refused(settings, clien
     assert client.get(f"/u/{BOGUS_TOKEN}").status_code == 429
 
 
+def test_email_changes_are_limited_per_registration(settings, forum):
+    settings.RATELIMIT_EMAIL_CHANGE = "2/h"
+    token = register(forum, 1).manage_token
+    url = f"/api/v1/registrations/{token}/"
+
+    answers = [
+        api_from(f"10.0.13.{n}").patch(url, {"email": f"new{n}@example.org"}, format="json")
+        for n in range(3)
+    ]
+
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    assert_limited_json(answers[2])
+    # Other changes are not limited.
+    assert (
+        api_from("10.0.13.9").patch(url, {"affiliation": "VNU"}, format="json").status_code == 200
+    )
+
+
 # --- Password guessing ----------------------------------------------------------------------------
 
 
