@@ -4,9 +4,12 @@ Every limit is a named group counted in the cache (Redis in production) with dja
 so a page and its API endpoint share one counter: switching channel does not reset it.
 
     limit(request, "register")                  # count this request; 429 past the rate
-    limit(request, "register-email", email)     # the same, per email address
-    guard(request, "sign-in", username)         # only look: 429 once the failures reach the rate
-    record(request, "sign-in", username)        # count a failure, never refuse
+    limit(request, "register-email", key)       # the same, per email key and event
+    guard(request, "sign-in", "user|ip")        # only look: 429 once the failures reach the rate
+    record(request, "sign-in", "user|ip")       # count a failure, never refuse
+
+Email addresses are counted by their comparison key (registration.emails): quotes and case
+make no new address.
 
 A refusal is the exception `RateLimited` (429, `Retry-After`): DRF views answer it as
 `{"detail": "…", "code": "rate_limited"}`; `RateLimitMiddleware` answers it for any other view,
