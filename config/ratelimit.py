@@ -4,9 +4,12 @@ Every limit is a named group counted in the cache (Redis in production) with dja
 so a page and its API endpoint share one counter: switching channel does not reset it.
 
     limit(request, "register")                  # count this request; 429 past the rate
-    limit(request, "register-email", email)     # the same, per email address
-    guard(request, "sign-in", username)         # only look: 429 once the failures reach the rate
-    record(request, "sign-in", username)        # count a failure, never refuse
+    limit(request, "register-email", key)       # the same, per email key and event
+    guard(request, "sign-in", "user|ip")        # only look: 429 once the failures reach the rate
+    record(request, "sign-in", "user|ip")       # count a failure, never refuse
+
+Email addresses are counted by their comparison key (registration.emails): quotes and case
+make no new address.
 
 A refusal is the exception `RateLimited` (429, `Retry-After`): DRF views answer it as
 `{"detail": "…", "code": "rate_limited"}`; `RateLimitMiddleware` answers it for any other view,
@@ -19,6 +22,7 @@ warning: a broken cache never costs a registration.
 import ipaddress
 import logging
 import math
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -31,7 +35,6 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 from rest_framework import exceptions
-from rest_framework.authtoken.views import ObtainAuthToken
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "resend-email": ("RATELIMIT_RESEND_EMAIL", "value"),
     "check-in": ("RATELIMIT_CHECKIN", "user_or_ip"),
     "token": ("RATELIMIT_TOKEN", "ip"),
+    "email-change": ("RATELIMIT_EMAIL_CHANGE", "value"),
     "sign-in": ("RATELIMIT_SIGNIN", "value"),
     "sign-in-ip": ("RATELIMIT_SIGNIN_IP", "ip"),
 }
@@ -197,10 +201,67 @@ class RateLimitMiddleware:
 # --- Password guessing: admin, organiser sign-in and the API token ----------------------------
 
 
+# Failures are locked out per (username, address) and per address only. Across addresses a
+# username is slowed down, never locked: past RATELIMIT_SIGNIN_SLOW_AFTER failures in the
+# window, each attempt must come SLOWDOWN_FIRST seconds after the last failure, doubling with
+# every further failure up to SLOWDOWN_MAX. Someone guessing from many addresses gets a few
+# tries a minute; the owner, from their own address, gets in after that short wait.
+SLOWDOWN_FIRST = 1
+SLOWDOWN_MAX = 30
+SLOWDOWN_KEY = "rl:sign-in-slow:"
+
+
+def _username(username: Any) -> str:
+    return username.strip().lower() if isinstance(username, str) else ""
+
+
+def _pair(request: HttpRequest, username: Any) -> str:
+    return f"{_username(username)}|{client_ip(request)}"
+
+
+def _slowdown(username: str) -> tuple[int, float]:
+    """(failures of this username from any address in the window, time of the last one)."""
+    from django.core.cache import cache
+
+    if not username or not getattr(settings, "RATELIMIT_ENABLED", True):
+        return 0, 0.0
+    try:
+        return cache.get(SLOWDOWN_KEY + username) or (0, 0.0)
+    except Exception:
+        logger.warning("sign-in slow-down not checked: cache unavailable", exc_info=True)
+        return 0, 0.0
+
+
+def sign_in_wait(username: Any, now: float | None = None) -> int:
+    """Seconds this username must still wait before its next attempt (0: go ahead)."""
+    failures, last = _slowdown(_username(username))
+    after = getattr(settings, "RATELIMIT_SIGNIN_SLOW_AFTER", 5)
+    if not after or failures < after:
+        return 0
+    delay = min(SLOWDOWN_FIRST * 2 ** (failures - after), SLOWDOWN_MAX)
+    left = last + delay - (time.time() if now is None else now)
+    return math.ceil(left) if left > 0 else 0
+
+
+def _count_slowdown(username: str) -> None:
+    from django.core.cache import cache
+
+    if not username or not getattr(settings, "RATELIMIT_ENABLED", True):
+        return
+    failures, _last = _slowdown(username)
+    try:
+        window = getattr(settings, "RATELIMIT_SIGNIN_SLOW_WINDOW", 15 * 60)
+        cache.set(SLOWDOWN_KEY + username, (failures + 1, time.time()), window)
+    except Exception:
+        logger.warning("sign-in failure not counted: cache unavailable", exc_info=True)
+
+
 def guard_sign_in(request: HttpRequest, username: Any) -> None:
-    name = username if isinstance(username, str) else ""
-    guard(request, "sign-in", name)
+    guard(request, "sign-in", _pair(request, username))
     guard(request, "sign-in-ip")
+    wait = sign_in_wait(username)
+    if wait:
+        raise RateLimited(wait)
 
 
 @receiver(user_login_failed)
@@ -209,8 +270,9 @@ def _count_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     if request is None:
         return
     username = credentials.get("username")
-    record(request, "sign-in", username if isinstance(username, str) else "")
+    record(request, "sign-in", _pair(request, username))
     record(request, "sign-in-ip")
+    _count_slowdown(_username(username))
 
 
 def sign_in_limited(view: Callable) -> Callable:
@@ -223,12 +285,3 @@ def sign_in_limited(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-class LimitedObtainAuthToken(ObtainAuthToken):
-    """POST /api/v1/auth/token/, refused (429) after too many wrong passwords."""
-
-    def post(self, request, *args, **kwargs):
-        data = request.data if hasattr(request.data, "get") else {}
-        guard_sign_in(request, data.get("username", ""))
-        return super().post(request, *args, **kwargs)

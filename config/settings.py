@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
@@ -227,10 +227,13 @@ EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 300)
 EMAIL_SWEEP_AFTER_SECONDS = env_int("EMAIL_SWEEP_AFTER_SECONDS", 30)
 
 # --- REST API -------------------------------------------------------------------------------
+# API tokens (config/tokens.py) are stored hashed and expire this long after sign-in (0: never).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 720)
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None, "AUTO_REFRESH": False}
 REST_FRAMEWORK = {
     # Token first, so an anonymous caller gets 401 with WWW-Authenticate rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -319,7 +322,14 @@ RATELIMIT_RESEND = _rate("RATELIMIT_RESEND", "20/m")  # "I lost my link" per IP
 RATELIMIT_RESEND_EMAIL = _rate("RATELIMIT_RESEND_EMAIL", "5/h")  # links mailed to one address
 RATELIMIT_CHECKIN = _rate("RATELIMIT_CHECKIN", "120/m")  # scans per staff account: doors are fast
 RATELIMIT_TOKEN = _rate("RATELIMIT_TOKEN", "30/m")  # unknown manage/unsubscribe links per IP
-RATELIMIT_SIGNIN = _rate("RATELIMIT_SIGNIN", "10/15m")  # failed sign-ins per username
+RATELIMIT_EMAIL_CHANGE = _rate(
+    "RATELIMIT_EMAIL_CHANGE", "5/h"
+)  # email changes asked per registration
+RATELIMIT_SIGNIN = _rate("RATELIMIT_SIGNIN", "10/15m")  # failed sign-ins per username and IP
+# Failures of one username from any address before each attempt must wait (1 s doubling, 30 s
+# at most, over a 15-minute window): a slow-down, never a lock-out of the owner.
+RATELIMIT_SIGNIN_SLOW_AFTER = env_int("RATELIMIT_SIGNIN_SLOW_AFTER", 5)
+RATELIMIT_SIGNIN_SLOW_WINDOW = 15 * 60
 RATELIMIT_SIGNIN_IP = _rate("RATELIMIT_SIGNIN_IP", "30/15m")  # failed sign-ins per IP
 # How many proxies of ours add X-Forwarded-For in front of the app (0: ignore the header).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_int("RATELIMIT_TRUST_X_FORWARDED_FOR", 0)

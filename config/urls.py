@@ -7,7 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from notifications import views as notification_views
 from web.views import manage as manage_pages
 
-from .ratelimit import LimitedObtainAuthToken, sign_in_limited
+from .ratelimit import sign_in_limited
+from .tokens import ObtainToken, RevokeAllTokens, RevokeToken
 
 # Swagger UI comes from its CDN (drf-spectacular's SWAGGER_UI_DIST) and styles itself inline:
 # allowed on this one page. The split view serves its start-up script as a file, not inline.
@@ -28,7 +29,10 @@ urlpatterns = [
     # Emailed links carry no language prefix: they open in the attendee's language.
     path("r/<str:token>", manage_pages.manage, name="manage-registration"),
     path("u/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
-    path("api/v1/auth/token/", LimitedObtainAuthToken.as_view(), name="api-token"),
+    path("e/<str:token>", manage_pages.confirm_email, name="confirm-email"),
+    path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("api/v1/auth/token/revoke/", RevokeToken.as_view(), name="api-token-revoke"),
+    path("api/v1/auth/token/revoke-all/", RevokeAllTokens.as_view(), name="api-token-revoke-all"),
     path("api/v1/", include("registration.urls")),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("events.urls")),

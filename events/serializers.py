@@ -367,7 +367,9 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         write_only=True, help_text=_("Username or email address of an existing account.")
     )
     username = serializers.CharField(source="user.get_username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.SerializerMethodField(
+        help_text=_("The member's email address, shown to that member only; empty for others.")
+    )
     role = TeamRoleField()
 
     class Meta:
@@ -381,6 +383,15 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         if match is None:
             raise serializers.ValidationError(_("No account has this username or email."))
         return match
+
+    def get_email(self, membership) -> str:
+        # Adding someone by username must not hand their address to the owner: an account's
+        # email is shown to that account only.
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        return (
+            membership.user.email if viewer is not None and viewer.pk == membership.user_id else ""
+        )
 
     def to_representation(self, membership):
         data = super().to_representation(membership)

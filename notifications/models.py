@@ -129,6 +129,7 @@ class Delivery(models.Model):
         CANCELLED = "cancelled", _("Registration cancelled")
         ERASED = "erased", _("Personal data erased")
         MANAGE_LINK = "manage_link", _("Manage link")
+        EMAIL_CHANGE = "email_change", _("Confirm a new email address")
         MESSAGE = "message", _("Reminder, broadcast or notice")
         # To the team, not a registrant (no registration): personal data is erased soon.
         RETENTION_WARNING = "retention_warning", _("Personal data erasure warning")

@@ -9,6 +9,7 @@ from events.signals import event_cancelled, event_rescheduled
 from registration.models import Registration
 from registration.services import waitlist_position
 from registration.signals import (
+    email_change_requested,
     manage_link_requested,
     personal_data_expired,
     registration_changed,
@@ -53,6 +54,11 @@ def on_registration_changed(sender, registration, previous_status, reason="", **
 @receiver(manage_link_requested, dispatch_uid="notifications.manage_link_requested")
 def on_manage_link_requested(sender, registration, **kwargs):
     services.queue_email(registration, Kind.MANAGE_LINK)
+
+
+@receiver(email_change_requested, dispatch_uid="notifications.email_change_requested")
+def on_email_change_requested(sender, registration, new_email, token, **kwargs):
+    services.queue_email_change(registration, new_email, token)
 
 
 @receiver(registration_erased, dispatch_uid="notifications.registration_erased")

@@ -68,6 +68,20 @@ def queue_email(
     return delivery
 
 
+def queue_email_change(registration: Registration, new_email: str, token: str) -> Delivery:
+    """The confirmation link goes to the new address only; the manage link never does."""
+    delivery = Delivery.objects.create(
+        kind=Kind.EMAIL_CHANGE,
+        event_id=registration.event_id,
+        registration=registration,
+        to_email=new_email,
+        language=registration.language,
+        context={"confirm_url": f"{settings.SITE_URL}/e/{token}"},
+    )
+    transaction.on_commit(wake_outbox)
+    return delivery
+
+
 def queue_retention_warning(event: Event, erase_on: datetime, recipients: list[str]) -> int:
     """Tell the team, in the caller's transaction, when its registrants' personal data goes.
     Organisers are not registrants: these deliveries have no registration."""
@@ -230,6 +244,7 @@ def _context(delivery: Delivery, registration: Registration, event: Event) -> di
         "position": delivery.context.get("position"),
         "join_url": event.online_url if confirmed else "",
         "manage_url": f"{settings.SITE_URL}/r/{registration.manage_token}",
+        "confirm_url": delivery.context.get("confirm_url", ""),
         "site_url": settings.SITE_URL,
         "erased": delivery.kind == Kind.ERASED,
     }
@@ -245,6 +260,7 @@ SUBJECTS = {
     Kind.CANCELLED: lambda: _("Your registration for %(event)s is cancelled"),
     Kind.ERASED: lambda: _("Your personal data for %(event)s has been erased"),
     Kind.MANAGE_LINK: lambda: _("Your link to manage your registration for %(event)s"),
+    Kind.EMAIL_CHANGE: lambda: _("Confirm your email address for %(event)s"),
 }
 MESSAGE_SUBJECTS = {
     Message.Kind.REMINDER: lambda: _("Reminder: %(event)s starts on %(start)s"),
@@ -529,8 +545,12 @@ def drain(batch_size: int = BATCH_SIZE) -> int:
 
 def sweep() -> dict[str, int]:
     """Every few seconds: take back abandoned deliveries and wake the senders for due ones."""
+    from registration.services import answer_link_requests
+
     from .tasks import drain_outbox, send_batch
 
+    # "I lost my link" requests wait here, so the request itself never touches the broker.
+    links = answer_link_requests()
     now = timezone.now()
     reclaimed = Delivery.objects.filter(
         state=State.SENDING, claimed_at__lt=now - retry.lease()
@@ -555,7 +575,12 @@ def sweep() -> dict[str, int]:
     ).select_related("rule__event")
     for message in unfinished:  # the scan that fired it died half-way through writing
         complete_audience(message)
-    return {"reclaimed": reclaimed, "bulk": len(bulk), "resumed": len(unfinished)}
+    return {
+        "reclaimed": reclaimed,
+        "bulk": len(bulk),
+        "resumed": len(unfinished),
+        "link_requests": links,
+    }
 
 
 @transaction.atomic

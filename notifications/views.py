@@ -120,10 +120,10 @@ class DeliveryViewSet(
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a form token
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    ratelimit.guard(request, "token")  # too many unknown links from this address: 429
     registration = services.registration_for_unsubscribe(token)
     if registration is None:
-        ratelimit.record(request, "token")
+        # Only unknown links count and are refused (429 past the rate); a valid one never is.
+        ratelimit.limit(request, "token")
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     done = request.method == "POST"
     if done:

@@ -2,12 +2,13 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from events import notices
 from events.models import Event, ParticipantType
 from events.translation import pick
+
+from .emails import email_key_expression
 
 ACTIVE_STATUSES = ("confirmed", "pending", "waitlisted")
 SEAT_STATUSES = ("confirmed", "pending")
@@ -161,6 +162,13 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
+    # The address as mail servers compare it (registration.emails): what "one registration
+    # per address" means. Computed by the database, so every write keeps it true.
+    email_key = models.GeneratedField(
+        expression=email_key_expression("email"),
+        output_field=models.CharField(max_length=254),
+        db_persist=True,
+    )
     affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.EN)
@@ -196,8 +204,7 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         constraints = [
             models.UniqueConstraint(
-                "event",
-                Lower("email"),
+                fields=["event", "email_key"],
                 condition=Q(status__in=ACTIVE_STATUSES),
                 name="registration_one_active_per_email",
                 violation_error_message=_(
@@ -229,3 +236,23 @@ class Registration(models.Model):
     def consent_notice(self) -> dict | None:
         """The data-processing notice this person agreed to, in the reader's language too."""
         return notices.notice_for(self.event, self.consent_notice_version)
+
+
+class LinkRequest(models.Model):
+    """An "I lost my link" request, answered by a worker: the outbox of link requests.
+
+    Writing this row is all the request does, registered address or not, so the answer and
+    its timing say nothing; the worker looks the address up, queues the email if there is a
+    registration, and deletes the row (the typed address is kept no longer than that).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    email = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("link request")
+        verbose_name_plural = _("link requests")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.email}"

@@ -7,10 +7,12 @@ to the first person waiting in that same transaction.
 """
 
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Count, F, Q, Value
@@ -25,15 +27,18 @@ from events.models import Event, ParticipantType, TeamMembership
 from events.services import record
 
 from .answers import clean_answers, limited_choice_ids
+from .emails import email_key
 from .models import (
     ACTIVE_STATUSES,
     Choice,
+    LinkRequest,
     Question,
     Registration,
     Seats,
     new_manage_token,
 )
 from .signals import (
+    email_change_requested,
     manage_link_requested,
     personal_data_expired,
     registration_changed,
@@ -263,10 +268,16 @@ def _duplicate(exc: IntegrityError) -> bool:
     return "registration_one_active_per_email" in str(exc)
 
 
-def register(event: Event, data: dict[str, Any]) -> Registration:
+def register(
+    event: Event, data: dict[str, Any], *, admit: Callable[[], None] | None = None
+) -> Registration:
     """Register one person: confirmed, pending approval or waitlisted, or Conflict if not.
 
     A waitlisted registration comes back with `position`, its place in line as it joined.
+    `admit` runs once the attempt is valid for an open event, just before it is written: the
+    per-address abuse limit, so attempts at a closed event or with bad input never count.
+    An address already registered gets the answer a new one would get where that says
+    nothing (full: `event_full`), else `check_email`; its owner is emailed their link.
     """
     check_open(event)
     participant_type = data.get("participant_type") or ParticipantType.DELEGATE
@@ -292,6 +303,8 @@ def register(event: Event, data: dict[str, Any]) -> Registration:
         consent_notice_version=event.privacy_notice_label,
         public_listing=bool(data.get("public_listing")),
     )
+    if admit is not None:
+        admit()
     try:
         with transaction.atomic():
             # The insert comes first and the hot seat row last, so its lock is held briefly.
@@ -303,15 +316,37 @@ def register(event: Event, data: dict[str, Any]) -> Registration:
                 _join_waitlist(event, registration)
     except IntegrityError as exc:
         if _duplicate(exc):
-            raise Conflict(
-                _(
-                    "This email address is already registered for this event. "
-                    "We can email you the link to manage your registration again."
-                ),
-                "already_registered",
-            ) from None
+            _refuse_registered_address(event, registration.email)
         raise
     return registration
+
+
+def _refuse_registered_address(event: Event, email: str) -> None:
+    """Answer an address that is already registered without saying so: its owner is emailed
+    their link (through the link outbox, as "I lost my link" is), and the caller is told what
+    a new address would be told where that is a refusal."""
+    request_manage_link(event, email)
+    accepting, has_room = _seats_now(event)
+    if not accepting:
+        check_open(Event.objects.get(pk=event.pk))
+    if not has_room and not event.waitlist_enabled:
+        raise Conflict(_("This event is full."), "event_full")
+    raise Conflict(
+        _(
+            "We could not take this registration. If this address is already registered for "
+            "this event, we have just emailed it the link to manage that registration."
+        ),
+        "check_email",
+    )
+
+
+def _seats_now(event: Event) -> tuple[bool, bool]:
+    """(accepting, has room) as the counter says now, without locking it."""
+    seats = Seats.objects.filter(pk=event.pk).values("accepting", "capacity", "taken").first()
+    if seats is None:
+        return True, True
+    has_room = seats["capacity"] is None or seats["taken"] < seats["capacity"]
+    return seats["accepting"], has_room
 
 
 def announce(registration: Registration, previous_status: str | None, reason: str = "") -> None:
@@ -389,14 +424,30 @@ def find_by_token(token: str) -> Registration:
 
 
 def request_manage_link(event: Event, email: str) -> None:
-    """Email the manage link to this address if it has a registration; say nothing either way."""
-    mine = Registration.objects.filter(
-        event=event, email__iexact=email.strip(), erased_at__isnull=True
-    ).order_by("-id")
-    registration = mine.filter(status__in=ACTIVE_STATUSES).first() or mine.first()
-    if registration is not None:
+    """Email the manage link to this address if it has a registration; say nothing either way.
+
+    The request does the same work whether or not the address is registered: one row in the
+    link outbox, no lookup and no broker call. The worker answers it (`answer_link_requests`,
+    from the outbox sweep), so neither the answer nor its timing tells who is registered.
+    """
+    LinkRequest.objects.create(event=event, email=email.strip()[:254])
+
+
+def answer_link_requests(limit: int = 500) -> int:
+    """Email each requested link whose address has a registration; forget every request."""
+    answered = 0
+    for request in LinkRequest.objects.order_by("id")[:limit]:
         with transaction.atomic():
-            manage_link_requested.send(sender=Registration, registration=registration)
+            if not LinkRequest.objects.filter(pk=request.pk).delete()[0]:
+                continue  # another worker took it
+            mine = Registration.objects.filter(
+                event_id=request.event_id, email_key=email_key(request.email), erased_at=None
+            ).order_by("-id")
+            registration = mine.filter(status__in=ACTIVE_STATUSES).first() or mine.first()
+            if registration is not None:
+                manage_link_requested.send(sender=Registration, registration=registration)
+                answered += 1
+    return answered
 
 
 @transaction.atomic
@@ -429,6 +480,13 @@ def update_registration(
         raise Conflict(_("This registration is no longer active."), "not_active")
     if "participant_type" in data:
         check_participant_type(event, data["participant_type"])
+    new_email = None
+    if by_attendee and email_key(data.get("email") or registration.email) != email_key(
+        registration.email
+    ):
+        # Another mailbox: the change takes effect only once confirmed from that mailbox.
+        new_email = data["email"].strip()
+        data = {name: value for name, value in data.items() if name != "email"}
     if "answers" in data:
         questions = questions_of(event)
         answers = clean_answers(questions, data["answers"])
@@ -454,7 +512,55 @@ def update_registration(
                 "already_registered",
             ) from None
         raise
+    if new_email:
+        request_email_change(registration, new_email)
     return registration
+
+
+EMAIL_CHANGE_SALT = "registration.email_change"
+EMAIL_CHANGE_MAX_AGE = 2 * 24 * 3600  # seconds a confirmation link works
+
+
+def request_email_change(registration: Registration, new_email: str) -> None:
+    """Email the new address a link that makes the change; nothing changes until it is
+    opened, and the answer is the same whether or not that address is registered already."""
+    token = signing.dumps(
+        {"r": registration.pk, "to": new_email, "from": email_key(registration.email)},
+        salt=EMAIL_CHANGE_SALT,
+        compress=True,
+    )
+    email_change_requested.send(
+        sender=Registration, registration=registration, new_email=new_email, token=token
+    )
+
+
+@transaction.atomic
+def confirm_email_change(token: str) -> tuple[Registration, bool]:
+    """Apply a confirmed email change. (registration, False) when the new address has been
+    registered for the event meanwhile: only whoever opened the link (its owner) is told."""
+    try:
+        asked = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature:
+        raise NotFound(_("This link is not valid any more.")) from None
+    registration = (
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("event")
+        .filter(pk=asked["r"], erased_at__isnull=True)
+        .first()
+    )
+    # Used already, or the address changed since: the link is spent.
+    if registration is None or email_key(registration.email) != asked["from"]:
+        raise NotFound(_("This link is not valid any more."))
+    registration.email = asked["to"]
+    try:
+        with transaction.atomic():
+            registration.save(update_fields=["email", "updated_at"])
+    except IntegrityError as exc:
+        if _duplicate(exc):
+            registration.refresh_from_db()
+            return registration, False
+        raise
+    return registration, True
 
 
 def _leave(registration: Registration, new_status: str, reason: str = "") -> Registration:

@@ -10,6 +10,9 @@ from django.dispatch import Signal
 registration_changed = Signal()
 # Arguments: registration. The attendee asked for their manage link again.
 manage_link_requested = Signal()
+# Arguments: registration, new_email, token. The attendee asked to use another address: ask
+# that address to confirm (the link carries `token`, see services.confirm_email_change).
+email_change_requested = Signal()
 # Arguments: registration. Personal data is about to be erased: last chance to tell them.
 registration_erased = Signal()
 # Arguments: event, erase_on (an aware datetime), recipients (the team's addresses). Tell them,

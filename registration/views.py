@@ -16,6 +16,7 @@ from events.renderers import FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
 from . import exports, services, tickets
+from .emails import email_key, per_event
 from .filters import RegistrationFilter
 from .models import Question, Registration
 from .serializers import (
@@ -92,7 +93,11 @@ class RegistrationViewSet(
         responses={
             201: RegistrationCreatedSerializer,
             409: OpenApiResponse(
-                description="Full, closed, cancelled, or this email is already registered."
+                ErrorSerializer,
+                description="Full (`event_full`), closed, cancelled, a limited choice full, or "
+                "`check_email`: not taken; if this address is already registered, its link "
+                "has been emailed to it. A registered address is never told apart from a new "
+                "one at a full event: both get `event_full`.",
             ),
             429: RATE_LIMITED,
         },
@@ -102,8 +107,13 @@ class RegistrationViewSet(
         ratelimit.limit(request, "register")
         body = RegisterSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ratelimit.limit(request, "register-email", body.validated_data.get("email"))
-        registration = services.register(self.event, body.validated_data)
+        event = self.event
+        email = body.validated_data["email"]
+        registration = services.register(
+            event,
+            body.validated_data,
+            admit=lambda: ratelimit.limit(request, "register-email", per_event(event.pk, email)),
+        )
         # Built by hand: this is the hottest path, and it is three fields.
         position = getattr(registration, "position", None)
         created = {
@@ -126,8 +136,9 @@ class RegistrationViewSet(
         ratelimit.limit(request, "resend")
         body = EmailSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ratelimit.limit(request, "resend-email", body.validated_data["email"])
-        services.request_manage_link(self.event, body.validated_data["email"])
+        event, email = self.event, body.validated_data["email"]
+        ratelimit.limit(request, "resend-email", per_event(event.pk, email))
+        services.request_manage_link(event, email)
         return Response(
             {"detail": _("If this address is registered, its link is on its way.")},
             status=status.HTTP_202_ACCEPTED,
@@ -299,6 +310,12 @@ class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
         services.delete_question(instance, actor=self.request.user)
 
 
+def limit_email_change(request, registration: Registration, data: dict) -> None:
+    """Asking for another address is limited per registration (each one emails a stranger)."""
+    if email_key(data.get("email") or registration.email) != email_key(registration.email):
+        ratelimit.limit(request, "email-change", str(registration.pk))
+
+
 class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     """The attendee's self-service, reached with the secret token from the emailed link."""
 
@@ -310,16 +327,13 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     file_actions = ("ticket_png", "ticket_pdf", "calendar")
     queryset = Registration.objects.none()
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Too many unknown links from this address: stop answering it for a while.
-        ratelimit.guard(request, "token")
-
     def get_object(self):
         try:
             return services.find_by_token(self.kwargs["token"])
         except NotFound:
-            ratelimit.record(self.request, "token")
+            # Only unknown links count, and only they are refused: a valid link is always
+            # answered, even from a venue's Wi-Fi where someone else guesses links.
+            ratelimit.limit(self.request, "token")
             raise
 
     def retrieve(self, request, token=None):
@@ -329,6 +343,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         registration = self.get_object()
         body = self.get_serializer(registration, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
+        limit_email_change(request, registration, body.validated_data)
         registration = services.update_registration(
             registration, body.validated_data, by_attendee=True
         )

@@ -62,9 +62,12 @@ ACCESS = [
     Call("schema", "get", at("/api/schema/"), ANYONE),
     Call("api-docs", "get", at("/api/docs/"), ANYONE),
     Call("api-token", "post", at("/api/v1/auth/token/"), ANYONE, {"username": "x"}),
+    Call("api-token-revoke", "post", at("/api/v1/auth/token/revoke/"), SIGNED_IN),
+    Call("api-token-revoke-all", "post", at("/api/v1/auth/token/revoke-all/"), SIGNED_IN),
     # Emailed links: whoever holds the token
     Call("manage-registration", "get", at("/r/{token}"), ANYONE),
     Call("unsubscribe", "get", at("/u/{unsubscribe}"), ANYONE),
+    Call("confirm-email", "get", at("/e/{email_change}"), ANYONE),
     Call("manage-registration-detail", "get", at(R + "/"), ANYONE),
     Call("manage-registration-cancel", "post", at(R + "/cancel/"), ANYONE),
     Call("manage-registration-data", "get", at(R + "/data/"), ANYONE),
@@ -236,6 +239,7 @@ def ctx():
         "programme_code": programme.code,
         "token": registration.manage_token,
         "unsubscribe": notification_services.unsubscribe_url(registration).rsplit("/", 1)[1],
+        "email_change": email_change_token(registration),
         "code": registration.ticket_code,
         "registration": registration.pk,
         "pending": pending.pk,
@@ -246,6 +250,17 @@ def ctx():
         "message": message.pk,
         "delivery": delivery.pk,
     }
+
+
+def email_change_token(registration) -> str:
+    """A confirmation link for an email change that stays valid for every role's call (the
+    address it asks for is the one the registration has)."""
+    from django.core import signing
+
+    from registration.emails import email_key
+
+    asked = {"r": registration.pk, "to": registration.email, "from": email_key(registration.email)}
+    return signing.dumps(asked, salt=registration_services.EMAIL_CHANGE_SALT, compress=True)
 
 
 def client_as(role: str, ctx: dict) -> APIClient:

@@ -89,6 +89,43 @@ def test_registration_is_limited_per_email_across_addresses(settings, forum):
     assert_limited_json(api_from("10.0.1.9").post(registrations_url(forum), shouted, format="json"))
 
 
+def test_registration_email_limit_counts_quoted_and_unquoted_addresses_as_one(settings, forum):
+    settings.RATELIMIT_REGISTER_EMAIL = "2/h"
+    tries = ["victim@example.org", '"victim"@example.org', '"VICTIM"@Example.ORG']
+
+    answers = [
+        api_from(f"10.0.9.{n}").post(
+            registrations_url(forum), person(n, email=email), format="json"
+        )
+        for n, email in enumerate(tries)
+    ]
+
+    assert [a.status_code for a in answers[:2]] == [201, 409]
+    assert_limited_json(answers[2])
+
+
+def test_attempts_at_a_cancelled_event_do_not_lock_the_address_out_of_others(settings, forum):
+    settings.RATELIMIT_REGISTER_EMAIL = "2/h"
+    cancelled = EventFactory(slug="gone", status="cancelled")
+    data = person(1)
+
+    for n in range(5):
+        answer = api_from(f"10.0.10.{n}").post(registrations_url(cancelled), data, format="json")
+        assert answer.status_code == 409  # the event's answer, never 429
+
+    assert api_from("10.0.10.9").post(registrations_url(forum), data).status_code == 201
+
+
+def test_registration_email_limit_counts_per_event(settings, forum):
+    settings.RATELIMIT_REGISTER_EMAIL = "1/h"
+    other = EventFactory(slug="other")
+    data = person(1)
+
+    assert api_from("10.0.11.1").post(registrations_url(forum), data).status_code == 201
+    assert_limited_json(api_from("10.0.11.2").post(registrations_url(forum), data))
+    assert api_from("10.0.11.3").post(registrations_url(other), data).status_code == 201
+
+
 def test_invalid_input_counts_per_ip_but_not_per_email(settings, forum):
     settings.RATELIMIT_REGISTER_EMAIL = "1/h"
     api = api_from("10.0.2.1")
@@ -190,21 +227,54 @@ def test_check_in_api_and_door_page_share_a_limit(settings, client, event, team_
 
 def test_unknown_manage_links_are_limited_per_ip(settings, client, forum):
     settings.RATELIMIT_TOKEN = "2/m"
-    token = register(forum, 1).manage_token
     api = api_from("127.0.0.1")
-
-    # Known links never count: a venue full of people opening their tickets is fine.
-    for _ in range(5):
-        assert api.get(f"/api/v1/registrations/{token}/").status_code == 200
-        assert client.get(f"/r/{token}").status_code == 200
 
     assert api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/").status_code == 404
     assert client.get(f"/r/{BOGUS_TOKEN}").status_code == 404
-    assert_limited_json(api.get(f"/api/v1/registrations/{token}/"))
-    assert_limited_page(client.get(f"/r/{token}"))
+
+    assert_limited_json(api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/"))
+    assert_limited_page(client.get(f"/r/{BOGUS_TOKEN}"))
     assert client.get(f"/u/{BOGUS_TOKEN}").status_code == 429
-    # Another address still gets its page.
-    assert api_from("10.0.5.1").get(f"/api/v1/registrations/{token}/").status_code == 200
+    # Another address is not affected.
+    assert api_from("10.0.5.1").get(f"/api/v1/registrations/{BOGUS_TOKEN}/").status_code == 404
+
+
+def test_valid_links_are_answered_while_unknown_ones_are_refused(settings, client, forum):
+    """A venue's shared Wi-Fi: someone guessing links never locks out the people with theirs."""
+    from notifications.services import unsubscribe_url
+
+    settings.RATELIMIT_TOKEN = "2/m"
+    registration = register(forum, 1)
+    token = registration.manage_token
+    unsubscribe = unsubscribe_url(registration).split("/u/")[1]
+    api = api_from("127.0.0.1")
+    for _ in range(3):
+        api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/")
+    assert_limited_json(api.get(f"/api/v1/registrations/{BOGUS_TOKEN}/"))
+
+    assert api.get(f"/api/v1/registrations/{token}/").status_code == 200
+    assert api.get(f"/api/v1/registrations/{token}/calendar.ics").status_code == 200
+    assert client.get(f"/r/{token}").status_code == 200
+    assert client.get(f"/u/{unsubscribe}").status_code == 200
+    assert client.get(f"/u/{BOGUS_TOKEN}").status_code == 429
+
+
+def test_email_changes_are_limited_per_registration(settings, forum):
+    settings.RATELIMIT_EMAIL_CHANGE = "2/h"
+    token = register(forum, 1).manage_token
+    url = f"/api/v1/registrations/{token}/"
+
+    answers = [
+        api_from(f"10.0.13.{n}").patch(url, {"email": f"new{n}@example.org"}, format="json")
+        for n in range(3)
+    ]
+
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    assert_limited_json(answers[2])
+    # Other changes are not limited.
+    assert (
+        api_from("10.0.13.9").patch(url, {"affiliation": "VNU"}, format="json").status_code == 200
+    )
 
 
 # --- Password guessing ----------------------------------------------------------------------------
@@ -218,7 +288,7 @@ def organiser():
 GOOD = "correct-horse-battery"
 
 
-def test_sign_in_is_locked_after_failures_per_username(settings, client, organiser):
+def test_sign_in_is_locked_per_username_and_address(settings, client, organiser):
     settings.RATELIMIT_SIGNIN = "3/15m"
 
     for _ in range(3):
@@ -228,20 +298,51 @@ def test_sign_in_is_locked_after_failures_per_username(settings, client, organis
     response = client.post("/en/sign-in/", {"username": "org", "password": GOOD})
     assert_limited_page(response)
     assert "_auth_user_id" not in client.session
-    # The same username from another address, and through the other doors, is refused too.
+    # The same address is refused through the other doors too.
+    same = APIClient(REMOTE_ADDR="127.0.0.1")
+    answer = same.post("/api/v1/auth/token/", {"username": "org", "password": GOOD}, format="json")
+    assert_limited_json(answer)
+
+
+def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(settings, client, organiser):
+    settings.RATELIMIT_SIGNIN = "3/15m"
+    for _ in range(4):
+        client.post("/en/sign-in/", {"username": "org", "password": "wrong"})
+
     other = APIClient(REMOTE_ADDR="10.0.6.1")
     answer = other.post("/api/v1/auth/token/", {"username": "org", "password": GOOD}, format="json")
-    assert_limited_json(answer)
-    assert_limited_page(
-        other.post("/admin/login/?next=/admin/", {"username": "org", "password": GOOD})
+    assert answer.status_code == 200 and answer.json()["token"]
+    home = APIClient(REMOTE_ADDR="10.0.6.2")
+    assert (
+        home.post("/admin/login/?next=/admin/", {"username": "org", "password": GOOD}).status_code
+        == 302
     )
+
+
+def test_failures_from_many_addresses_slow_the_username_down_never_lock_it(
+    settings, organiser, monkeypatch
+):
+    settings.RATELIMIT_SIGNIN_SLOW_AFTER = 3
+    url = "/api/v1/auth/token/"
+    for n in range(12):  # a botnet: one guess per address
+        api_from(f"10.0.12.{n}").post(url, {"username": "org", "password": f"guess{n}"})
+
+    owner = api_from("10.0.12.200")
+    slowed = owner.post(url, {"username": "org", "password": GOOD}, format="json")
+    assert_limited_json(slowed)
+    assert int(slowed["Retry-After"]) <= ratelimit.SLOWDOWN_MAX
+
+    later = ratelimit.time.time() + ratelimit.SLOWDOWN_MAX + 1
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later)
+    answer = owner.post(url, {"username": "org", "password": GOOD}, format="json")
+    assert answer.status_code == 200 and answer.json()["token"]
 
 
 def test_failures_count_across_admin_organiser_and_api(settings, client, organiser):
     settings.RATELIMIT_SIGNIN = "3/15m"
 
     client.post("/admin/login/?next=/admin/", {"username": "org", "password": "wrong"})
-    api_from("10.0.7.1").post(
+    api_from("127.0.0.1").post(
         "/api/v1/auth/token/", {"username": "org", "password": "wrong"}, format="json"
     )
     client.post("/en/sign-in/", {"username": "ORG", "password": "wrong"})

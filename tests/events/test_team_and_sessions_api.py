@@ -62,11 +62,28 @@ def test_add_member_by_username_answers_201(owner_api, team_url, lan):
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["username"], body["email"], body["role"]) == (
-        "lan",
-        "Lan.Nguyen@example.org",
-        "organiser",
-    )
+    assert (body["username"], body["email"], body["role"]) == ("lan", "", "organiser")
+
+
+def test_team_answers_show_an_email_only_to_its_own_account(owner_api, team_url, lan):
+    owner_api.post(team_url, {"user": "lan", "role": "organiser"}, format="json")
+    as_lan = APIClient()
+    as_lan.force_authenticate(lan)
+
+    seen_by_owner = {m["username"]: m["email"] for m in owner_api.get(team_url).json()}
+    seen_by_lan = {m["username"]: m["email"] for m in as_lan.get(team_url).json()}
+
+    assert seen_by_owner["lan"] == ""
+    assert seen_by_lan["lan"] == "Lan.Nguyen@example.org"
+
+
+def test_team_page_does_not_show_other_members_emails(client, event, owner, lan):
+    TeamMembership.objects.create(event=event, user=lan, role="organiser")
+    client.force_login(owner)
+
+    page = client.get(f"/en/organiser/events/{event.slug}/team/").content.decode()
+
+    assert "lan" in page and "Lan.Nguyen@example.org" not in page
 
 
 def test_add_member_by_username_puts_them_on_team(owner_api, team_url, event, lan):

@@ -7,6 +7,7 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from notifications.models import Delivery
+from registration import services
 from registration.models import Registration
 from tests.conftest import client_for
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
@@ -177,6 +178,7 @@ def test_resend_link_answers_202_and_queues_link_for_known_email(api):
     Delivery.objects.all().delete()
 
     response = api.post(url(event, "resend-link/"), {"email": "PERSON1@example.org"}, format="json")
+    services.answer_link_requests()  # what the outbox sweep does
 
     assert response.status_code == 202
     assert Delivery.objects.get().kind == "manage_link"

@@ -75,14 +75,63 @@ def test_manage_patch_cannot_change_status(api):
     assert waiting.status == "waitlisted"
 
 
-def test_manage_patch_to_taken_email_is_409(api):
+def email_change_link(to: str) -> str:
+    from notifications.models import Delivery
+
+    delivery = Delivery.objects.get(kind="email_change", to_email=to)
+    return delivery.context["confirm_url"].split("://", 1)[1].split("/", 1)[1]
+
+
+def test_manage_patch_email_changes_nothing_until_the_new_address_confirms(api, client):
+    mine = register(EventFactory(), 1)
+
+    response = api.patch(manage(mine), {"email": "new@example.org"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["email"] == "person1@example.org"
+    mine.refresh_from_db()
+    assert mine.email == "person1@example.org"
+
+    page = client.get("/" + email_change_link("new@example.org"))
+
+    assert page.status_code == 200
+    mine.refresh_from_db()
+    assert mine.email == "new@example.org"
+    assert client.get("/" + email_change_link("new@example.org")).status_code == 404  # spent
+
+
+def test_manage_patch_to_taken_email_answers_as_to_a_free_one(api, client):
     event = EventFactory()
-    mine = register(event, 1)
-    register(event, 2)
+    mine, theirs = register(event, 1), register(event, 2)
 
-    response = api.patch(manage(mine), {"email": "person2@example.org"}, format="json")
+    taken = api.patch(manage(mine), {"email": "person2@example.org"}, format="json")
+    free = api.patch(manage(mine), {"email": "free@example.org"}, format="json")
 
-    assert response.status_code == 409
+    assert taken.status_code == free.status_code == 200
+    assert taken.json() == free.json()
+    # Only the owner of the taken address, opening the link, learns it is taken.
+    page = client.get("/" + email_change_link("person2@example.org"))
+    assert "already registered" in page.content.decode()
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.email, theirs.email) == ("person1@example.org", "person2@example.org")
+
+
+def test_email_change_mail_carries_no_manage_link(api, settings):
+    from django.core import mail
+
+    from notifications import services as notification_services
+    from notifications.models import Delivery
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mine = register(EventFactory(), 1)
+    api.patch(manage(mine), {"email": "new@example.org"}, format="json")
+
+    notification_services.send_deliveries([Delivery.objects.get(kind="email_change").pk])
+
+    assert mail.outbox[0].to == ["new@example.org"]
+    assert "/e/" in mail.outbox[0].body
+    assert mine.manage_token not in mail.outbox[0].body
 
 
 def test_manage_cancel_frees_seat_and_promotes(api):

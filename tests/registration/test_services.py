@@ -73,7 +73,93 @@ def test_register_same_email_any_case_is_conflict():
     with pytest.raises(Conflict) as error:
         services.register(event, person(1, email="PERSON1@Example.ORG"))
 
-    assert error.value.code == "already_registered"
+    assert error.value.code == "check_email"  # never "already registered"
+
+
+def test_register_quoted_local_part_is_the_same_address():
+    event = EventFactory()
+    services.register(event, person(1, email="victim@example.org"))
+
+    with pytest.raises(Conflict):
+        services.register(event, person(2, email='"victim"@EXAMPLE.org'))
+    with pytest.raises(Conflict):
+        services.register(event, person(3, email='"vic\\tim"@example.org'))
+
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_database_refuses_a_second_active_registration_of_a_quoted_address():
+    from django.db import IntegrityError, transaction
+
+    event = EventFactory()
+    first = register(event, 1, email="victim@example.org")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(
+            event=event,
+            status=Status.WAITLISTED,
+            name="Someone",
+            email='"Victim"@Example.org',
+            consent_at=first.consent_at,
+            consent_notice_version="default-1",
+        )
+
+
+def test_register_full_event_answers_a_registered_address_as_a_new_one():
+    from registration.models import LinkRequest
+
+    event = EventFactory(capacity=1, waitlist_enabled=False)
+    register(event, 1)
+
+    with pytest.raises(Conflict) as registered:
+        register(event, 1)
+    with pytest.raises(Conflict) as new:
+        register(event, 2)
+
+    assert registered.value.code == new.value.code == "event_full"
+    assert str(registered.value.message) == str(new.value.message)
+    # Only the registered person is sent their link.
+    assert list(LinkRequest.objects.values_list("email", flat=True)) == [person(1)["email"]]
+
+
+def test_request_manage_link_does_the_same_work_whether_or_not_registered(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import services as notification_services
+
+    event = EventFactory()
+    register(event, 1)
+    woken = []
+    monkeypatch.setattr(notification_services, "wake_outbox", lambda: woken.append(1))
+
+    def sql_of(email):
+        with CaptureQueriesContext(connection) as queries:
+            services.request_manage_link(event, email)
+        return [q["sql"].replace(email, "?") for q in queries.captured_queries]
+
+    registered, unknown = sql_of(person(1)["email"]), sql_of("nobody@example.org")
+
+    assert len(registered) == len(unknown) == 1
+    assert [q.split("VALUES")[0] for q in registered] == [q.split("VALUES")[0] for q in unknown]
+    assert woken == []  # the request never calls the broker, for either
+
+
+def test_answer_link_requests_emails_only_registered_addresses():
+    from notifications.models import Delivery
+    from registration.models import LinkRequest
+
+    event = EventFactory()
+    registration = register(event, 1)
+    Delivery.objects.all().delete()
+    services.request_manage_link(event, '"PERSON1"@example.org')
+    services.request_manage_link(event, "nobody@example.org")
+
+    assert services.answer_link_requests() == 1
+
+    delivery = Delivery.objects.get()
+    assert (delivery.kind, delivery.registration_id) == ("manage_link", registration.pk)
+    assert not LinkRequest.objects.exists()  # typed addresses are not kept
 
 
 def test_register_again_after_cancelling_is_allowed():

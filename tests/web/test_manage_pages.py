@@ -85,6 +85,27 @@ def test_manage_page_edit_saves_details(client):
     )
 
 
+def test_manage_page_new_email_waits_for_confirmation_whether_or_not_taken(client):
+    from notifications.models import Delivery
+
+    event = EventFactory()
+    registration, other = register(event, 1), register(event, 2)
+    data = {"action": "edit", "name": "Hoa", "affiliation": "", "country": "", "language": "en"}
+    url = f"/r/{registration.manage_token}"
+    client.cookies["django_language"] = "en"  # the page otherwise speaks the person's (vi)
+
+    taken = client.post(url, {**data, "email": other.email}, follow=True)
+    free = client.post(url, {**data, "email": "free@example.org"}, follow=True)
+
+    registration.refresh_from_db()
+    assert registration.email == "person1@example.org"
+    for page in (taken, free):
+        assert page.status_code == 200
+        assert "the change is made when it is opened" in page.content.decode()
+    sent_to = set(Delivery.objects.filter(kind="email_change").values_list("to_email", flat=True))
+    assert sent_to == {other.email, "free@example.org"}
+
+
 def test_manage_page_edit_with_bad_country_is_400_and_keeps_input(client):
     registration = register(EventFactory(), 1)
     data = {

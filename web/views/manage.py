@@ -17,8 +17,10 @@ from notifications import services as notification_services
 from notifications.models import OptOut
 from registration import services
 from registration.countries import COUNTRY_CODES
+from registration.emails import email_key
 from registration.models import Question, Registration
 from registration.serializers import AttendeeRegistrationSerializer
+from registration.views import limit_email_change
 
 from ..forms import answers_as_form, answers_from, errors_from, validated
 
@@ -29,12 +31,19 @@ def _questions(registration: Registration) -> list[Question]:
     return list(registration.event.questions.prefetch_related("choices"))
 
 
-def _edit(registration: Registration, post) -> None:
+def _edit(request: HttpRequest, registration: Registration) -> None:
+    post = request.POST
     data: dict[str, Any] = {name: post.get(name, "").strip() for name in EDITABLE}
     data["public_listing"] = "public_listing" in post
     checked = dict(validated(AttendeeRegistrationSerializer, data, partial=True))
     checked["answers"] = answers_from(_questions(registration), post)
+    limit_email_change(request, registration, checked)
     services.update_registration(registration, checked, by_attendee=True)
+    if email_key(checked.get("email") or registration.email) != email_key(registration.email):
+        messages.info(
+            request,
+            _("We have emailed a link to the new address: the change is made when it is opened."),
+        )
 
 
 def _act(request: HttpRequest, registration: Registration) -> HttpResponse | None:
@@ -50,7 +59,7 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
         notification_services.unsubscribe(registration)
         messages.success(request, _("You will get no more reminders for this event."))
     elif action == "edit":
-        _edit(registration, request.POST)
+        _edit(request, registration)
         messages.success(request, _("Your changes are saved."))
     else:
         messages.error(request, _("Unknown action."))
@@ -58,12 +67,12 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
 
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    # Guessing links: too many unknown ones from this address get 429 for a while.
-    ratelimit.guard(request, "token")
     try:
         registration = services.find_by_token(token)
     except NotFound as exc:
-        ratelimit.record(request, "token")
+        # Guessing links: too many unknown ones from this address get 429 for a while; a
+        # valid link is always answered (a venue's Wi-Fi is shared).
+        ratelimit.limit(request, "token")
         raise Http404(exc.message) from None
     # The emailed link opens in the attendee's own language until they pick another one.
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
@@ -102,3 +111,15 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "seats_left": services.choice_seats_left(event),
     }
     return render(request, "web/manage.html", context, status=400 if errors else 200)
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link emailed to a new address: opening it makes the change. If that address has
+    been registered for the event meanwhile, only its owner (who opened this) is told."""
+    try:
+        registration, changed = services.confirm_email_change(token)
+    except NotFound as exc:
+        ratelimit.limit(request, "token")  # unknown links count, as manage links do
+        raise Http404(exc.message) from None
+    context = {"event": registration.event, "changed": changed}
+    return render(request, "web/email_confirmed.html", context)

@@ -23,6 +23,7 @@ from events.filters import EventFilter
 from events.models import Event, FieldOfScience, ParticipantType
 from registration import services as registration_services
 from registration.countries import COUNTRY_CODES
+from registration.emails import per_event
 from registration.models import Question
 from registration.serializers import RegisterSerializer
 
@@ -176,15 +177,15 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             # The same counters as the API's: a limit is not dodged by switching channel.
             ratelimit.limit(request, "register")
             checked = validated(RegisterSerializer, data)
-            ratelimit.limit(request, "register-email", checked.get("email"))
-            registration = registration_services.register(event, checked)
+            key = per_event(event.pk, checked["email"])
+            registration = registration_services.register(
+                event, checked, admit=lambda: ratelimit.limit(request, "register-email", key)
+            )
         except ratelimit.RateLimited as exc:
             limited = exc
             errors = {NON_FIELD: [exc.message]}
         except (ValidationError, APIValidationError, Conflict) as exc:
             errors = errors_from(exc)
-            if isinstance(exc, Conflict) and exc.code == "already_registered":
-                errors["__all__"].append(_("Use “I lost my link” below to get it again."))
         else:
             request.session["welcome"] = registration.manage_token
             return redirect("manage-registration", token=registration.manage_token)
@@ -230,7 +231,7 @@ def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             ratelimit.limit(request, "resend")
             if "@" in email and len(email) <= 254:
-                ratelimit.limit(request, "resend-email", email)
+                ratelimit.limit(request, "resend-email", per_event(event.pk, email))
         except ratelimit.RateLimited as exc:
             context = {
                 "event": event,
