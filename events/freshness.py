@@ -25,10 +25,13 @@ from . import access
 MOMENTS = ("start", "end", "registration_opens", "registration_closes")
 
 
-def _dates(events: QuerySet) -> tuple[int, list[datetime | None]]:
+def _dates(events: QuerySet, counted: QuerySet | None = None) -> tuple[int, list[datetime | None]]:
+    """How many events (of `counted`, a part of `events`, if given), and the dates of every
+    change of `events` up to now: one query."""
     now = timezone.now()
+    within = Q(pk__in=counted.order_by().values("pk")) if counted is not None else Q()
     figures = events.order_by().aggregate(
-        count=Count("pk"),
+        count=Count("pk", filter=within),
         updated=Max("updated_at"),
         **{name: Max(name, filter=Q(**{f"{name}__lte": now})) for name in MOMENTS},
     )
@@ -54,8 +57,8 @@ def of_event(request, events: QuerySet) -> Validators | None:
 
 def of_list(request, seen: QuerySet, shown: QuerySet) -> Validators:
     """A list or feed showing `shown`, a filtered part of the events `seen` by the reader."""
-    _count, dates = _dates(seen)
-    return _validators(request, shown.order_by().count(), dates)
+    count, dates = _dates(seen, counted=shown)
+    return _validators(request, count, dates)
 
 
 def event_reads(view, request, **kwargs) -> Validators | None:
