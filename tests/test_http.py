@@ -5,6 +5,7 @@ behind a secret token."""
 import gzip
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +22,7 @@ from tests.conftest import client_for
 from tests.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -109,6 +111,20 @@ def test_api_docs_assets_resolve_under_hashed_names(collected):
     assert len(assets) == 5
     assert all(re.search(r"\.[0-9a-f]{12}\.", asset) for asset in assets)
     assert [browser.get(asset).status_code for asset in assets] == [200] * 5
+
+
+def test_templates_and_scripts_link_static_files_only_through_the_static_tag():
+    """A hard-coded /static/ address would miss the hashed name and its year of cache."""
+    folders = ("templates", "web", "events", "registration", "notifications", "reports")
+    files = [
+        path
+        for folder in folders
+        for pattern in ("*.html", "*.txt", "*.js", "*.css")
+        for path in (ROOT / folder).rglob(pattern)
+    ]
+
+    assert len(files) > 20
+    assert [str(path) for path in files if "/static/" in path.read_text()] == []
 
 
 def test_pages_render_with_plain_static_names_before_collectstatic(client, forum):
