@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -79,7 +80,7 @@ class OpenDataView(APIView):
     def body(self) -> bytes:
         raise NotImplementedError
 
-    def dated_body(self) -> tuple[str, Any, bytes]:
+    def dated_body(self) -> tuple[str, datetime, bytes]:
         """The file with its validators, computed once when it is rendered. The ETag ignores
         `generated_at`, so a file rebuilt with the same figures keeps its ETag."""
         built = timezone.now()
