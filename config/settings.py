@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "django_celery_beat",
     "events",
     "registration",
@@ -50,8 +51,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PublicFilesCorsMiddleware",  # open data and iCal feeds only
+    "config.middleware.TokenPagesNoStoreMiddleware",  # /r/, /u/, /api/v1/registrations/<token>
     "config.middleware.RequestSizeLimitMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.StaticFilesMiddleware",  # WhiteNoise: answers static files itself
+    # Compresses pages, API answers and the schema (static files come pre-compressed from
+    # WhiteNoise, above it, and images are never re-compressed). BREACH, which guesses a
+    # secret from the size of compressed answers that also reflect the attacker's input:
+    # the CSRF token is masked anew in every answer, Django pads every gzip answer with
+    # random bytes ("Heal The Breach"), and the pages that hold a secret token in their body
+    # are reached only with that token in their address, which an attacker cannot request
+    # without already knowing it. So everything is compressed.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -155,9 +166,13 @@ USE_TZ = True  # stored in UTC, shown in each event's own timezone
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# collectstatic writes every file under a name with its content hash (site.3f2a9c1b7d4e.css)
+# and its .gz twin; pages link the hashed names, which WhiteNoise serves with a year's cache.
+# Before collectstatic (tests, a fresh checkout; DEBUG links the plain names anyway) a page
+# links the plain name instead of failing: see config/static.py.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.static.HashedStaticFilesStorage"},
 }
 
 # --- Request limits -------------------------------------------------------------------------
@@ -262,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ParticipantTypeEnum": "events.models.ParticipantType"},
+    # Swagger UI from drf-spectacular-sidecar's files (pinned), served by us: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security (strict unless DEBUG) ---------------------------------------------------------
@@ -284,7 +303,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
-# no inline script or style anywhere in the pages. /api/docs/ adds Swagger UI's CDN for itself.
+# no inline script or style anywhere in the pages, /api/docs/ included (Swagger UI is ours).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -336,9 +355,32 @@ RATELIMIT_TRUST_X_FORWARDED_FOR = env_int("RATELIMIT_TRUST_X_FORWARDED_FOR", 0)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # a cache that cannot count lets requests through
 
+# Every handler masks the tokens of manage and unsubscribe links (config/logmask.py).
+# Django's own loggers lose their default handlers (an unmasked console, and mail to ADMINS,
+# which is not set): `django.request` reaches the root console, `django.server` (runserver's
+# request lines) has its own masked one. gunicorn's logs: config/gunicorn_conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "config.logmask.MaskTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -282,6 +283,11 @@ def remove_team_member(membership: TeamMembership, *, user: AbstractBaseUser) ->
 # --- Agenda ---------------------------------------------------------------------------------
 
 
+def _touch(event: Event) -> None:
+    """The agenda is part of the event: its change dates the event (ETag, Last-Modified)."""
+    Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+
+
 def _speakers(event: Event, people: list[dict[str, str]]) -> list[Speaker]:
     speakers = []
     for person in people:
@@ -332,6 +338,7 @@ def save_session(
         changed["speakers"] = [p["name"] for p in people]
     action = "session.created" if creating else "session.updated"
     record(event, user, action, session=session.title, **changed)
+    _touch(event)
     return session
 
 
@@ -339,6 +346,7 @@ def save_session(
 def delete_session(session: Session, *, user: AbstractBaseUser) -> None:
     record(session.event, user, "session.deleted", session=session.title)
     session.delete()
+    _touch(session.event)
 
 
 # --- Programme targets ----------------------------------------------------------------------

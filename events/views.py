@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -10,7 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import access, notices, services
+from config.conditional import conditional_get
+
+from . import access, freshness, notices, services
 from .exceptions import NotFound
 from .filters import EventFilter
 from .ical import build_calendar
@@ -39,6 +43,8 @@ def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
     return response
 
 
+# Reads without validators of their own (signed-in callers') get an ETag from their body.
+@method_decorator(conditional_page, name="dispatch")
 class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
     """Events: anyone lists and reads published ones; organisers manage their own."""
 
@@ -66,6 +72,14 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
                 Prefetch("sessions", queryset=Session.objects.prefetch_related("speakers")),
             )
         )
+
+    @conditional_get(freshness.event_reads)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @conditional_get(freshness.event_reads)
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.create_event(
@@ -133,6 +147,7 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
         return Response(PrivacyNoticeSerializer(notice).data)
 
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="event_calendar")
+    @conditional_get(freshness.calendar_feed)
     def calendar(self, request, slug=None):
         """The event as an iCalendar file (routed as /events/{slug}/calendar.ics)."""
         event = self.get_object()
@@ -151,6 +166,7 @@ class EventFeedView(generics.GenericAPIView):
     filterset_class = EventFilter
 
     @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")
+    @conditional_get(freshness.calendar_feed)
     def get(self, request):
         events = self.filter_queryset(self.get_queryset()).order_by("start")
         return calendar_response(

@@ -16,7 +16,8 @@ Definitions (documented in the README):
 
 import logging
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +37,7 @@ PEOPLE = ("participants", "check_ins", "international_participants", "countries"
 EVENT_COUNTS = ("events_planned", "events_held", "events_cancelled")
 DIMENSIONS = ("total", "scope", "field", "kind")
 VERSION_KEY = "reports:version"
+T = TypeVar("T")
 
 
 # --- Suppressing small counts ---------------------------------------------------------------
@@ -90,8 +92,8 @@ def _cached(name: str, build):
         return build()
 
 
-def cached_file(name: str, build) -> bytes:
-    """A published file, rendered once per change of the figures."""
+def cached_file(name: str, build: Callable[[], T]) -> T:
+    """A published file (with what comes with it), rendered once per change of the figures."""
     return _cached(f"file:{name}", build)
 
 

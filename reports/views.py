@@ -1,8 +1,11 @@
 """Open data: the public events and the programme statistics, as JSON and CSV."""
 
 import csv
+import hashlib
 import io
 import json
+import re
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +16,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from config.conditional import conditional, etag_of
 from events.renderers import FILE_RENDERERS
 
 from . import services
@@ -43,8 +47,15 @@ def csv_response(rows: list[dict[str, Any]], columns: tuple[str, ...], filename:
 def file_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = f"public, max-age={settings.STATISTICS_CACHE_SECONDS}"
+    response["Cache-Control"] = cache_control()
     return response
+
+
+def cache_control() -> str:
+    return f"public, max-age={settings.STATISTICS_CACHE_SECONDS}"
+
+
+GENERATED_AT = re.compile(rb'"generated_at":"[^"]*",')
 
 
 def envelope(rows: list[dict[str, Any]], **extra: Any) -> bytes:
@@ -69,10 +80,25 @@ class OpenDataView(APIView):
     def body(self) -> bytes:
         raise NotImplementedError
 
+    def dated_body(self) -> tuple[str, datetime, bytes]:
+        """The file with its validators, computed once when it is rendered. The ETag ignores
+        `generated_at`, so a file rebuilt with the same figures keeps its ETag."""
+        built = timezone.now()
+        body = self.body()
+        figures = GENERATED_AT.sub(b"", body, count=1)
+        return etag_of(self.filename, hashlib.sha256(figures).hexdigest()), built, body
+
     def get(self, request):
-        body = services.cached_file(self.filename, self.body)
+        etag, built, body = services.cached_file(f"{self.filename}:dated", self.dated_body)
         kind = "text/csv; charset=utf-8" if self.filename.endswith(".csv") else "application/json"
-        return file_response(body, kind, self.filename)
+        response = conditional(
+            request,
+            lambda: file_response(body, kind, self.filename),
+            etag=etag,
+            last_modified=built,
+        )
+        response.headers.setdefault("Cache-Control", cache_control())
+        return response
 
 
 class EventsJSON(OpenDataView):

@@ -105,7 +105,7 @@ def test_every_post_form_carries_a_csrf_token():
     assert missing == []
 
 
-def test_api_docs_work_with_their_own_policy(client):
+def test_api_docs_work_with_the_sites_own_policy(client):
     response = client.get("/api/docs/")
 
     assert response.status_code == 200
@@ -113,16 +113,29 @@ def test_api_docs_work_with_their_own_policy(client):
     assert "swagger-ui" in page
     # The start-up script is a file of its own, so no inline script is needed.
     assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", page)
+    assert "<style" not in page
     policy = directives(response)
-    assert "https://cdn.jsdelivr.net" in policy["script-src"]
-    assert "'unsafe-inline'" not in policy["script-src"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
     assert policy["frame-ancestors"] == ["'none'"]
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
 
 
-def test_the_cdn_is_allowed_on_the_docs_page_only(client, forum):
-    assert "cdn.jsdelivr.net" not in client.get("/en/")["Content-Security-Policy"]
+def test_api_docs_name_no_other_origin(client):
+    response = client.get("/api/docs/")
+
+    assert not re.search(r"https?://", response.content.decode())
+    assert not re.search(r"https?://", response["Content-Security-Policy"])
+
+
+def test_api_docs_assets_are_served_by_the_site(client, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # no collectstatic here: WhiteNoise reads the apps
+    page = client.get("/api/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+
+    assert len(assets) == 5  # favicon, two stylesheets, two scripts
+    assert [client.get(asset).status_code for asset in assets] == [200] * len(assets)
 
 
 def test_security_headers_on_https(client, forum):
