@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ParticipantTypeEnum": "events.models.ParticipantType"},
+    # JSON is the documented request type. Forms are still parsed (the browsable API posts
+    # them), but documenting them makes generated clients send multipart labelled as JSON.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 
 # --- Security (strict unless DEBUG) ---------------------------------------------------------
