@@ -13,7 +13,6 @@ import json
 import pkgutil
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,7 +25,6 @@ from tests.factories import UserFactory
 # of science for the tests of this mark.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 PACKAGE = "scievents_client"
 PASSWORD = "correct-horse-battery"
 BINARY = "application/octet-stream"
@@ -84,7 +82,9 @@ def client_package(openapi, tmp_path_factory):
     (folder / "config.json").write_text(json.dumps(CONFIG))
     generated = subprocess.run(
         [
-            str(GENERATOR),
+            sys.executable,
+            "-m",
+            "openapi_python_client",
             "generate",
             "--path",
             str(folder / "openapi.json"),
