@@ -19,9 +19,12 @@ from events.exceptions import Conflict, NotFound
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Errors are `{"detail": "..."}`, or for invalid input `{"field": ["message", ...]}`."""
+    """An error: a message for people and a stable code for programs (`not_found`,
+    `not_authenticated`, `permission_denied`, `rate_limited`, `already_registered`...).
+    Invalid input is answered as `InvalidInput` instead."""
 
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What went wrong, in the caller's language.")
+    code = serializers.CharField(help_text="What went wrong, as a stable identifier.")
 
 
 @extend_schema_field(
@@ -31,36 +34,74 @@ class _DetailField(serializers.Field):
     """A message, or several (a model validation error that names no field)."""
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        "description": "Why no field is to blame (`invalid`, `parse_error`, `too_large`), or "
+        "the messages about an input field itself named `code`.",
+    }
+)
+class _CodeField(serializers.Field):
+    """A stable code next to `detail`; for input with a field named `code`, its messages."""
+
+
 class InvalidInputSerializer(serializers.Serializer):
     """Invalid input: `{"field": ["message", ...]}` for each field at fault (nested as the
-    input is), or `{"detail": ...}` when no field is to blame."""
+    input is: `{"venue": {"city": ["..."]}}`, `{"speakers": [{}, {"name": ["..."]}]}`), or
+    `{"detail": ..., "code": ...}` when no field is to blame (unreadable JSON, too large)."""
 
     detail = _DetailField(required=False)
+    code = _CodeField(required=False)
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc.message), "code": exc.code}, status=409)
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        _add_code(response, exc)
+    return response
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    """Django's and our own exceptions as the DRF ones that answer them."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
-            exc = exceptions.ValidationError(exc.message_dict)
-        else:
-            exc = exceptions.ValidationError({"detail": exc.messages})
-    elif isinstance(exc, Conflict):
-        return Response({"detail": str(exc.message), "code": exc.code}, status=409)
-    elif isinstance(exc, RequestDataTooBig):
-        exc = exceptions.ValidationError({"detail": _("The request body is too large.")})
-    elif isinstance(exc, NotFound):
-        exc = exceptions.NotFound(str(exc.message))
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found."))
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
-    return drf_exception_handler(exc, context)
+            return exceptions.ValidationError(exc.message_dict)
+        return exceptions.ValidationError({"detail": exc.messages})
+    if isinstance(exc, RequestDataTooBig):
+        message = _("The request body is too large.")
+        return exceptions.ValidationError({"detail": message}, code="too_large")
+    if isinstance(exc, NotFound):
+        return exceptions.NotFound(str(exc.message))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(_("Not found."))
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def _add_code(response: Response, exc: Exception) -> None:
+    """Every `{"detail": ...}` answer says what went wrong as a code too; answers naming the
+    fields at fault (`{"field": ["message"]}`) stay as they are."""
+    data = response.data
+    if not isinstance(data, dict) or "detail" not in data or "code" in data:
+        return
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    if isinstance(code, dict):
+        code = code.get("detail")
+    if isinstance(code, list):
+        code = code[0] if code else None
+    if not isinstance(code, str):
+        code = getattr(exc, "default_code", None) or "error"
+    response.data = {**data, "code": code}
 
 
 def not_found(request, exception=None):
     """404 for any unknown address: JSON under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
     return page_not_found(request, exception)
 
 
@@ -85,5 +126,6 @@ def server_error(request):
         response["Retry-After"] = "10"
         return response
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Something went wrong on our side.")}, status=500)
+        message = _("Something went wrong on our side.")
+        return JsonResponse({"detail": message, "code": "server_error"}, status=500)
     return default_server_error(request)

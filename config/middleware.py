@@ -26,7 +26,7 @@ class RequestSizeLimitMiddleware:
         if limit is not None and length > limit:
             message = _("The request body is too large.")
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
+                return JsonResponse({"detail": message, "code": "too_large"}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
 

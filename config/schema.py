@@ -1,6 +1,7 @@
-"""OpenAPI defaults: every operation documents the error answers it can give."""
+"""OpenAPI defaults: every operation documents the error answers it can give, as JSON."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import IsAuthenticated
 
@@ -29,7 +30,7 @@ class AutoSchema(SpectacularAutoSchema):
             extra["404"] = OpenApiResponse(ErrorSerializer, description="Unknown format.")
         if method in {"POST", "PUT", "PATCH"} and self.get_request_serializer() is not None:
             extra["415"] = OpenApiResponse(
-                ErrorSerializer, description="Unsupported media type: send JSON or a form."
+                ErrorSerializer, description="Unsupported media type: send JSON."
             )
         if method in {"POST", "PATCH", "PUT", "DELETE"}:
             extra["409"] = OpenApiResponse(
@@ -44,7 +45,31 @@ class AutoSchema(SpectacularAutoSchema):
         for code, response in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
+        for code, response in responses.items():
+            if code.startswith("4"):
+                self._as_json_error(code, response, direction)
+            self._drop_any_type(response)
         return responses
+
+    def _as_json_error(self, code: str, response: dict, direction: str) -> None:
+        """Errors are JSON whatever the operation answers on success (a file, say); one
+        documented without a body gets the error schema it is sent with."""
+        content = response.get("content") or {}
+        if "application/json" not in content:
+            serializer = InvalidInputSerializer if code == "400" else ErrorSerializer
+            body = self._get_response_for_code(
+                serializer, code, ["application/json"], direction=direction
+            )
+            content = body["content"]
+        response["content"] = {"application/json": content["application/json"]}
+
+    @staticmethod
+    def _drop_any_type(response: dict) -> None:
+        """`*/*` (events.renderers.FileRenderer, which only spares clients a 406) is not a
+        type any answer has: leave it out where the real type is documented."""
+        content = response.get("content") or {}
+        if "*/*" in content and len(content) > 1:
+            del content["*/*"]
 
     # Operations config.ratelimit may refuse: registering, asking for the link again, the door,
     # signing in for a token, and anything addressed by a manage-link token.
@@ -74,3 +99,11 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _is_authenticated_only(self) -> bool:
         return any(isinstance(p, IsAuthenticated) for p in self.view.get_permissions())
+
+
+def file_download(media_type: str, description: str) -> dict:
+    """`responses=` for an operation answering a file, under its real type, so that generated
+    clients hand it over instead of parsing JSON: text files (iCalendar, CSV) as a string,
+    which clients decode as text; the others (PNG, PDF, XLSX) as binary, bytes as sent."""
+    body = OpenApiTypes.STR if media_type.startswith("text/") else OpenApiTypes.BINARY
+    return {(200, media_type): OpenApiResponse(body, description=description)}

@@ -281,6 +281,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # JSON is the documented request type. Forms are still parsed (the browsable API posts
+    # them), but documenting them makes generated clients send multipart labelled as JSON.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 
 # --- Security (strict unless DEBUG) ---------------------------------------------------------

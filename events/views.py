@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.conditional import conditional_get
+from config.schema import file_download
 
 from . import access, freshness, notices, services
 from .exceptions import NotFound
@@ -20,7 +20,7 @@ from .filters import EventFilter
 from .ical import build_calendar
 from .models import AuditLogEntry, Event, FieldOfScience, Programme, Session, TeamMembership
 from .permissions import EventPermission, EventTeamPermission
-from .renderers import FILE_RENDERERS, FileActionsMixin, NoFormatOverride
+from .renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_renderers
 from .serializers import (
     AuditLogEntrySerializer,
     CancelSerializer,
@@ -33,7 +33,7 @@ from .serializers import (
     TeamRoleSerializer,
 )
 
-ICS_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="text/calendar (RFC 5545)")
+ICS_RESPONSE = file_download(CALENDAR, "An iCalendar file (RFC 5545).")
 
 
 def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
@@ -55,7 +55,7 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
     ordering = ["start", "id"]
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    file_actions = ("calendar",)
+    file_actions = {"calendar": CALENDAR}
     # `?format=` filters events by format; it does not pick a renderer.
     content_negotiation_class = NoFormatOverride
 
@@ -146,7 +146,7 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
         notice["current"] = notice["version"] == current
         return Response(PrivacyNoticeSerializer(notice).data)
 
-    @extend_schema(responses={200: ICS_RESPONSE}, operation_id="event_calendar")
+    @extend_schema(responses=ICS_RESPONSE, operation_id="event_calendar")
     @conditional_get(freshness.calendar_feed)
     def calendar(self, request, slug=None):
         """The event as an iCalendar file (routed as /events/{slug}/calendar.ics)."""
@@ -159,13 +159,13 @@ class EventFeedView(generics.GenericAPIView):
     one programme's events (`?programme=07-CTr/TU`) or one field's (`?field=1`)."""
 
     permission_classes = [AllowAny]
-    renderer_classes = FILE_RENDERERS
+    renderer_classes = file_renderers(CALENDAR)
     content_negotiation_class = NoFormatOverride  # `?format=` is the event list's filter
     # Cancelled events stay in the feed, so subscribers see STATUS:CANCELLED.
     queryset = Event.objects.filter(status__in=access.PUBLIC_STATUSES)
     filterset_class = EventFilter
 
-    @extend_schema(responses={200: ICS_RESPONSE}, operation_id="events_calendar_feed")
+    @extend_schema(responses=ICS_RESPONSE, operation_id="events_calendar_feed")
     @conditional_get(freshness.calendar_feed)
     def get(self, request):
         events = self.filter_queryset(self.get_queryset()).order_by("start")

@@ -11,8 +11,9 @@ from rest_framework.views import APIView
 
 from config import ratelimit
 from config.api import ErrorSerializer
+from config.schema import file_download
 from events.exceptions import Conflict, NotFound
-from events.renderers import FileActionsMixin
+from events.renderers import CALENDAR, CSV, PDF, PNG, XLSX, FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
 from . import exports, services, tickets
@@ -32,11 +33,13 @@ from .serializers import (
     RegistrationCreatedSerializer,
 )
 
-BINARY = OpenApiResponse(OpenApiTypes.BINARY)
-NO_TICKET = OpenApiResponse(ErrorSerializer, description="Only confirmed registrations have one.")
+NO_TICKET = OpenApiResponse(
+    ErrorSerializer, description="Only confirmed registrations have one (`no_ticket`)."
+)
 RATE_LIMITED = OpenApiResponse(
-    description='Too many attempts from this address or for this email: `{"detail", "code": '
-    '"rate_limited"}`, with `Retry-After` (seconds).'
+    ErrorSerializer,
+    description="Too many attempts from this address or for this email (`rate_limited`), "
+    "with `Retry-After` (seconds).",
 )
 
 
@@ -55,7 +58,7 @@ class RegistrationViewSet(
     filterset_class = RegistrationFilter
     ordering_fields = ["id", "created_at", "name", "status"]
     ordering = ["id"]
-    file_actions = ("export_csv", "export_xlsx")
+    file_actions = {"export_csv": CSV, "export_xlsx": XLSX}
     access_rules = {
         "GET": "can_view_team_data",
         "HEAD": "can_view_team_data",
@@ -97,7 +100,7 @@ class RegistrationViewSet(
                 description="Full (`event_full`), closed, cancelled, a limited choice full, or "
                 "`check_email`: not taken; if this address is already registered, its link "
                 "has been emailed to it. A registered address is never told apart from a new "
-                "one at a full event: both get `event_full`.",
+                "one at a full event: both get `event_full`. `code` says which.",
             ),
             429: RATE_LIMITED,
         },
@@ -194,11 +197,17 @@ class RegistrationViewSet(
         """Live counts: capacity, confirmed, pending, waitlisted, cancelled, checked in…"""
         return Response(services.counts(self.event))
 
-    @extend_schema(responses={200: BINARY})
+    @extend_schema(
+        responses=file_download(CSV, "One row per registration, UTF-8, a header row."),
+        operation_id="registrations_export_csv",
+    )
     def export_csv(self, request, event_slug=None):
         return exports.csv_response(self.event, self.filter_queryset(self.get_queryset()))
 
-    @extend_schema(responses={200: BINARY})
+    @extend_schema(
+        responses=file_download(XLSX, "One row per registration, as an Excel workbook."),
+        operation_id="registrations_export_xlsx",
+    )
     def export_xlsx(self, request, event_slug=None):
         return exports.xlsx_response(self.event, self.filter_queryset(self.get_queryset()))
 
@@ -241,7 +250,14 @@ class CheckInView(EventNestedMixin, generics.GenericAPIView):
 
     @extend_schema(
         request=CheckInSerializer,
-        responses={201: CheckInResultSerializer, 200: CheckInResultSerializer, 409: None},
+        responses={
+            201: CheckInResultSerializer,
+            200: CheckInResultSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Not a ticket of this event, or not a confirmed one (see `code`).",
+            ),
+        },
     )
     def post(self, request, event_slug=None):
         ratelimit.limit(request, "check-in")
@@ -324,7 +340,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     serializer_class = AttendeeRegistrationSerializer
     lookup_field = "token"
     lookup_value_regex = "[-_A-Za-z0-9]{20,64}"
-    file_actions = ("ticket_png", "ticket_pdf", "calendar")
+    file_actions = {"ticket_png": PNG, "ticket_pdf": PDF, "calendar": CALENDAR}
     queryset = Registration.objects.none()
 
     def get_object(self):
@@ -355,12 +371,18 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         registration = services.cancel(self.get_object())
         return Response(self.get_serializer(registration).data)
 
-    @extend_schema(responses={200: BINARY, 409: NO_TICKET})
+    @extend_schema(
+        responses={**file_download(PNG, "The ticket's QR code."), 409: NO_TICKET},
+        operation_id="registration_ticket_png",
+    )
     def ticket_png(self, request, token=None):
         registration = self.confirmed()
         return HttpResponse(tickets.qr_png(registration), content_type="image/png")
 
-    @extend_schema(responses={200: BINARY, 409: NO_TICKET})
+    @extend_schema(
+        responses={**file_download(PDF, "The ticket, to print."), 409: NO_TICKET},
+        operation_id="registration_ticket_pdf",
+    )
     def ticket_pdf(self, request, token=None):
         registration = self.confirmed()
         response = HttpResponse(tickets.ticket_pdf(registration), content_type="application/pdf")
@@ -369,7 +391,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         )
         return response
 
-    @extend_schema(responses={200: ICS_RESPONSE})
+    @extend_schema(responses=ICS_RESPONSE, operation_id="registration_calendar")
     def calendar(self, request, token=None):
         event = self.get_object().event
         return calendar_response([event], name=event.title, filename=f"{event.slug}.ics")

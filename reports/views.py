@@ -12,16 +12,18 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from config.conditional import conditional, etag_of
-from events.renderers import FILE_RENDERERS
+from config.schema import file_download
+from events.renderers import CSV, FILE_RENDERERS, file_renderers
 
 from . import services
 
-CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8, a header row")
+CSV_RESPONSE = file_download(CSV, "CSV, UTF-8, a header row.")
+JSON_RESPONSE = {(200, "application/json"): OpenApiTypes.OBJECT}
 
 
 def _cell(value: Any) -> Any:
@@ -107,7 +109,7 @@ class EventsJSON(OpenDataView):
     def body(self) -> bytes:
         return envelope(services.open_events())
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="open_data_events_json")
+    @extend_schema(responses=JSON_RESPONSE, operation_id="open_data_events_json")
     def get(self, request):
         """Every published event (cancelled ones too): public fields, no personal data."""
         return super().get(request)
@@ -115,11 +117,12 @@ class EventsJSON(OpenDataView):
 
 class EventsCSV(OpenDataView):
     filename = "events.csv"
+    renderer_classes = file_renderers(CSV)
 
     def body(self) -> bytes:
         return csv_text(services.open_events(), services.EVENT_FIELDS)
 
-    @extend_schema(responses={200: CSV_RESPONSE}, operation_id="open_data_events_csv")
+    @extend_schema(responses=CSV_RESPONSE, operation_id="open_data_events_csv")
     def get(self, request):
         """The same as events.json, one row per event; fields are separated by ";"."""
         return super().get(request)
@@ -138,7 +141,7 @@ class StatisticsJSON(OpenDataView):
     def body(self) -> bytes:
         return envelope(services.statistics(), suppression_threshold=services.threshold())
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="open_data_statistics_json")
+    @extend_schema(responses=JSON_RESPONSE, operation_id="open_data_statistics_json")
     def get(self, request):
         """Per programme, year and quarter: events planned, held and cancelled, participants,
         check-ins, international participants and countries, with targets; per scope, field
@@ -148,11 +151,12 @@ class StatisticsJSON(OpenDataView):
 
 class StatisticsCSV(OpenDataView):
     filename = "statistics.csv"
+    renderer_classes = file_renderers(CSV)
 
     def body(self) -> bytes:
         return csv_text(services.statistics(), STATISTICS_COLUMNS)
 
-    @extend_schema(responses={200: CSV_RESPONSE}, operation_id="open_data_statistics_csv")
+    @extend_schema(responses=CSV_RESPONSE, operation_id="open_data_statistics_csv")
     def get(self, request):
         """The same as statistics.json, one row per aggregate."""
         return super().get(request)

@@ -275,7 +275,7 @@ def test_unknown_api_address_answers_json_404(api):
     response = api.get("/api/v1/no-such-thing/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 # --- Found by the API fuzzer (tests/test_api_fuzz.py) ----------------------------------------

@@ -522,7 +522,7 @@ def test_retrieve_unknown_event_is_not_found_as_json(api):
 def test_retrieve_unknown_event_detail_is_not_found(api):
     response = api.get("/api/v1/events/no-such-event/")
 
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_patch_unknown_event_is_not_found(owner_api):
@@ -604,14 +604,14 @@ def test_garbage_body_in_vietnamese_has_detail(owner_api):
     )
 
     assert response.status_code == 400
-    assert set(response.json()) == {"detail"}
+    assert set(response.json()) == {"detail", "code"}
 
 
 def test_unknown_event_in_vietnamese_has_detail(api):
     response = api.get("/api/v1/events/no-such-event/", HTTP_ACCEPT_LANGUAGE="vi")
 
     assert response.status_code == 404
-    assert set(response.json()) == {"detail"}
+    assert set(response.json()) == {"detail", "code"}
 
 
 # --- Found by the API fuzzer: NUL characters reach PostgreSQL only as a 500 -----------------
