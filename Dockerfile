@@ -22,4 +22,5 @@ USER scievents
 EXPOSE 8000
 # Without a strong SECRET_KEY (and ALLOWED_HOSTS, SITE_URL, DATABASE_URL...) web, worker and
 # beat refuse to start: see README, "Production".
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# The config masks manage and unsubscribe tokens in the access log.
+CMD ["gunicorn", "-c", "python:config.gunicorn_conf", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
