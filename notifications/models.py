@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,7 @@ class Delivery(models.Model):
         return f"{self.kind} → {self.shown_to_email} ({self.state})"
 
     @property
+    @admin.display(description=_("to"))
     def shown_to_email(self) -> str:
         """The address as the team may see it. The last email to someone who erased their
         data keeps their address until it is sent; nobody is shown it meanwhile."""
