@@ -83,3 +83,10 @@ def is_owner(user: AnyUser, event: Event) -> bool:
 
 def can_check_in(user: AnyUser, event: Event) -> bool:
     return role_of(user, event) is not None
+
+
+def can_view_personal_data(user: AnyUser, event: Event) -> bool:
+    """Registrants' contact details, organisations, answers, exports and the emails sent to
+    them: owner and organisers. Check-in staff (often volunteers) see only what the door
+    needs: name, participant type, status, ticket code and check-in time."""
+    return role_of(user, event) in CHANGE_ROLES

@@ -5,10 +5,16 @@ from .models import Delivery, Message, OptOut, ReminderRule
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to_email", "state", "attempts", "sent_at"]
+    # The address as the team may see it: none once the person erased their data (the last
+    # email to them keeps it only until it is sent).
+    list_display = ["created_at", "kind", "shown_to_email", "state", "attempts", "sent_at"]
+    list_select_related = ["registration"]
     list_filter = ["state", "kind"]
     search_fields = ["to_email"]
-    readonly_fields = [f.name for f in Delivery._meta.fields]
+    exclude = ["to_email"]
+    readonly_fields = [f.name for f in Delivery._meta.fields if f.name != "to_email"] + [
+        "shown_to_email"
+    ]
 
 
 @admin.register(Message)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,10 @@ class Message(models.Model):
         return pick(self, "body", language)
 
 
+# What a delivery's address becomes once its recipient's personal data is erased.
+ERASED_ADDRESS = "erased@erased.invalid"
+
+
 class Delivery(models.Model):
     """One email to one person: the record of what was sent, exactly once."""
 
@@ -185,7 +190,17 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.to_email} ({self.state})"
+        return f"{self.kind} → {self.shown_to_email} ({self.state})"
+
+    @property
+    @admin.display(description=_("to"))
+    def shown_to_email(self) -> str:
+        """The address as the team may see it. The last email to someone who erased their
+        data keeps their address until it is sent; nobody is shown it meanwhile."""
+        registration = self.registration if self.registration_id else None
+        if registration is not None and registration.erased_at is not None:
+            return ERASED_ADDRESS
+        return self.to_email
 
 
 class OptOut(models.Model):

@@ -63,11 +63,10 @@ def on_email_change_requested(sender, registration, new_email, token, **kwargs):
 
 @receiver(registration_erased, dispatch_uid="notifications.registration_erased")
 def on_registration_erased(sender, registration, **kwargs):
-    # Nothing queued may render from data about to be erased; the notice keeps only the name.
-    Delivery.objects.filter(registration=registration, state=Delivery.State.QUEUED).update(
-        state=Delivery.State.WITHDRAWN
-    )
-    services.queue_email(registration, Kind.ERASED, {"name": registration.name})
+    # The person's emails are already forgotten (personal_data_expired). One last email says
+    # it is done: to the address this in-memory registration still holds, storing no name;
+    # the address itself is forgotten once it is sent.
+    services.queue_email(registration, Kind.ERASED)
 
 
 @receiver(retention_warning_due, dispatch_uid="notifications.retention_warning_due")

@@ -120,6 +120,12 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
+    to_email = serializers.CharField(
+        source="shown_to_email",
+        read_only=True,
+        help_text=_("erased@erased.invalid once the person's data is erased."),
+    )
+
     class Meta:
         model = Delivery
         fields = [

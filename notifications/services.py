@@ -37,7 +37,7 @@ from registration.models import Registration
 
 from . import retry
 from .mime import WrittenEmail
-from .models import Delivery, Message, OptOut, ReminderRule
+from .models import ERASED_ADDRESS, Delivery, Message, OptOut, ReminderRule
 
 log = logging.getLogger(__name__)
 Kind = Delivery.Kind
@@ -100,15 +100,34 @@ def queue_retention_warning(event: Event, erase_on: datetime, recipients: list[s
     return len(rows)
 
 
-ERASED_ADDRESS = "erased@erased.invalid"
-
-
 def forget_recipients(registration_ids: list[int]) -> int:
-    """Retention erased these people's data: the emails sent to them keep their kind, state
-    and times (the delivery figures), not their address, name, subject or error text."""
+    """These people's data was erased (on request or by retention): the emails sent to them
+    keep their kind, state and times (the delivery figures), not their address, name,
+    subject, context or error text; what was still waiting to go is withdrawn."""
     deliveries = Delivery.objects.filter(registration_id__in=registration_ids)
     deliveries.filter(state=State.QUEUED).update(state=State.WITHDRAWN)
+    forget_deliveries(deliveries)
+    return deliveries.count()
+
+
+def forget_deliveries(deliveries: QuerySet[Delivery]) -> int:
+    """Blank what could name the recipient, here and in the admin's history of these rows."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    keys = [str(pk) for pk in deliveries.values_list("pk", flat=True)]
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Delivery), object_id__in=keys
+    ).update(object_repr=ERASED_ADDRESS, change_message="")
     return deliveries.update(to_email=ERASED_ADDRESS, context={}, subject="", last_error="")
+
+
+def is_forgotten(delivery: Delivery) -> bool:
+    """Nothing may be sent again to someone whose personal data was erased."""
+    if delivery.to_email == ERASED_ADDRESS:
+        return True
+    registration = delivery.registration
+    return registration is not None and registration.erased_at is not None
 
 
 def audience(
@@ -431,25 +450,33 @@ def _claim(delivery_ids: list[int]) -> list[Delivery]:
     )
 
 
+# The subject is not written back to a row whose recipient was forgotten while it was on
+# the wire (erasure scrubs rows in `sending` too): it may hold their name.
 MARK_SENT = (
-    "UPDATE notifications_delivery SET state = 'sent', sent_at = %s, subject = %s, "
-    "last_error = '' WHERE id = %s"
+    "UPDATE notifications_delivery SET state = 'sent', sent_at = %s, "
+    "subject = CASE WHEN to_email = %s THEN '' ELSE %s END, last_error = '' WHERE id = %s"
 )
 
 
 def _sent(delivery: Delivery, subject: str) -> None:
     """Recorded the moment the server accepted it: plain SQL, as it runs for every email."""
     with db_connection.cursor() as cursor:
-        cursor.execute(MARK_SENT, [timezone.now(), subject[:300], delivery.pk])
+        cursor.execute(MARK_SENT, [timezone.now(), ERASED_ADDRESS, subject[:300], delivery.pk])
+    if delivery.kind == Kind.ERASED:
+        # The last email to someone who erased their data: its address goes once it is sent.
+        forget_deliveries(Delivery.objects.filter(pk=delivery.pk))
 
 
 def _failed(delivery: Delivery, error: Exception) -> str:
     attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
     when = None if retry.is_permanent(error) else retry.next_attempt(attempts)
     state = State.FAILED if when is None else State.QUEUED
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=state, next_attempt_at=when, last_error=retry.describe(error)[:2000]
-    )
+    row = Delivery.objects.filter(pk=delivery.pk)
+    row.update(state=state, next_attempt_at=when)
+    # An SMTP error often quotes the address: not kept for a forgotten recipient.
+    row.exclude(to_email=ERASED_ADDRESS).update(last_error=retry.describe(error)[:2000])
+    if state == State.FAILED and delivery.kind == Kind.ERASED:
+        forget_deliveries(row)  # never sent again (see resend): the address can go
     return state
 
 
@@ -515,7 +542,11 @@ def _still_wanted(delivery: Delivery) -> bool:
     if delivery.kind == Kind.RETENTION_WARNING:
         return delivery.event_id is not None
     if delivery.kind != Kind.MESSAGE:
-        return delivery.registration is not None
+        registration = delivery.registration
+        if registration is None:
+            return False
+        # After erasure, only the email saying so goes out.
+        return registration.erased_at is None or delivery.kind == Kind.ERASED
     message, registration = delivery.message, delivery.registration
     if registration is None or registration.erased_at:
         return False
@@ -584,9 +615,18 @@ def sweep() -> dict[str, int]:
 
 
 @transaction.atomic
-@transaction.atomic
 def resend(delivery: Delivery, *, actor=None) -> Delivery:
     """An organiser asks again for a failed or bounced delivery."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("registration")
+        .get(pk=delivery.pk)
+    )
+    if is_forgotten(delivery):
+        raise Conflict(
+            _("This person's personal data has been erased: nothing can be sent to them again."),
+            "recipient_erased",
+        )
     requeued = Delivery.objects.filter(
         pk=delivery.pk, state__in=[State.FAILED, State.BOUNCED]
     ).update(state=State.QUEUED, next_attempt_at=None, attempts=0)
@@ -776,9 +816,11 @@ def notify_all(event: Event, kind: str, details: dict[str, Any] | None = None) -
 @transaction.atomic
 def mark_bounced(delivery: Delivery, reason: str) -> Delivery:
     """A sent email came back (the provider's bounce report): record it, with its reason."""
-    Delivery.objects.filter(pk=delivery.pk, state=State.SENT).update(
-        state=State.BOUNCED, last_error=reason[:2000]
-    )
+    if Delivery.objects.filter(pk=delivery.pk, state=State.SENT).update(state=State.BOUNCED):
+        # A bounce report quotes the address: not kept for a forgotten recipient.
+        Delivery.objects.filter(pk=delivery.pk).exclude(to_email=ERASED_ADDRESS).update(
+            last_error=reason[:2000]
+        )
     delivery.refresh_from_db()
     return delivery
 

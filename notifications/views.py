@@ -25,6 +25,8 @@ from .serializers import (
 )
 
 TEAM_READS = {"GET": "can_view_team_data", "HEAD": "can_view_team_data"}
+# Who was written to, and what: owner and organisers only (not check-in staff).
+PERSONAL_READS = {"GET": "can_view_personal_data", "HEAD": "can_view_personal_data"}
 
 
 class ReminderRuleViewSet(EventNestedMixin, viewsets.ModelViewSet):
@@ -59,7 +61,7 @@ class MessageViewSet(
 
     queryset = Message.objects.none()
     serializer_class = MessageSerializer
-    access_rules = TEAM_READS
+    access_rules = PERSONAL_READS
 
     def nested_queryset(self):
         # Meta.ordering does not apply to a grouped query: say it again, for stable pages.
@@ -83,11 +85,12 @@ class DeliveryViewSet(
 
     queryset = Delivery.objects.none()
     serializer_class = DeliverySerializer
-    access_rules = TEAM_READS
+    access_rules = PERSONAL_READS
     filterset_fields = ["state", "kind", "message"]
 
     def nested_queryset(self):
-        return Delivery.objects.filter(event=self.event).order_by("-id")
+        deliveries = Delivery.objects.filter(event=self.event).select_related("registration")
+        return deliveries.order_by("-id")
 
     @extend_schema(request=None, responses=DeliverySerializer)
     @action(detail=True, methods=["post"])

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from events.services import record
+
 from .models import Choice, Question, Registration, Seats
 
 
@@ -18,8 +20,21 @@ class RegistrationAdmin(admin.ModelAdmin):
         "consent_notice_version",
         "checked_in_at",
         "erased_at",
+        "public_listing",  # the attendee's consent alone (manage link)
     ]
     raw_id_fields = ["event"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Audited like the API's changes: which fields, never their (personal) values.
+        record(
+            obj.event,
+            request.user,
+            "registration.updated",
+            registration=obj.pk,
+            fields=list(form.changed_data),
+            via="admin",
+        )
 
 
 class ChoiceInline(admin.TabularInline):

@@ -25,3 +25,15 @@ class RegistrationFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(email__icontains=value) | Q(affiliation__icontains=value)
         )
+
+
+class DoorRegistrationFilter(RegistrationFilter):
+    """Check-in staff find people by name or ticket code only: never by email, organisation
+    or country, which they do not see (a search would tell them anyway)."""
+
+    country = None
+    q = django_filters.CharFilter(method="filter_text", label=_("Name or ticket code"))
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(ticket_code__iexact=value))

@@ -130,7 +130,16 @@ class OrganiserRegistrationSerializer(AttendeeRegistrationSerializer):
             field
             for field in AttendeeRegistrationSerializer.Meta.read_only_fields
             if field != "participant_type"
-        ] + ["updated_at"]
+        ] + ["public_listing", "updated_at"]
+
+    def validate(self, attrs):
+        # Consent to the public list is the attendee's alone (manage link): refused, not
+        # silently dropped, so a client learns its change did not happen.
+        if "public_listing" in self.initial_data:
+            raise serializers.ValidationError(
+                {"public_listing": [_("Only the attendee can change this.")]}
+            )
+        return super().validate(attrs)
 
     def get_waitlist_position(self, registration) -> int | None:
         positions = self.context.get("waitlist_positions")
@@ -140,6 +149,21 @@ class OrganiserRegistrationSerializer(AttendeeRegistrationSerializer):
 
     def to_representation(self, registration):
         return serializers.ModelSerializer.to_representation(self, registration)
+
+
+class DoorRegistrationSerializer(serializers.ModelSerializer):
+    """What check-in staff see of a registration: only what the door needs."""
+
+    class Meta:
+        model = Registration
+        fields = ["id", "name", "participant_type", "status", "ticket_code", "checked_in_at"]
+        read_only_fields = fields
+
+    def to_representation(self, registration):
+        data = super().to_representation(registration)
+        if registration.status != Registration.Status.CONFIRMED:
+            data["ticket_code"] = None  # only a confirmed ticket opens the door
+        return data
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -12,8 +12,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat, TruncDate
@@ -462,18 +464,35 @@ def revoke_manage_link(registration: Registration, *, actor) -> Registration:
 
 # --- Changing and leaving -------------------------------------------------------------------
 
+AUDITED_FIELDS = (*PERSONAL_FIELDS, "answers", "public_listing")
+
+
+# Only the person decides whether their name is on the public list (consent): organisers
+# never set it, through any channel.
+ATTENDEE_ONLY_FIELDS = ("public_listing",)
+
 
 @transaction.atomic
 def update_registration(
-    registration: Registration, data: dict[str, Any], *, by_attendee: bool
+    registration: Registration, data: dict[str, Any], *, by_attendee: bool, actor=None
 ) -> Registration:
-    """Change contact details and answers. Attendees may do so until registration closes."""
+    """Change contact details and answers. Attendees may do so until registration closes.
+
+    An organiser's change (by_attendee=False) is written to the audit log with the names of
+    the fields it changed, never their values (they are personal data)."""
+    if not by_attendee:
+        refused = [name for name in ATTENDEE_ONLY_FIELDS if name in data]
+        if refused:
+            raise ValidationError(
+                {name: [_("Only the attendee can change this.")] for name in refused}
+            )
     registration = (
         Registration.objects.select_for_update(of=("self",), no_key=True)
         .select_related("event")
         .get(pk=registration.pk)
     )
     event = registration.event
+    before = {name: getattr(registration, name) for name in AUDITED_FIELDS}
     if by_attendee and timezone.now() >= (event.registration_closes or event.end):
         raise Conflict(_("Registration has closed: changes are no longer possible."), "closed")
     if not registration.is_active and by_attendee:
@@ -512,6 +531,9 @@ def update_registration(
                 "already_registered",
             ) from None
         raise
+    changed = [name for name in AUDITED_FIELDS if getattr(registration, name) != before[name]]
+    if not by_attendee and changed:
+        record(event, actor, "registration.updated", registration=registration.pk, fields=changed)
     if new_email:
         request_email_change(registration, new_email)
     return registration
@@ -661,7 +683,34 @@ def export_personal_data(registration: Registration) -> dict[str, Any]:
             "created_at": registration.created_at.isoformat(),
             "updated_at": registration.updated_at.isoformat(),
         },
+        "emails": _emails_sent(registration),
+        "opt_outs": _opt_outs(registration),
     }
+
+
+def _emails_sent(registration: Registration) -> list[dict[str, Any]]:
+    """Every email written to the person (notifications' Delivery rows, read through the
+    relation so this app needs no import of notifications): kind, subject, times, state."""
+    deliveries = registration.deliveries.order_by("created_at", "pk")
+    return [
+        {
+            "kind": delivery.kind,
+            "subject": delivery.subject,
+            "created_at": delivery.created_at.isoformat(),
+            "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+            "state": delivery.state,
+        }
+        for delivery in deliveries
+    ]
+
+
+def _opt_outs(registration: Registration) -> list[dict[str, Any]]:
+    """The person's "no more reminders or broadcasts" (the unsubscribe link), if given."""
+    try:
+        opt_out = registration.opt_out
+    except ObjectDoesNotExist:
+        return []
+    return [{"what": "reminders_and_broadcasts", "created_at": opt_out.created_at.isoformat()}]
 
 
 def _notice_agreed_to(registration: Registration) -> dict[str, str] | None:
@@ -679,17 +728,15 @@ def erase_personal_data(registration: Registration) -> None:
     figures (participants, show-up) do not change when someone erases their data."""
     if registration.is_active and registration.event.phase != "past":
         registration = _leave(registration, Status.CANCELLED)
-    registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
+    registration = (
+        Registration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("event")
+        .get(pk=registration.pk)
+    )
+    forget_people(registration.event, [registration.pk], timezone.now())
+    # The in-memory copy still holds the address: the one last email (saying it is done)
+    # goes there, and notifications forgets the address once it is sent.
     registration_erased.send(sender=Registration, registration=registration)
-    registration.name = ""
-    registration.email = f"erased-{registration.pk}@erased.invalid"
-    registration.affiliation = ""
-    registration.answers = {}
-    registration.public_listing = False
-    registration.decision_reason = ""
-    registration.manage_token = f"erased-{registration.pk}"
-    registration.erased_at = timezone.now()
-    registration.save()
 
 
 # --- Retention ------------------------------------------------------------------------------
@@ -810,6 +857,22 @@ def _anonymise(ids: list[int], now: datetime) -> int:
     return erased
 
 
+def forget_people(event: Event, ids: list[int], now: datetime) -> int:
+    """The one erasure of personal data, for erasure on request and retention alike.
+
+    The registrations keep what figures need (status, country, type, language, check-in,
+    dates, consent record); their admin history loses the name and address it showed; and
+    the receivers of `personal_data_expired` make every other record forget them (the emails
+    sent to them: address, subject, context, error text; queued ones are withdrawn)."""
+    erased = _anonymise(ids, now)
+    keys = [str(pk) for pk in ids]
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration), object_id__in=keys
+    ).update(object_repr=Concat(Value(ERASED_PREFIX), "object_id"), change_message="")
+    personal_data_expired.send(sender=Registration, event=event, registration_ids=ids)
+    return erased
+
+
 def _erase(event: Event, now: datetime, dry_run: bool, chunk_size: int) -> dict[str, Any]:
     """Erase the personal data of one event's registrants, a chunk per transaction; safe to
     stop half-way and run again."""
@@ -827,8 +890,7 @@ def _erase(event: Event, now: datetime, dry_run: bool, chunk_size: int) -> dict[
                 )
                 if not ids:
                     break
-                erased += _anonymise(ids, now)
-                personal_data_expired.send(sender=Registration, event=event, registration_ids=ids)
+                erased += forget_people(event, ids, now)
             last = ids[-1]
         Event.objects.filter(pk=event.pk, personal_data_erased_at__isnull=True).update(
             personal_data_erased_at=now

@@ -12,19 +12,21 @@ from rest_framework.views import APIView
 from config import ratelimit
 from config.api import ErrorSerializer
 from config.schema import file_download
+from events import access
 from events.exceptions import Conflict, NotFound
 from events.renderers import CALENDAR, CSV, PDF, PNG, XLSX, FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
 from . import exports, services, tickets
 from .emails import email_key, per_event
-from .filters import RegistrationFilter
+from .filters import DoorRegistrationFilter, RegistrationFilter
 from .models import Question, Registration
 from .serializers import (
     AttendeeRegistrationSerializer,
     BulkApproveSerializer,
     CheckInResultSerializer,
     CheckInSerializer,
+    DoorRegistrationSerializer,
     EmailSerializer,
     OrganiserRegistrationSerializer,
     QuestionSerializer,
@@ -55,7 +57,6 @@ class RegistrationViewSet(
 
     queryset = Registration.objects.none()
     serializer_class = OrganiserRegistrationSerializer
-    filterset_class = RegistrationFilter
     ordering_fields = ["id", "created_at", "name", "status"]
     ordering = ["id"]
     file_actions = {"export_csv": CSV, "export_xlsx": XLSX}
@@ -64,6 +65,9 @@ class RegistrationViewSet(
         "HEAD": "can_view_team_data",
         "create": "public",
         "resend_link": "public",
+        # Everyone's contact details and answers in one file: not for check-in staff.
+        "export_csv": "can_view_personal_data",
+        "export_xlsx": "can_view_personal_data",
     }
 
     def access_rule(self, request) -> str:
@@ -73,6 +77,24 @@ class RegistrationViewSet(
 
     def nested_queryset(self):
         return Registration.objects.filter(event=self.event)
+
+    def at_the_door(self) -> bool:
+        """Check-in staff read registrations as the door needs them, and no more."""
+        if getattr(self, "swagger_fake_view", False) or "event_slug" not in self.kwargs:
+            return False
+        if not hasattr(self, "_at_the_door"):  # asked for the serializer and the filters
+            role = access.role_of(self.request.user, self.event)
+            self._at_the_door = role == access.Role.CHECKIN
+        return self._at_the_door
+
+    def get_serializer_class(self):
+        if self.action in ("list", "retrieve") and self.at_the_door():
+            return DoorRegistrationSerializer
+        return OrganiserRegistrationSerializer
+
+    @property
+    def filterset_class(self):
+        return DoorRegistrationFilter if self.at_the_door() else RegistrationFilter
 
     @property
     def event(self):
@@ -129,7 +151,10 @@ class RegistrationViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.update_registration(
-            serializer.instance, serializer.validated_data, by_attendee=False
+            serializer.instance,
+            serializer.validated_data,
+            by_attendee=False,
+            actor=self.request.user,
         )
 
     @extend_schema(request=EmailSerializer, responses={202: None, 429: RATE_LIMITED}, auth=[])

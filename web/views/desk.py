@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from config import ratelimit
+from events import access
 from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
 from notifications import services as notification_services
-from notifications.models import Delivery, Message
+from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
 from registration import services as registration_services
-from registration.filters import RegistrationFilter
+from registration.filters import DoorRegistrationFilter, RegistrationFilter
 from registration.models import Registration
 from registration.serializers import BulkApproveSerializer, CheckInSerializer, ReasonSerializer
 
@@ -168,8 +169,11 @@ def _chart(caption: str, rows: list[tuple[str, int]], labels: dict[str, str]) ->
 def _registrations_page(
     request: HttpRequest, event: Event, errors: Errors | None = None, status: int = 200
 ) -> HttpResponse:
+    # Check-in staff see what the door needs (name, type, status, ticket, check-in time):
+    # no contact details, organisations, countries, charts or exports.
+    door = event.viewer_role not in access.CHANGE_ROLES  # as access.can_view_personal_data
     # The API's own filterset: the page and the exports filter by exactly the same rules.
-    filters = RegistrationFilter(
+    filters = (DoorRegistrationFilter if door else RegistrationFilter)(
         request.GET,
         queryset=Registration.objects.filter(event=event).order_by("-created_at", "-id"),
     )
@@ -195,7 +199,7 @@ def _registrations_page(
             "participant_type": _("Participant type"),
             "country": _("Country"),
             "checked_in": _("Checked in"),
-            "q": _("Name, email or affiliation"),
+            "q": _("Name or ticket code") if door else _("Name, email or affiliation"),
             "reason": _("Reason"),
             "ids": _("Selected registrations"),
             "bulk_action": _("Action for the selected registrations"),
@@ -205,8 +209,11 @@ def _registrations_page(
         "status_options": Status.choices,
         "type_options": ParticipantType.choices,
         "checked_in_options": [("true", _("Yes")), ("false", _("No"))],
+        "door": door,
         "counts": registration_services.counts(event),
-        "charts": [
+        "charts": []
+        if door
+        else [
             _chart(_("By country"), registration_services.breakdown(event, "country"), {}),
             _chart(
                 _("By participant type"),
@@ -215,9 +222,10 @@ def _registrations_page(
             ),
             _chart(_("By status"), registration_services.breakdown(event, "status"), status_labels),
         ],
-        "export_csv": reverse("registrations-csv", kwargs={"event_slug": event.slug}) + suffix,
-        "export_xlsx": reverse("registrations-xlsx", kwargs={"event_slug": event.slug}) + suffix,
     }
+    if not door:
+        context["export_csv"] = reverse("registrations-csv", args=[event.slug]) + suffix
+        context["export_xlsx"] = reverse("registrations-xlsx", args=[event.slug]) + suffix
     response = render_event_page(
         request, "web/desk/registrations.html", event, tab="registrations", context=context
     )
@@ -277,7 +285,8 @@ def _resend(request: HttpRequest, event: Event) -> None:
     )
     delivery = notification_services.resend(delivery, actor=request.user)
     messages.success(
-        request, _("The email to %(email)s will be sent again.") % {"email": delivery.to_email}
+        request,
+        _("The email to %(email)s will be sent again.") % {"email": delivery.shown_to_email},
     )
 
 
@@ -347,6 +356,7 @@ def _email_page(
         "state_names": Delivery.State.values,
         "page": _page(request, deliveries),
         "resendable": (Delivery.State.FAILED, Delivery.State.BOUNCED),
+        "erased_address": ERASED_ADDRESS,
     }
     response = render_event_page(
         request, "web/desk/email.html", event, tab="email", context=context

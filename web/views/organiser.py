@@ -27,8 +27,10 @@ def team_event(request: HttpRequest, slug: str, need: str = VIEW) -> Event:
     member without the needed role gets 403.
     """
     event = Event.objects.filter(slug=slug).select_related("programme", "host").first()
-    if event is None or access.role_of(request.user, event) is None:
+    role = access.role_of(request.user, event) if event is not None else None
+    if role is None:
         raise Http404(_("No event of yours has this address."))
+    event.viewer_role = role  # read once: pages decide what this role sees
     if not _ALLOWED[need](request.user, event):
         raise PermissionDenied(_("Your role on this event's team does not allow this."))
     return event
