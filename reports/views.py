@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from events.renderers import FILE_RENDERERS
+from registration.exports import _safe as formula_safe
 
 from . import services
 
@@ -21,11 +22,13 @@ CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8, a head
 
 
 def _cell(value: Any) -> Any:
+    """A CSV cell; organiser-written text that a spreadsheet would run as a formula (a title
+    starting with "=", say) is made plain text the way the registration exports do it."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(map(str, value))
-    return value
+        return ";".join(formula_safe(str(item)) for item in value)
+    return formula_safe(value)
 
 
 def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
