@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from events.renderers import FILE_RENDERERS
 from registration.exports import _safe as formula_safe
 
-from . import services
+from . import open_events, services
 
 CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8, a header row")
 
@@ -82,7 +82,7 @@ class EventsJSON(OpenDataView):
     filename = "events.json"
 
     def body(self) -> bytes:
-        return envelope(services.open_events())
+        return envelope(open_events.open_events())
 
     @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="open_data_events_json")
     def get(self, request):
@@ -94,7 +94,7 @@ class EventsCSV(OpenDataView):
     filename = "events.csv"
 
     def body(self) -> bytes:
-        return csv_text(services.open_events(), services.EVENT_FIELDS)
+        return csv_text(open_events.open_events(), open_events.EVENT_FIELDS)
 
     @extend_schema(responses={200: CSV_RESPONSE}, operation_id="open_data_events_csv")
     def get(self, request):
