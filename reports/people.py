@@ -87,7 +87,7 @@ def _table(programme_id, year, events: dict[int, EventPeople]) -> tuple[dict, li
             totals[("quarter", programme_id, year, event.quarter, metric)] += getattr(event, metric)
             totals[("year", programme_id, year, metric)] += getattr(event, metric)
     for key, value in totals.items():
-        cells[key] = Cell(value)
+        cells[key] = Cell(value, cost=2)  # programme figures: withheld after an event's
     return cells, sums
 
 
@@ -97,7 +97,7 @@ def _event_table(pk: int, event: EventPeople, cells: dict, sums: list[Sum]) -> N
     international = ("event", pk, "international_participants")
     for metric in METRICS:
         cells[("event", pk, metric)] = Cell(getattr(event, metric))
-    cells[("event", pk, "registrations")] = Cell(event.registrations, cheap=True)
+    cells[("event", pk, "registrations")] = Cell(event.registrations, cost=0)
     cells[("event", pk, "others")] = Cell(event.registrations - event.participants, shown=False)
     sums.append((("event", pk, "registrations"), [total, ("event", pk, "others")]))
     nobody = ("event", pk, "no_country")

@@ -26,7 +26,7 @@ class Cell:
     floor: int = 0  # the least value the cell can have when hidden: 1 for a listed row
     shown: bool = True  # False: never published, such as the people who gave no country
     known: bool = False  # assumed known to anyone anyway (never protected, never hidden)
-    cheap: bool = False  # a figure to withhold first, before the headline ones
+    cost: int = 1  # which to withhold first to protect another: the least costly
 
 
 Sum = tuple[Hashable, list[Hashable]]  # a total and its parts
@@ -42,7 +42,16 @@ def protect(cells: dict[Hashable, Cell], sums: list[Sum], threshold: int) -> dic
     for index, (total, parts) in enumerate(sums):
         for key in (total, *parts):
             by_cell[key].append(index)
-    exempt = _pinned(cells, sums, by_cell, threshold, None)  # known whatever is published
+    # What no withholding can save is left alone rather than hiding everything around it:
+    # what is known whatever is published, and what the listing of rows alone pins (two
+    # countries listed, each someone, under an international total "<3" make it 2).
+    exempt = _pinned(cells, sums, by_cell, threshold, None)
+    everything = {
+        key: "primary" if cell.value < threshold else "secondary"
+        for key, cell in cells.items()
+        if cell.shown and not cell.known
+    }
+    exempt |= _pinned(cells, sums, by_cell, threshold, {**everything, **hidden})
     while True:
         pinned = _pinned(cells, sums, by_cell, threshold, hidden)
         # A withheld count that can be told exactly: small ones are leaks, and a count
@@ -67,8 +76,11 @@ def protect(cells: dict[Hashable, Cell], sums: list[Sum], threshold: int) -> dic
                 cells, sums, by_cell[key], hidden
             )
             if candidates:
+                # The least costly figure; then the one in the fewest sums (hiding it
+                # exposes the fewest others); then the smallest.
                 chosen = min(
-                    candidates, key=lambda k: (not cells[k].cheap, cells[k].value, repr(k))
+                    candidates,
+                    key=lambda k: (cells[k].cost, len(by_cell[k]), cells[k].value, repr(k)),
                 )
                 hidden[chosen] = "secondary"
                 touched.update(by_cell[key])
