@@ -3,10 +3,11 @@
 All of them are published at once, so they are protected together (see `suppression`): the
 participants, check-ins and international participants of a year are the sums of its
 quarters'; a quarter's are the sums of its held events' (whose reports are public) and of
-its upcoming events' (taken as known: their pages show the seats left); an event's
-participants are the sum of its countries (and of the people who gave none), of its
-participant types, and of its home-country and international participants; its registrations
-are its participants and the others (cancelled, waiting, pending).
+its upcoming events' (taken as known: their pages show the seats left); everywhere,
+participants are check-ins plus absentees and international plus local participants; an
+event's participants are the sum of its countries (and of the people who gave none) and of
+its participant types; its registrations are its participants and the others (cancelled,
+waiting, pending).
 """
 
 from collections import Counter, defaultdict
@@ -56,53 +57,79 @@ def protect_all(events: dict[int, EventPeople], threshold: int) -> dict[tuple, s
     return withheld
 
 
+# Never published but worked out from what is: participants who did not check in, and
+# participants from home or of no known country (participants minus international ones).
+DERIVED = ("absent", "local")
+
+
+def _measure(event: EventPeople, name: str) -> int:
+    if name == "absent":
+        return event.participants - event.check_ins
+    if name == "local":
+        return event.participants - event.international_participants
+    return getattr(event, name)
+
+
 def _table(programme_id, year, events: dict[int, EventPeople]) -> tuple[dict, list[Sum]]:
     cells: dict[tuple, Cell] = {}
     sums: list[Sum] = []
     quarters: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     upcoming: dict[tuple, int] = defaultdict(int)
+    totals: dict[tuple, int] = defaultdict(int)
     for pk, event in events.items():
-        for metric in METRICS:
+        for name in (*METRICS, *DERIVED):
+            value = _measure(event, name)
+            totals[("quarter", programme_id, year, event.quarter, name)] += value
+            totals[("year", programme_id, year, name)] += value
             if event.held:
-                quarters[event.quarter][metric].append(("event", pk, metric))
+                quarters[event.quarter][name].append(("event", pk, name))
             else:
-                upcoming[(event.quarter, metric)] += getattr(event, metric)
+                upcoming[(event.quarter, name)] += value
         if event.held:
             _event_table(pk, event, cells, sums)
-    for (quarter, metric), value in upcoming.items():
-        key = ("upcoming", programme_id, year, quarter, metric)
-        cells[key] = Cell(value, shown=False, known=True)
-        quarters[quarter][metric].append(key)
-    for metric in METRICS:
-        year_key = ("year", programme_id, year, metric)
+    for (quarter, name), value in upcoming.items():
+        key = ("upcoming", programme_id, year, quarter, name)
+        cells[key] = Cell(value, shown=False, known=True)  # their pages show seats left
+        quarters[quarter][name].append(key)
+    for key, value in totals.items():
+        # Programme figures are withheld after an event's, to keep the headline ones.
+        cells[key] = Cell(value, cost=2, shown=key[-1] in METRICS)
+    for name in (*METRICS, *DERIVED):
         parts = []
         for quarter, members in quarters.items():
-            key = ("quarter", programme_id, year, quarter, metric)
+            key = ("quarter", programme_id, year, quarter, name)
             parts.append(key)
-            sums.append((key, members[metric]))
-        sums.append((year_key, parts))
-    totals: dict[tuple, int] = defaultdict(int)
-    for event in events.values():
-        for metric in METRICS:
-            totals[("quarter", programme_id, year, event.quarter, metric)] += getattr(event, metric)
-            totals[("year", programme_id, year, metric)] += getattr(event, metric)
-    for key, value in totals.items():
-        cells[key] = Cell(value, cost=2)  # programme figures: withheld after an event's
+            sums.append((key, members[name]))
+        sums.append((("year", programme_id, year, name), parts))
+    for place in [("year", programme_id, year)] + [
+        ("quarter", programme_id, year, quarter) for quarter in quarters
+    ]:
+        _within(place, sums)
     return cells, sums
+
+
+def _within(place: tuple, sums: list[Sum]) -> None:
+    """participants = check-ins + absent = international + local, for one row."""
+    total = (*place, "participants")
+    sums.append((total, [(*place, "check_ins"), (*place, "absent")]))
+    sums.append((total, [(*place, "international_participants"), (*place, "local")]))
 
 
 def _event_table(pk: int, event: EventPeople, cells: dict, sums: list[Sum]) -> None:
     home = settings.HOME_COUNTRY
-    total = ("event", pk, "participants")
-    international = ("event", pk, "international_participants")
-    for metric in METRICS:
-        cells[("event", pk, metric)] = Cell(getattr(event, metric))
-    cells[("event", pk, "registrations")] = Cell(event.registrations, cost=0)
-    cells[("event", pk, "others")] = Cell(event.registrations - event.participants, shown=False)
-    sums.append((("event", pk, "registrations"), [total, ("event", pk, "others")]))
-    nobody = ("event", pk, "no_country")
+    place = ("event", pk)
+    total = (*place, "participants")
+    for name in METRICS:
+        cells[(*place, name)] = Cell(getattr(event, name))
+    for name in DERIVED:
+        cells[(*place, name)] = Cell(_measure(event, name), shown=False)
+    _within(place, sums)
+    cells[(*place, "registrations")] = Cell(event.registrations, cost=0)
+    cells[(*place, "others")] = Cell(event.registrations - event.participants, shown=False)
+    sums.append(((*place, "registrations"), [total, (*place, "others")]))
     # People who gave no country: protected when there are some, and when there are none
     # anyone may guess so (most give one).
+    nobody = (*place, "no_country")
     unknown = event.by_country.get("", 0)
     cells[nobody] = Cell(unknown, shown=False, known=not unknown)
     countries, abroad = [nobody], []
@@ -114,9 +141,9 @@ def _event_table(pk: int, event: EventPeople, cells: dict, sums: list[Sum]) -> N
             if code != home:
                 abroad.append(key)
     sums.append((total, countries))
-    sums.append((international, abroad))
+    sums.append(((*place, "international_participants"), abroad))
     domestic = [("country", pk, home)] if event.by_country.get(home) else []
-    sums.append((total, [*domestic, international, nobody]))
+    sums.append(((*place, "local"), [*domestic, nobody]))
     types = []
     for code, n in event.by_type.items():
         cells[("type", pk, code)] = Cell(n, floor=1)

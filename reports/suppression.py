@@ -71,8 +71,7 @@ def protect(cells: dict[Hashable, Cell], sums: list[Sum], threshold: int) -> dic
         for key in breaches:
             if touched & set(by_cell[key]):
                 continue  # something hidden this round in one of its sums may already do
-            giving = [i for i in by_cell[key] if _derives(sums[i], key, pinned)]
-            candidates = _candidates(cells, sums, giving, hidden) or _candidates(
+            candidates = _nearest(key, cells, sums, by_cell, hidden, pinned) or _candidates(
                 cells, sums, by_cell[key], hidden
             )
             if candidates:
@@ -99,6 +98,30 @@ def _candidates(cells, sums, indexes, hidden) -> set:
     }
 
 
+def _nearest(key, cells, sums, by_cell, hidden, pinned) -> set:
+    """The published cells that give `key` away: those of the sums that pin it, or, when
+    these hold only unpublished cells, of the sums that pin those (and so on)."""
+    frontier, seen = [key], {key}
+    while frontier:
+        found, further = set(), []
+        for cell in frontier:
+            for index in by_cell[cell]:
+                if not _derives(sums[index], cell, pinned):
+                    continue
+                for other in (sums[index][0], *sums[index][1]):
+                    if other in seen or cells[other].known:
+                        continue
+                    seen.add(other)
+                    if other not in hidden and cells[other].shown:
+                        found.add(other)
+                    else:
+                        further.append(other)
+        if found:
+            return found
+        frontier = further
+    return set()
+
+
 def _derives(entry: Sum, key: Hashable, pinned: set) -> bool:
     """Whether a sum gives `key` away: every other cell of it is known."""
     total, parts = entry
@@ -122,8 +145,7 @@ def _state(key, cell: Cell, hidden: dict | None) -> str | None:
     if hidden is None:
         return "unpublished"
     if not cell.shown:
-        # A small remainder is protected; a large one is assumed known, to be safe.
-        return "primary" if key in hidden else None
+        return "unpublished"  # known only through the sums it is in
     return hidden.get(key)
 
 

@@ -44,6 +44,13 @@ class Onlooker:
     def sum(self, total, parts) -> None:
         self.sums.append((total, list(parts)))
 
+    def within(self, place: tuple) -> None:
+        """Participants are check-ins plus absentees, and international plus local ones."""
+        total = (*place, "participants")
+        for seen, rest in (("check_ins", "absent"), ("international_participants", "local")):
+            self.unknown((*place, rest))
+            self.sum(total, [(*place, seen), (*place, rest)])
+
     def cells(self) -> set:
         return {cell for total, parts in self.sums for cell in (total, *parts)}
 

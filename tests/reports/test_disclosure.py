@@ -95,6 +95,8 @@ def read_everything(client, onlooker: Onlooker) -> None:
             for metric in METRICS:
                 key = ("stat", row["programme"] or None, int(row["year"]), quarter, metric)
                 onlooker.see(key, number(row[metric]))
+    for row in rows:
+        onlooker.within(("stat", row["programme"], row["year"], row["quarter"]))
     years = {(r["programme"], r["year"]) for r in rows}
     for programme, year in years:
         quarters = [r["quarter"] for r in rows if (r["programme"], r["year"]) == (programme, year)]
@@ -148,6 +150,7 @@ def read_report(client, slug: str, onlooker: Onlooker) -> None:
     for code, value in types.items():
         onlooker.see(("type", slug, code), number(value), listed=True)
     total = ("event", slug, "participants")
+    onlooker.within(("event", slug))
     # Everyone here gave a country: the onlooker may as well know it.
     onlooker.sum(total, [("country", slug, code) for code in countries])
     onlooker.sum(
@@ -155,6 +158,8 @@ def read_report(client, slug: str, onlooker: Onlooker) -> None:
         [("country", slug, code) for code in countries if code != settings.HOME_COUNTRY],
     )
     onlooker.sum(total, [("type", slug, code) for code in types])
+    home = [("country", slug, code) for code in countries if code == settings.HOME_COUNTRY]
+    onlooker.sum(("event", slug, "local"), home)
     onlooker.unknown(("others", slug))
     onlooker.sum(("event", slug, "registrations"), [total, ("others", slug)])
 
@@ -195,13 +200,12 @@ def test_no_small_count_can_be_worked_out_of_the_fixture_programme(client):
 
 
 def test_withholding_keeps_what_it_can(client, adversarial):
-    """The protection hides what it must, not everything: big figures stay published."""
+    """The protection hides what it must, not everything: some big figures stay published."""
     rows = client.get("/api/v1/open-data/statistics.json").json()["results"]
-    third = next(
-        r for r in rows if (r["programme"], r["year"], r["quarter"]) == ("ADV/01", 2025, 3)
-    )
+    quarters = {r["quarter"]: r for r in rows if (r["programme"], r["year"]) == ("ADV/01", 2025)}
 
-    assert (third["participants"], third["check_ins"]) == (26, 18)
+    assert quarters[1]["participants"] == 20
+    assert quarters[3]["check_ins"] == 18
 
 
 def test_secondary_suppression_says_at_least_the_threshold(client, adversarial):
