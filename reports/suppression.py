@@ -7,9 +7,10 @@ onlooker would attack them: every published cell is known, a hidden one only wit
 (0 to 4, or 1 to 4 for a listed row such as a country, which would not be listed at 0; a
 count withheld to protect another is 5 or more), and each sum narrows the bounds of its cells
 until nothing moves. Any count of people from 1 to 4 pinned to one value this way is a leak;
-the smallest published cell of a sum holding it is then hidden too, and the check runs
-again until no count is pinned. This covers every difference and sum of the published cells,
-and bounds as well: 13 people of whom VN 5 and JP "<5", DE "<5" pins JP and DE at 4.
+one more published cell of a sum that gives it away is then hidden too (the least costly,
+see `protect`), and the check runs again until no count is pinned. This covers every
+difference and sum of the published cells, and bounds as well: 13 people of whom VN 5 and
+JP "<5", DE "<5" pins JP and DE at 4.
 """
 
 from collections import defaultdict
