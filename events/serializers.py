@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from . import access
 from .fields import MAX_CAPACITY, BoundedDateTimeField
@@ -275,6 +276,26 @@ class EventSerializer(
         if isinstance(data, dict) and isinstance(data.get("timezone"), str):
             return data["timezone"]
         return self.instance.timezone if self.instance else "Asia/Ho_Chi_Minh"
+
+    def validate_programme(self, programme: Programme | None) -> Programme | None:
+        """Attaching an event to a programme, or taking it out, changes the programme's
+        public accountability figures: only the staff of each programme concerned (or a
+        superuser) may. Sending the event's current programme again changes nothing."""
+        current = self.instance.programme if self.instance else None
+        if programme == current:
+            return programme
+        request = self.context.get("request")
+        user = request.user if request else None
+        for concerned in (current, programme):
+            if concerned is not None and not (user and access.is_programme_staff(user, concerned)):
+                raise PermissionDenied(
+                    _(
+                        "Only the staff of programme %(code)s can attach an event to it "
+                        "or detach one from it."
+                    )
+                    % {"code": concerned.code}
+                )
+        return programme
 
     def validate_timezone(self, value: str) -> str:
         if not is_known_timezone(value):

@@ -17,7 +17,8 @@ Definitions (documented in the README):
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +30,8 @@ from events.models import Event, Programme, ProgrammeTarget
 from notifications.models import Delivery, Message
 from registration.models import Registration
 
+from .people import METRICS, EventPeople, protect_all
+
 logger = logging.getLogger(__name__)
 
 Status = Event.Status
@@ -38,6 +41,7 @@ EVENT_COUNTS = ("events_planned", "events_held", "events_cancelled")
 DIMENSIONS = ("total", "scope", "field", "kind")
 VERSION_KEY = "reports:version"
 T = TypeVar("T")
+Scope = int | Literal["all", "none"]  # a programme's pk, every event, or those of none
 
 
 # --- Suppressing small counts ---------------------------------------------------------------
@@ -78,7 +82,7 @@ def figures_changed() -> None:
         logger.warning("could not mark the published figures stale", exc_info=True)
 
 
-def _cached(name: str, build):
+def cached(name: str, build):
     try:
         version = cache.get_or_set(VERSION_KEY, 1, None)
         key = f"reports:{name}:{version}"
@@ -94,26 +98,19 @@ def _cached(name: str, build):
 
 def cached_file(name: str, build: Callable[[], T]) -> T:
     """A published file (with what comes with it), rendered once per change of the figures."""
-    return _cached(f"file:{name}", build)
+    return cached(f"file:{name}", build)
 
 
 # --- Aggregates -----------------------------------------------------------------------------
 
 
-def _people_counts() -> dict[str, Count]:
-    home = settings.HOME_COUNTRY
-    return {
-        "participants": Count("pk"),
-        "check_ins": Count("pk", filter=Q(checked_in_at__isnull=False)),
-        "international_participants": Count("pk", filter=~Q(country__in=["", home])),
-        "countries": Count("country", filter=~Q(country=""), distinct=True),
-    }
-
-
-def _events(programmes: QuerySet[Programme] | None) -> QuerySet[Event]:
+def public_events(scope: Scope = "all") -> QuerySet[Event]:
+    """Published and cancelled events: all, one programme's (its pk), or those of none."""
     events = Event.objects.filter(status__in=(Status.PUBLISHED, Status.CANCELLED))
-    if programmes is not None:
-        events = events.filter(programme__in=programmes)
+    if scope == "none":
+        return events.filter(programme__isnull=True)
+    if scope != "all":
+        return events.filter(programme_id=scope)
     return events
 
 
@@ -123,33 +120,86 @@ def _state(status: str, end, now) -> str:
     return "events_planned" if end > now else "events_held"
 
 
-def _rows(programmes: QuerySet[Programme] | None) -> list[dict[str, Any]]:
-    """Unsuppressed rows: per programme, year and quarter (quarter None = the whole year),
-    for the total and per scope, major field and kind.
+def _figures(scope: Scope) -> dict[str, Any]:
+    """Every figure of the events in scope before publication, and which counts of people
+    to withhold. Four queries, whatever the number of events: the events, their fields,
+    confirmed registrations counted per event, country and participant type, and all
+    registrations per event (the only two passes over the big table, through its (event,
+    status) index); the rest is added up here."""
 
-    Three queries, whatever the number of events: the events themselves, their fields, and
-    confirmed registrations counted per event and country (the only pass over the big
-    table, through its (event, status) index); the rest is added up here.
-    """
-    now = timezone.now()
-    local = timezone.get_current_timezone()
-    events = {
-        pk: (programme_id, start.astimezone(local), _state(status, end, now), scope, kind)
-        for pk, programme_id, start, end, status, scope, kind in _events(programmes).values_list(
-            "pk", "programme_id", "start", "end", "status", "scope", "kind"
-        )
+    def build() -> dict[str, Any]:
+        now = timezone.now()
+        local = timezone.get_current_timezone()
+        events = {
+            pk: (programme_id, start.astimezone(local), _state(status, end, now), area, kind)
+            for pk, programme_id, start, end, status, area, kind in public_events(
+                scope
+            ).values_list("pk", "programme_id", "start", "end", "status", "scope", "kind")
+        }
+        people = _people(events, public_events(scope).filter(status=Status.PUBLISHED))
+        return {
+            "built_at": now,
+            "rows": _rows(events, people, scope),
+            "people": people,
+            "withheld": protect_all(people, threshold()),
+        }
+
+    return cached(f"figures:{scope}", build)
+
+
+def quarter_of(start) -> int:
+    return (start.month - 1) // 3 + 1
+
+
+def _people(events: dict[int, tuple], source: QuerySet[Event]) -> dict[int, EventPeople]:
+    """The people of every event given that is not cancelled; `source` selects the same."""
+    home = settings.HOME_COUNTRY
+    people = {
+        pk: EventPeople(programme_id, start.year, quarter_of(start), state == "events_held")
+        for pk, (programme_id, start, state, _scope, _kind) in events.items()
+        if state != "events_cancelled"
     }
+    counted = (
+        Registration.objects.filter(event__in=source)
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in counted:
+        people[row["event_id"]].registrations = row["n"]
+    confirmed = (
+        Registration.objects.filter(status=CONFIRMED, event__in=source)
+        .values("event_id", "country", "participant_type")
+        .annotate(n=Count("pk"), checked_in=Count("checked_in_at"))
+        .order_by()
+    )
+    for row in confirmed:
+        event = people[row["event_id"]]
+        event.participants += row["n"]
+        event.check_ins += row["checked_in"]
+        if row["country"] not in ("", home):
+            event.international_participants += row["n"]
+        event.by_country[row["country"]] += row["n"]
+        event.by_type[row["participant_type"]] += row["n"]
+    return people
+
+
+def _rows(
+    events: dict[int, tuple], people: dict[int, EventPeople], scope: Scope
+) -> list[dict[str, Any]]:
+    """Unsuppressed rows: per programme, year and quarter (quarter None = the whole year),
+    for the total and per scope, major field and kind."""
     rows: dict[tuple, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
-    for programme_id, start, state, scope, kind in events.values():
-        quarter = (start.month - 1) // 3 + 1
+    for programme_id, start, state, scope_, kind in events.values():
+        quarter = quarter_of(start)
         for key in (
             (programme_id, start.year, quarter, "total", ""),
             (programme_id, start.year, None, "total", ""),
-            (programme_id, start.year, None, "scope", scope),
+            (programme_id, start.year, None, "scope", scope_),
             (programme_id, start.year, None, "kind", kind),
         ):
             rows[key][state] += 1
-    fields = Event.fields.through.objects.filter(event_id__in=_events(programmes).values("pk"))
+    fields = Event.fields.through.objects.filter(event_id__in=public_events(scope).values("pk"))
     majors = {
         (event_id, code)
         for event_id, code in fields.values_list(
@@ -160,29 +210,15 @@ def _rows(programmes: QuerySet[Programme] | None) -> list[dict[str, Any]]:
         programme_id, start, state, _scope, _kind = events[event_id]
         rows[(programme_id, start.year, None, "field", code)][state] += 1
 
-    home = settings.HOME_COUNTRY
     countries: dict[tuple, set[str]] = defaultdict(set)
-    people = (
-        Registration.objects.filter(status=CONFIRMED, event__in=_events(programmes))
-        .values("event_id", "country")
-        .annotate(n=Count("pk"), checked_in=Count("checked_in_at"))
-        .order_by()
-    )
-    for row in people:
-        programme_id, start, state, _scope, _kind = events[row["event_id"]]
-        if state == "events_cancelled":
-            continue
-        quarter = (start.month - 1) // 3 + 1
+    for event in people.values():
         for key in (
-            (programme_id, start.year, quarter, "total", ""),
-            (programme_id, start.year, None, "total", ""),
+            (event.programme_id, event.year, event.quarter, "total", ""),
+            (event.programme_id, event.year, None, "total", ""),
         ):
-            rows[key]["participants"] += row["n"]
-            rows[key]["check_ins"] += row["checked_in"]
-            if row["country"] not in ("", home):
-                rows[key]["international_participants"] += row["n"]
-            if row["country"]:
-                countries[key].add(row["country"])
+            for name in METRICS:
+                rows[key][name] += getattr(event, name)
+            countries[key].update(code for code in event.by_country if code)
     for key, found in countries.items():
         rows[key]["countries"] = len(found)
     return [
@@ -219,36 +255,44 @@ def _targets(programmes: QuerySet[Programme] | None) -> dict[tuple, int]:
     return found
 
 
-def _publish(row: dict[str, Any], codes: dict[int, str], targets: dict[tuple, int]) -> dict:
-    """One row as the public sees it: small counts suppressed, targets beside the actuals."""
+def _publish(
+    row: dict[str, Any], codes: dict[int, str], targets: dict[tuple, int], withheld: dict
+) -> dict:
+    """One row as the public sees it: counts of people withheld as `people` decided (small
+    ones, and those that would give a small one away), targets beside the actuals."""
+    programme_id, year, quarter = row["programme_id"], row["year"], row["quarter"]
+    place: tuple = ("year", programme_id, year)
+    if quarter is not None:
+        place = ("quarter", programme_id, year, quarter)
     published = {
-        "programme": codes.get(row["programme_id"]),
-        "year": row["year"],
-        "quarter": row["quarter"],
+        "programme": codes.get(programme_id),
+        "year": year,
+        "quarter": quarter,
         "dimension": row["dimension"],
         "category": row["category"],
         **{name: row[name] for name in EVENT_COUNTS},
-        **{name: suppress(row[name]) for name in PEOPLE},
+        **{name: withheld.get((*place, name), suppress(row[name])) for name in PEOPLE},
     }
     published["international_share"] = share(
         published["international_participants"], published["participants"]
     )
     published["show_up_rate"] = share(published["check_ins"], published["participants"])
-    yearly = row["quarter"] is None
     for metric in ProgrammeTarget.Metric.values:
-        key = (row["programme_id"], row["year"], row["dimension"], row["category"], metric)
-        published[f"target_{metric}"] = targets.get(key) if yearly else None
+        key = (programme_id, year, row["dimension"], row["category"], metric)
+        published[f"target_{metric}"] = targets.get(key) if quarter is None else None
     return published
 
 
 def statistics(programme: Programme | None = None) -> list[dict[str, Any]]:
     """Every published aggregate row (cached until something changes)."""
+    scope: Scope = programme.pk if programme else "all"
 
     def build() -> list[dict[str, Any]]:
-        programmes = Programme.objects.filter(pk=programme.pk) if programme else None
+        figures = _figures(scope)
         codes = dict(Programme.objects.values_list("pk", "code"))
-        targets = _targets(programmes)
-        rows = [_publish(row, codes, targets) for row in _rows(programmes)]
+        targets = _targets(Programme.objects.filter(pk=programme.pk) if programme else None)
+        withheld = figures["withheld"]
+        rows = [_publish(row, codes, targets, withheld) for row in figures["rows"]]
         # Targets for a year with nothing held yet still appear, against zero.
         present = {(r["programme"], r["year"], r["dimension"], r["category"]) for r in rows}
         for programme_id, year, dimension, category, _metric in targets:
@@ -264,7 +308,7 @@ def statistics(programme: Programme | None = None) -> list[dict[str, Any]]:
                     **dict.fromkeys(EVENT_COUNTS, 0),
                     **dict.fromkeys(PEOPLE, 0 if dimension == "total" else None),
                 }
-                rows.append(_publish(empty, codes, targets))
+                rows.append(_publish(empty, codes, targets, withheld))
         order = {name: i for i, name in enumerate(DIMENSIONS)}
         rows.sort(
             key=lambda r: (
@@ -277,109 +321,68 @@ def statistics(programme: Programme | None = None) -> list[dict[str, Any]]:
         )
         return rows
 
-    return _cached(f"statistics:{programme.pk if programme else 'all'}", build)
+    return cached(f"statistics:{scope}", build)
 
 
 # --- One event, once it is over -------------------------------------------------------------
 
 
+def _held_people(event: Event) -> tuple[EventPeople, dict]:
+    """The event's people and what to withhold, protected with its programme's figures."""
+    scope: Scope = event.programme_id or "none"
+    figures = _figures(scope)
+    people = figures["people"].get(event.pk)
+    if people is None or not people.held:
+        figures_changed()  # the event ended since the figures were built: they are stale
+        figures = _figures(scope)
+        people = figures["people"].get(event.pk)
+    if people is None or not people.held:  # not published or not over: on its own
+        start = event.start.astimezone(timezone.get_current_timezone())
+        about = {event.pk: (event.programme_id, start, "events_held", "", "")}
+        alone = _people(about, Event.objects.filter(pk=event.pk))
+        people = replace(alone[event.pk], held=True)
+        return people, protect_all({event.pk: people}, threshold())
+    return people, figures["withheld"]
+
+
+def _listed(counts, kind: str, pk: int, withheld: dict) -> list[tuple[str, Any]]:
+    """Rows of a breakdown: the published ones largest first, then the withheld ones in
+    alphabetical order (an order by size would tell the withheld apart)."""
+    shown = sorted(
+        ((code, n) for code, n in counts.items() if code and (kind, pk, code) not in withheld),
+        key=lambda row: (-row[1], row[0]),
+    )
+    hidden = sorted(
+        (code, withheld[(kind, pk, code)])
+        for code in counts
+        if code and (kind, pk, code) in withheld
+    )
+    return shown + hidden
+
+
 def event_report(event: Event) -> dict[str, Any]:
     """Capacity, participants, show-up, countries, participant types, reminder delivery."""
-    people = Registration.objects.filter(event=event, status=CONFIRMED)
-    totals = people.aggregate(**_people_counts())
-    registrations = Registration.objects.filter(event=event).count()
-    by_country = people.exclude(country="").values("country").annotate(n=Count("pk"))
-    by_type = people.values("participant_type").annotate(n=Count("pk"))
+    people, withheld = _held_people(event)
     reminders = Delivery.objects.filter(
         message__event=event, message__kind=Message.Kind.REMINDER
     ).exclude(state=Delivery.State.WITHDRAWN)
     delivery = reminders.aggregate(
         total=Count("pk"), sent=Count("pk", filter=Q(state=Delivery.State.SENT))
     )
-    published = {name: suppress(totals[name]) for name in PEOPLE}
+    published = {
+        name: withheld.get(("event", event.pk, name), getattr(people, name))
+        for name in (*METRICS, "registrations")
+    }
+    published["countries"] = suppress(sum(1 for code in people.by_country if code))
     return {
         "capacity": event.capacity,
-        "registrations": suppress(registrations),
         **published,
         "show_up_rate": share(published["check_ins"], published["participants"]),
         "international_share": share(
             published["international_participants"], published["participants"]
         ),
-        "by_country": [
-            (row["country"], suppress(row["n"])) for row in by_country.order_by("-n", "country")
-        ],
-        "by_participant_type": [(row["participant_type"], suppress(row["n"])) for row in by_type],
+        "by_country": _listed(people.by_country, "country", event.pk, withheld),
+        "by_participant_type": _listed(people.by_type, "type", event.pk, withheld),
         "reminders_sent": suppress(delivery["sent"]),
         "reminder_delivery_rate": share(suppress(delivery["sent"]), suppress(delivery["total"])),
     }
-
-
-# --- Open data: events ----------------------------------------------------------------------
-
-EVENT_FIELDS = (
-    "id",
-    "slug",
-    "url",
-    "status",
-    "title_en",
-    "title_vi",
-    "summary_en",
-    "summary_vi",
-    "kind",
-    "scope",
-    "format",
-    "fields",
-    "programme",
-    "host",
-    "venue_name",
-    "venue_city",
-    "venue_country",
-    "timezone",
-    "start",
-    "end",
-    "capacity",
-    "updated_at",
-    "licence",
-)
-
-
-def open_events() -> list[dict[str, Any]]:
-    """Every event that was published (cancelled ones too), public fields only."""
-
-    def build() -> list[dict[str, Any]]:
-        events = (
-            _events(None)
-            .select_related("programme", "host")
-            .prefetch_related("fields")
-            .order_by("start", "pk")
-        )
-        return [
-            {
-                "id": str(event.uuid),
-                "slug": event.slug,
-                "url": f"{settings.SITE_URL}/en/events/{event.slug}/",
-                "status": event.status,
-                "title_en": event.title_en,
-                "title_vi": event.title_vi,
-                "summary_en": event.summary_en,
-                "summary_vi": event.summary_vi,
-                "kind": event.kind,
-                "scope": event.scope,
-                "format": event.format,
-                "fields": [field.code for field in event.fields.all()],
-                "programme": event.programme.code if event.programme else None,
-                "host": event.host.name if event.host else None,
-                "venue_name": event.venue_name,
-                "venue_city": event.venue_city,
-                "venue_country": event.venue_country,
-                "timezone": event.timezone,
-                "start": event.local(event.start).isoformat(),
-                "end": event.local(event.end).isoformat(),
-                "capacity": event.capacity,
-                "updated_at": event.updated_at.isoformat(),
-                "licence": settings.OPEN_DATA_LICENCE,
-            }
-            for event in events
-        ]
-
-    return _cached("events", build)

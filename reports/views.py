@@ -19,19 +19,22 @@ from rest_framework.views import APIView
 from config.conditional import conditional, etag_of
 from config.schema import file_download
 from events.renderers import CSV, FILE_RENDERERS, file_renderers
+from registration.exports import _safe as formula_safe
 
-from . import services
+from . import open_events, services
 
 CSV_RESPONSE = file_download(CSV, "CSV, UTF-8, a header row.")
 JSON_RESPONSE = {(200, "application/json"): OpenApiTypes.OBJECT}
 
 
 def _cell(value: Any) -> Any:
+    """A CSV cell; organiser-written text that a spreadsheet would run as a formula (a title
+    starting with "=", say) is made plain text the way the registration exports do it."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(map(str, value))
-    return value
+        return ";".join(formula_safe(str(item)) for item in value)
+    return formula_safe(value)
 
 
 def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
@@ -107,7 +110,7 @@ class EventsJSON(OpenDataView):
     filename = "events.json"
 
     def body(self) -> bytes:
-        return envelope(services.open_events())
+        return envelope(open_events.open_events())
 
     @extend_schema(responses=JSON_RESPONSE, operation_id="open_data_events_json")
     def get(self, request):
@@ -120,7 +123,7 @@ class EventsCSV(OpenDataView):
     renderer_classes = file_renderers(CSV)
 
     def body(self) -> bytes:
-        return csv_text(services.open_events(), services.EVENT_FIELDS)
+        return csv_text(open_events.open_events(), open_events.EVENT_FIELDS)
 
     @extend_schema(responses=CSV_RESPONSE, operation_id="open_data_events_csv")
     def get(self, request):

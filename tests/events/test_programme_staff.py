@@ -71,3 +71,87 @@ def test_programme_staff_have_no_organiser_pages(client, programme, draft):
     client.force_login(user)
 
     assert client.get(f"/en/organiser/events/{draft.slug}/registrations/").status_code == 404
+
+
+EVENT = {"title_en": "Forum", "start": "2031-03-01T09:00", "end": "2031-03-01T17:00"}
+
+
+def test_organiser_cannot_attach_an_event_to_a_programme(programme, owner_api, event):
+    response = owner_api.patch(
+        f"/api/v1/events/{event.slug}/", {"programme": programme.code}, format="json"
+    )
+
+    event.refresh_from_db()
+    assert response.status_code == 403
+    assert programme.code in response.json()["detail"]
+    assert event.programme is None
+
+
+def test_organiser_cannot_create_an_event_in_a_programme(programme, owner_api):
+    response = owner_api.post("/api/v1/events/", {**EVENT, "programme": programme.code})
+
+    assert response.status_code == 403
+    assert not programme.events.exists()
+
+
+def test_organiser_cannot_detach_an_event_from_a_programme(programme, owner_api, owner):
+    event = EventFactory(programme=programme, owner=owner)
+
+    response = owner_api.patch(f"/api/v1/events/{event.slug}/", {"programme": None}, format="json")
+
+    event.refresh_from_db()
+    assert response.status_code == 403
+    assert event.programme == programme
+
+
+def test_organiser_cannot_move_an_event_to_another_programme(programme, owner_api, owner):
+    event = EventFactory(programme=ProgrammeFactory(), owner=owner)
+    ProgrammeStaff.objects.create(programme=programme, user=owner)  # staff of the new one only
+
+    response = owner_api.patch(
+        f"/api/v1/events/{event.slug}/", {"programme": programme.code}, format="json"
+    )
+
+    event.refresh_from_db()
+    assert response.status_code == 403
+    assert event.programme != programme
+
+
+def test_organiser_may_resend_the_current_programme(programme, owner_api, owner):
+    event = EventFactory(programme=programme, owner=owner)
+
+    response = owner_api.patch(
+        f"/api/v1/events/{event.slug}/",
+        {"programme": programme.code, "summary_en": "Changed"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+
+
+def test_programme_staff_on_the_team_attach_and_detach(programme, owner_api, owner, event):
+    ProgrammeStaff.objects.create(programme=programme, user=owner)
+    path = f"/api/v1/events/{event.slug}/"
+
+    attached = owner_api.patch(path, {"programme": programme.code}, format="json")
+    detached = owner_api.patch(path, {"programme": None}, format="json")
+
+    assert (attached.status_code, attached.json()["programme"]) == (200, programme.code)
+    assert (detached.status_code, detached.json()["programme"]) == (200, None)
+
+
+def test_programme_staff_create_an_event_in_their_programme(programme, staff):
+    response = staff.post("/api/v1/events/", {**EVENT, "programme": programme.code})
+
+    assert response.status_code == 201
+    assert programme.events.count() == 1
+
+
+def test_superuser_attaches_an_event_to_any_programme(programme, event):
+    admin = client_for(UserFactory(is_superuser=True, is_staff=True))
+
+    response = admin.patch(
+        f"/api/v1/events/{event.slug}/", {"programme": programme.code}, format="json"
+    )
+
+    assert response.status_code == 200

@@ -40,7 +40,11 @@ def test_statistics_count_events_by_state(figures):
     assert row(figures, 2031, 1)["events_planned"] == 1
 
 
-def test_statistics_count_confirmed_participants_of_published_events_only(figures):
+def test_statistics_count_confirmed_participants_of_published_events_only(programme, settings):
+    settings.OPEN_DATA_MIN_COUNT = 1  # nothing withheld: the counting itself
+
+    figures = services.statistics(programme)
+
     assert row(figures, 2025, 2)["participants"] == 8
     assert row(figures, 2025)["participants"] == 8
 
@@ -65,11 +69,15 @@ def test_statistics_threshold_is_configurable(programme, settings):
 
     quarter = row(services.statistics(programme), 2025, 2)
 
-    assert (quarter["check_ins"], quarter["international_participants"], quarter["countries"]) == (
-        3,
-        3,
-        4,
-    )
+    assert quarter["countries"] == 4  # "<5" at 5
+    assert row(services.statistics(programme), 2031, 1)["participants"] == "<3"
+
+
+def test_statistics_publish_shares_of_published_counts(programme, settings):
+    settings.OPEN_DATA_MIN_COUNT = 1
+
+    quarter = row(services.statistics(programme), 2025, 2)
+
     assert quarter["show_up_rate"] == 37.5
     assert quarter["international_share"] == 37.5
 
@@ -124,7 +132,8 @@ def test_statistics_query_count_does_not_grow_with_events(programme, django_asse
         services.statistics(programme)
 
 
-def test_statistics_are_cached_until_figures_change(programme):
+def test_statistics_are_cached_until_figures_change(programme, settings):
+    settings.OPEN_DATA_MIN_COUNT = 1
     event = EventFactory(programme=programme, **at(HELD_START))
     services.statistics(programme)
     RegistrationFactory.create_batch(3, event=event)  # rows written directly: no signal
@@ -153,11 +162,27 @@ def test_event_report_figures(programme):
 
     report = services.event_report(forum)
 
-    assert report["participants"] == 6
-    assert report["registrations"] == 8
+    # 6, but the quarter's 8 minus 6 would give away the workshop's 2; and 8 registrations
+    # minus 6 the 2 who did not come. Withheld rows are listed alphabetically, not by size.
+    assert report["participants"] == "≥5"
+    assert report["registrations"] == "≥5"
     assert report["check_ins"] == "<5"
     assert report["show_up_rate"] is None
-    assert report["by_country"] == [("VN", "<5"), ("DE", "<5"), ("JP", "<5")]
+    assert report["by_country"] == [("DE", "<5"), ("JP", "<5"), ("VN", "<5")]
+    assert report["by_participant_type"] == [("delegate", "≥5")]
+
+
+def test_event_report_publishes_what_gives_nothing_away(programme):
+    workshop = programme.events.get(fields__code="2.1")
+    event = EventFactory(programme=programme, **at(HELD_START.replace(month=9)))
+    RegistrationFactory.create_batch(7, event=event, country="VN")
+    RegistrationFactory.create_batch(6, event=event, country="JP")
+
+    report = services.event_report(event)
+
+    assert (report["participants"], report["international_participants"]) == (13, 6)
+    assert report["by_country"] == [("VN", 7), ("JP", 6)]
+    assert services.event_report(workshop)["participants"] == "<5"
 
 
 def test_event_report_show_up_rate_when_counts_are_large_enough(settings):

@@ -165,7 +165,8 @@ def test_event_report_downloads_as_csv(client, programme):
 
     rows = dict(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
-    assert rows["Confirmed participants"] == "6" and rows["Checked in"] == "<5"
+    # 6, withheld: the quarter's 8 would give the other event's 2 away (tests/reports).
+    assert rows["Confirmed participants"] == "≥5" and rows["Checked in"] == "<5"
 
 
 def test_event_page_links_to_the_report_when_over(client):
