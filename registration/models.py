@@ -171,7 +171,8 @@ class Registration(models.Model):
         default=ParticipantType.DELEGATE,
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
-    # Ids of the limited choices whose seats this registration holds.
+    # Ids of the choices picked in answer to choice questions, limited or not: each counts in
+    # its choice's `taken`, so a capacity put on a choice later counts the people holding it.
     held_choices = models.JSONField(default=list, blank=True, editable=False)
     # Place in line when waitlisted: first come (to the seat counter), first served.
     waitlist_seq = models.PositiveBigIntegerField(null=True, blank=True, editable=False)

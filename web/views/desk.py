@@ -125,6 +125,8 @@ def _bulk_action(request: HttpRequest, event: Event, action: str) -> None:
             "%(count)d registration approved.", "%(count)d registrations approved.", done
         )
     else:
+        # Said once for the whole selection, not as "left unchanged" per registration.
+        registration_services.refuse_if_ended(event)
         service = (
             registration_services.reject if action == "reject" else registration_services.cancel
         )
