@@ -83,3 +83,13 @@ def is_owner(user: AnyUser, event: Event) -> bool:
 
 def can_check_in(user: AnyUser, event: Event) -> bool:
     return role_of(user, event) is not None
+
+
+def events_run_by(user: AnyUser, roles=CHANGE_ROLES) -> QuerySet[Event]:
+    """The events on whose team the user has one of these roles (all of them: superusers)."""
+    if user.is_authenticated and user.is_superuser:
+        return Event.objects.all()
+    if not user.is_authenticated:
+        return Event.objects.none()
+    mine = TeamMembership.objects.filter(user=user, role__in=roles).values("event_id")
+    return Event.objects.filter(pk__in=mine)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from events.admin_scope import TeamScopedAdmin
+
 from .models import Delivery, Message, OptOut, ReminderRule
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(TeamScopedAdmin):
     list_display = ["created_at", "kind", "to_email", "state", "attempts", "sent_at"]
     list_filter = ["state", "kind"]
     search_fields = ["to_email"]
@@ -12,14 +14,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(TeamScopedAdmin):
     list_display = ["created_at", "kind", "event"]
     list_filter = ["kind"]
     raw_id_fields = ["event", "rule"]
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(TeamScopedAdmin):
     list_display = ["event", "due_at", "minutes_before_start", "send_at", "state", "enabled"]
     list_filter = ["state", "enabled"]
     raw_id_fields = ["event"]
@@ -31,6 +33,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(OptOut)
-class OptOutAdmin(admin.ModelAdmin):
+class OptOutAdmin(TeamScopedAdmin):
+    event_path = "registration__event"
     list_display = ["registration", "created_at"]
     raw_id_fields = ["registration"]
