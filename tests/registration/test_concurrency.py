@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from events.exceptions import Conflict
@@ -214,3 +215,30 @@ def test_check_in_blocked_by_a_cancellation_is_refused_once_it_commits():
 
     assert door["result"] == "ticket_cancelled"
     assert Registration.objects.get(pk=registration.pk).checked_in_at is None
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_capacity_put_on_a_choice_while_people_pick_it_is_never_overbooked(round_):
+    event = EventFactory(capacity=None)
+    tour = ChoiceFactory(question__event=event, capacity=None, label_en="Lab tour")
+    answers = {str(tour.question_id): tour.pk}
+    organiser = UserFactory()
+    limit = {"choices": [{"id": tour.pk, "label_en": "Lab tour", "capacity": 10}]}
+
+    def put_capacity():
+        try:
+            return services.save_question(event, limit, actor=organiser, question=tour.question)
+        except ValidationError:
+            return "refused"  # more than ten held it already: the capacity is not put
+
+    jobs = [lambda n=n: services.register(event, person(n, answers=answers)) for n in range(30)]
+    jobs.insert(5, put_capacity)
+    in_parallel(jobs)
+
+    tour.refresh_from_db()
+    holders = Registration.objects.filter(event=event, held_choices__contains=[tour.pk]).count()
+    assert tour.taken == holders
+    if tour.capacity is not None:
+        assert tour.taken <= tour.capacity == 10
+    else:
+        assert holders == 30
