@@ -63,3 +63,23 @@ def test_desk_bulk_cancel_after_event_ended_is_refused_with_reason(client, owner
     assert response.status_code == 400
     assert ENDED in response.content.decode()
     assert set(Registration.objects.values_list("status", flat=True)) == {"confirmed"}
+
+
+def test_desk_registrations_of_an_ended_event_offer_no_cancel_or_reject(client, owner, event):
+    register(event, 1)
+    end_event(event)
+    client.force_login(owner)
+
+    page = client.get(f"/en/organiser/events/{event.slug}/registrations/").content.decode()
+
+    assert 'value="cancel"' not in page
+    assert 'value="reject"' not in page
+
+
+def test_desk_registrations_of_an_upcoming_event_offer_cancel(client, owner, event):
+    register(event, 1)
+    client.force_login(owner)
+
+    page = client.get(f"/en/organiser/events/{event.slug}/registrations/").content.decode()
+
+    assert 'value="cancel"' in page

@@ -208,6 +208,8 @@ def _registrations_page(
         "type_options": ParticipantType.choices,
         "checked_in_options": [("true", _("Yes")), ("false", _("No"))],
         "counts": registration_services.counts(event),
+        # Once the event has ended nobody is cancelled or rejected: no buttons for it.
+        "ended": registration_services.event_has_ended(event),
         "charts": [
             _chart(_("By country"), registration_services.breakdown(event, "country"), {}),
             _chart(
