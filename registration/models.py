@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -143,6 +144,22 @@ class Choice(models.Model):
     @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    def clean(self) -> None:
+        """For the admin's form: a capacity never goes below the people holding the choice
+        (the services check it under the row lock, the constraint always)."""
+        if self.capacity is None or self.pk is None:
+            return
+        taken = Choice.objects.filter(pk=self.pk).values_list("taken", flat=True).first() or 0
+        if self.capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "“%(choice)s” already has %(taken)d people: capacity cannot be lower."
+                    )
+                    % {"choice": self.label, "taken": taken}
+                }
+            )
 
 
 class Registration(models.Model):

@@ -8,7 +8,8 @@ from django.test import Client
 from events.models import TeamMembership
 from notifications.models import Delivery
 from registration import services as registration_services
-from tests.factories import EventFactory, QuestionFactory, UserFactory
+from registration.models import Choice
+from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 from tests.registration.helpers import person
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,20 @@ def test_admin_questions_of_another_event_are_not_listed(ours, theirs):
 
     assert b"Our question" in page.content
     assert b"Their question" not in page.content
+
+
+def test_admin_choice_capacity_below_its_holders_is_refused(ours):
+    tour = ChoiceFactory(question__event=ours, label_en="Lab tour")
+    key = str(tour.question_id)
+    fresh = type(ours).objects.get(pk=ours.pk)  # the questions as they are now
+    for n in (3, 4):
+        registration_services.register(fresh, person(n, answers={key: tour.pk}))
+
+    response = staff_client("organiser", ours).post(
+        f"/admin/registration/choice/{tour.pk}/change/",
+        {"question": tour.question_id, "label_en": "Lab tour", "capacity": 1, "position": 0},
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "already has 2 people" in response.content.decode()
+    assert Choice.objects.get(pk=tour.pk).capacity is None
