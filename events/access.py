@@ -90,3 +90,13 @@ def can_view_personal_data(user: AnyUser, event: Event) -> bool:
     them: owner and organisers. Check-in staff (often volunteers) see only what the door
     needs: name, participant type, status, ticket code and check-in time."""
     return role_of(user, event) in CHANGE_ROLES
+
+
+def events_run_by(user: AnyUser, roles=CHANGE_ROLES) -> QuerySet[Event]:
+    """The events on whose team the user has one of these roles (all of them: superusers)."""
+    if user.is_authenticated and user.is_superuser:
+        return Event.objects.all()
+    if not user.is_authenticated:
+        return Event.objects.none()
+    mine = TeamMembership.objects.filter(user=user, role__in=roles).values("event_id")
+    return Event.objects.filter(pk__in=mine)

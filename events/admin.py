@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from . import services
+from .access import is_owner
+from .admin_scope import OWNER_ONLY, LimitedChoices, TeamScopedAdmin
 from .models import (
     AuditLogEntry,
     Event,
@@ -50,15 +52,28 @@ class TeamInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
 
+    # As in the API, only the owner (or a superuser) changes the team.
+    def _owner(self, request, obj) -> bool:
+        return obj is None or is_owner(request.user, obj)
 
-class SessionInline(admin.StackedInline):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._owner(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owner(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owner(request, obj)
+
+
+class SessionInline(LimitedChoices, admin.StackedInline):
     model = Session
     extra = 0
     filter_horizontal = ["speakers"]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TeamScopedAdmin):
     list_display = ["slug", "title", "kind", "scope", "start", "venue_city", "status"]
     list_filter = ["status", "kind", "scope", "format", "fields"]
     search_fields = ["slug", "title_en", "title_vi", "venue_city"]
@@ -67,13 +82,7 @@ class EventAdmin(admin.ModelAdmin):
     autocomplete_fields = ["host", "programme"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [TeamInline, SessionInline]
-
-    def get_queryset(self, request):
-        # Staff who are not superusers manage only the events whose team they are on.
-        events = super().get_queryset(request)
-        if request.user.is_superuser:
-            return events
-        return events.filter(team__user=request.user)
+    event_path = ""
 
     def save_model(self, request, obj, form, change):
         services.index_for_search(obj)
@@ -84,26 +93,27 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(TeamScopedAdmin):
     list_display = ["name", "affiliation", "event"]
     search_fields = ["name", "affiliation"]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TeamScopedAdmin):
     list_display = ["title", "event", "start", "room"]
     filter_horizontal = ["speakers"]
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(admin.ModelAdmin):
+class TeamMembershipAdmin(TeamScopedAdmin):
     list_display = ["event", "user", "role"]
+    change_roles = OWNER_ONLY
     list_filter = ["role"]
     autocomplete_fields = ["user", "event"]
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(TeamScopedAdmin):
     list_display = ["created_at", "event_slug", "actor", "action"]
     list_filter = ["action"]
     search_fields = ["event_slug", "action"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from events.admin_scope import TeamScopedAdmin
+
 from .models import Delivery, Message, OptOut, ReminderRule
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(TeamScopedAdmin):
     # The address as the team may see it: none once the person erased their data (the last
     # email to them keeps it only until it is sent).
     list_display = ["created_at", "kind", "shown_to_email", "state", "attempts", "sent_at"]
@@ -18,14 +20,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(TeamScopedAdmin):
     list_display = ["created_at", "kind", "event"]
     list_filter = ["kind"]
     raw_id_fields = ["event", "rule"]
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(TeamScopedAdmin):
     list_display = ["event", "due_at", "minutes_before_start", "send_at", "state", "enabled"]
     list_filter = ["state", "enabled"]
     raw_id_fields = ["event"]
@@ -37,6 +39,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(OptOut)
-class OptOutAdmin(admin.ModelAdmin):
+class OptOutAdmin(TeamScopedAdmin):
+    event_path = "registration__event"
     list_display = ["registration", "created_at"]
     raw_id_fields = ["registration"]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from events.admin_scope import LimitedChoices, TeamScopedAdmin
 from events.services import record
 
 from .models import Choice, Question, Registration, Seats
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(TeamScopedAdmin):
     list_display = ["id", "event", "name", "email", "status", "participant_type", "checked_in_at"]
     list_filter = ["status", "participant_type"]
     search_fields = ["name", "email", "affiliation", "ticket_code"]
@@ -37,25 +38,26 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(LimitedChoices, admin.TabularInline):
     model = Choice
     extra = 0
     readonly_fields = ["taken"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TeamScopedAdmin):
     list_display = ["label", "event", "kind", "required"]
     inlines = [ChoiceInline]
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(TeamScopedAdmin):
+    event_path = "question__event"
     list_display = ["label", "question", "capacity", "taken"]
     readonly_fields = ["taken"]
 
 
 @admin.register(Seats)
-class SeatsAdmin(admin.ModelAdmin):
+class SeatsAdmin(TeamScopedAdmin):
     list_display = ["event", "capacity", "taken"]
     readonly_fields = ["capacity", "taken"]

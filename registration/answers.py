@@ -106,17 +106,20 @@ def clean_answers(questions: list[Question], answers: Any) -> dict[str, Any]:
     return cleaned
 
 
-def limited_choice_ids(questions: list[Question], answers: dict[str, Any]) -> list[int]:
-    """The chosen choices that have a capacity: each holds one seat of its own."""
-    limited = {
-        choice.pk
-        for question in questions
-        for choice in question.choices.all()
-        if choice.capacity is not None
-    }
+def held_choice_ids(questions: list[Question], answers: dict[str, Any]) -> list[int]:
+    """The choices this registration holds: those picked in answer to a choice question.
+
+    Only a choice question's own choices count: a number (or any other) answer that happens
+    to equal a choice's id holds nothing. Every picked choice is held, limited or not, so its
+    `taken` always counts its holders and a capacity put on it later counts them too.
+    """
     chosen: list[int] = []
-    for value in answers.values():
+    for question in questions:
+        if not question.has_choices:
+            continue
+        value = answers.get(str(question.pk))
+        own = {choice.pk for choice in question.choices.all()}
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, int) and not isinstance(item, bool) and item in limited:
+            if isinstance(item, int) and not isinstance(item, bool) and item in own:
                 chosen.append(item)
     return sorted(set(chosen))

@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +146,22 @@ class Choice(models.Model):
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.taken, 0)
 
+    def clean(self) -> None:
+        """For the admin's form: a capacity never goes below the people holding the choice
+        (the services check it under the row lock, the constraint always)."""
+        if self.capacity is None or self.pk is None:
+            return
+        taken = Choice.objects.filter(pk=self.pk).values_list("taken", flat=True).first() or 0
+        if self.capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "“%(choice)s” already has %(taken)d people: capacity cannot be lower."
+                    )
+                    % {"choice": self.label, "taken": taken}
+                }
+            )
+
 
 class Registration(models.Model):
     class Status(models.TextChoices):
@@ -179,7 +196,8 @@ class Registration(models.Model):
         default=ParticipantType.DELEGATE,
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
-    # Ids of the limited choices whose seats this registration holds.
+    # Ids of the choices picked in answer to choice questions, limited or not: each counts in
+    # its choice's `taken`, so a capacity put on a choice later counts the people holding it.
     held_choices = models.JSONField(default=list, blank=True, editable=False)
     # Place in line when waitlisted: first come (to the seat counter), first served.
     waitlist_seq = models.PositiveBigIntegerField(null=True, blank=True, editable=False)

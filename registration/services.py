@@ -28,7 +28,7 @@ from events.exceptions import Conflict, NotFound
 from events.models import Event, ParticipantType, TeamMembership
 from events.services import record
 
-from .answers import clean_answers, limited_choice_ids
+from .answers import clean_answers, held_choice_ids
 from .emails import email_key
 from .models import (
     ACTIVE_STATUSES,
@@ -125,7 +125,11 @@ def release_seat(event: Event) -> None:
 def take_choices(choice_ids: list[int]) -> None:
     for choice_id in choice_ids:
         if not Choice.objects.filter(_has_room(Q(pk=choice_id))).update(taken=F("taken") + 1):
-            choice = Choice.objects.get(pk=choice_id)
+            choice = Choice.objects.filter(pk=choice_id).first()
+            if choice is None:  # removed since the questions were read
+                raise ValidationError(
+                    {"answers": [_("The questions have changed: reload the form and answer.")]}
+                )
             raise Conflict(
                 _("No places are left for “%(choice)s”.") % {"choice": choice.label},
                 "choice_full",
@@ -138,8 +142,12 @@ def release_choices(choice_ids: list[int]) -> None:
 
 
 def fill_free_seats(event: Event) -> list[Registration]:
-    """Promote people from the waiting list, first come first served, while seats are free."""
-    promoted = []
+    """Promote people from the waiting list, first come first served, while seats are free.
+
+    Nobody is promoted once the event has ended: the figures of a held event do not move."""
+    promoted: list[Registration] = []
+    if event_has_ended(event):
+        return promoted
     while True:
         candidate = (
             Registration.objects.select_for_update(no_key=True)
@@ -300,7 +308,7 @@ def register(
         language=data.get("language") or "en",
         participant_type=participant_type,
         answers=answers,
-        held_choices=limited_choice_ids(questions, answers),
+        held_choices=held_choice_ids(questions, answers),
         consent_at=timezone.now(),
         consent_notice_version=event.privacy_notice_label,
         public_listing=bool(data.get("public_listing")),
@@ -509,7 +517,7 @@ def update_registration(
     if "answers" in data:
         questions = questions_of(event)
         answers = clean_answers(questions, data["answers"])
-        new_choices = limited_choice_ids(questions, answers)
+        new_choices = held_choice_ids(questions, answers)
         if registration.is_active:
             release_choices([c for c in registration.held_choices if c not in new_choices])
             take_choices([c for c in new_choices if c not in registration.held_choices])
@@ -585,15 +593,38 @@ def confirm_email_change(token: str) -> tuple[Registration, bool]:
     return registration, True
 
 
-def _leave(registration: Registration, new_status: str, reason: str = "") -> Registration:
-    """Move an active registration out, free what it held and fill the seat from the list."""
+def event_has_ended(event: Event) -> bool:
+    return timezone.now() >= event.end
+
+
+def refuse_if_ended(event: Event) -> None:
+    """Once an event has ended nobody leaves it: its figures are final."""
+    if event_has_ended(event):
+        raise Conflict(
+            _("This event has ended: its registrations can no longer be cancelled or rejected."),
+            "event_ended",
+        )
+
+
+def _leave(
+    registration: Registration, new_status: str, reason: str = "", *, only_from: str | None = None
+) -> Registration:
+    """Move an active registration out, free what it held and fill the seat from the list.
+
+    The state is checked under the row lock: `only_from` refuses a registration that another
+    transaction moved meanwhile (a reject racing an approve). Once the event has ended nobody
+    leaves: its figures are final (erasure keeps the status and does not come here then).
+    """
     registration = (
         Registration.objects.select_for_update(of=("self",), no_key=True)
         .select_related("event")
         .get(pk=registration.pk)
     )
+    if only_from == Status.PENDING and registration.status != Status.PENDING:
+        raise Conflict(_("Only registrations waiting for approval can be rejected."), "not_pending")
     if not registration.is_active:
         raise Conflict(_("This registration is already cancelled or rejected."), "not_active")
+    refuse_if_ended(registration.event)
     previous = registration.status
     registration.status = new_status
     registration.decision_reason = reason
@@ -641,9 +672,7 @@ def approve(registration: Registration, *, actor) -> Registration:
 
 @transaction.atomic
 def reject(registration: Registration, *, actor, reason: str = "") -> Registration:
-    if registration.status != Status.PENDING:
-        raise Conflict(_("Only registrations waiting for approval can be rejected."), "not_pending")
-    registration = _leave(registration, Status.REJECTED, reason)
+    registration = _leave(registration, Status.REJECTED, reason, only_from=Status.PENDING)
     record(registration.event, actor, "registration.rejected", registration=registration.pk)
     return registration
 
@@ -947,12 +976,15 @@ def check_in(event: Event, code: str, *, actor) -> tuple[Registration, bool]:
     if registration.status != Status.CONFIRMED:
         raise Conflict(str(NOT_ADMITTED[registration.status]), f"ticket_{registration.status}")
     now = timezone.now()
+    # The UPDATE itself re-checks the status: a ticket cancelled since it was read is refused.
     first_time = bool(
-        Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
-            checked_in_at=now
-        )
+        Registration.objects.filter(
+            pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
+        ).update(checked_in_at=now)
     )
-    registration.refresh_from_db(fields=["checked_in_at"])
+    registration.refresh_from_db(fields=["status", "checked_in_at"])
+    if not first_time and registration.status != Status.CONFIRMED:
+        raise Conflict(str(NOT_ADMITTED[registration.status]), f"ticket_{registration.status}")
     if first_time:
         record(event, actor, "registration.checked_in", registration=registration.pk)
     return registration, first_time

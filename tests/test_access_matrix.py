@@ -331,3 +331,70 @@ def test_organisers_read_the_personal_details(ctx, role):
     response = client_as(role, ctx).get(f"/api/v1/events/{ctx['event']}/registrations/")
 
     assert all(secret in response.content.decode() for secret in DOOR_MUST_NOT_SEE)
+
+
+# --- The Django admin, scoped like the API -----------------------------------------------------
+# Every role as a staff account holding every model permission of our apps: the admin still
+# opens a row only for the owner and organisers of its event (check-in volunteers get nothing).
+
+ADMIN_PAGES = [
+    ("/admin/events/event/{event_id}/change/", CHANGE),
+    ("/admin/events/session/{session}/change/", CHANGE),
+    ("/admin/events/teammembership/{member}/change/", CHANGE),
+    ("/admin/registration/registration/{registration}/change/", CHANGE),
+    ("/admin/registration/question/{question}/change/", CHANGE),
+    ("/admin/notifications/delivery/{delivery}/change/", CHANGE),
+    ("/admin/notifications/message/{message}/change/", CHANGE),
+    ("/admin/notifications/reminderrule/{rule}/change/", CHANGE),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("page", "allowed"), ADMIN_PAGES, ids=[p for p, _a in ADMIN_PAGES])
+def test_admin_access(ctx, page, allowed, role):
+    from django.contrib.auth.models import Permission
+
+    from events.models import Event
+
+    client = APIClient()
+    if role != "anonymous":
+        user = ctx["users"][role]
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=("events", "registration", "notifications")
+            )
+        )
+        client.force_login(user)
+    path = page.format(event_id=Event.objects.get(slug=ctx["event"]).pk, **ctx)
+
+    response = client.get(path)
+
+    assert response.status_code < 500
+    assert (response.status_code == 200) == (role in allowed), (response.status_code, role)
+
+
+# --- After the event: nobody cancels, whoever asks ---------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_cancel_after_event_ended_is_refused_for_every_role(ctx, role):
+    from events.models import Event
+    from registration.models import Registration
+
+    now = timezone.now()
+    Event.objects.filter(slug=ctx["event"]).update(
+        start=now - timezone.timedelta(days=2), end=now - timezone.timedelta(days=1)
+    )
+    client = client_as(role, ctx)
+
+    by_team = client.post(at(E + "/registrations/{registration}/cancel/")(ctx), {}, format="json")
+    by_link = client.post(at(R + "/cancel/")(ctx), {}, format="json")
+
+    if role in CHANGE:
+        assert by_team.status_code == 409
+    else:
+        assert by_team.status_code in (401, 403, 404)
+    assert by_link.status_code == 409
+    assert Registration.objects.get(pk=ctx["registration"]).status == "confirmed"

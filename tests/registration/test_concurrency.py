@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from events.exceptions import Conflict
@@ -142,3 +143,102 @@ def test_parallel_joins_and_cancellations_leave_no_seat_idle(round_):
     assert statuses[Status.WAITLISTED] == 20
     seats = Seats.objects.get(pk=event.pk)
     assert (seats.taken, seats.waitlisted) == (20, 20)
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_approve_and_reject_of_one_registration_let_one_win(round_):
+    event = EventFactory(requires_approval=True)
+    pending = services.register(event, person(1))
+    staff = UserFactory()
+    # Both read the registration as pending before either decides, as two organisers would.
+    read_twice = [Registration.objects.get(pk=pending.pk) for _ in range(2)]
+
+    results = in_parallel(
+        [
+            lambda: services.approve(read_twice[0], actor=staff),
+            lambda: services.reject(read_twice[1], actor=staff),
+        ]
+    )
+
+    outcome = [r if isinstance(r, str) else r.status for r in results]
+    assert outcome in ([Status.CONFIRMED, "not_pending"], ["not_pending", Status.REJECTED])
+    final = Registration.objects.get(pk=pending.pk).status
+    assert final == (Status.CONFIRMED if outcome[0] == Status.CONFIRMED else Status.REJECTED)
+    assert Seats.objects.get(pk=event.pk).taken == (1 if final == Status.CONFIRMED else 0)
+
+
+def _waiting_for_a_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return bool(row) and row[0] == "Lock"
+
+
+def test_check_in_blocked_by_a_cancellation_is_refused_once_it_commits():
+    """The door reads the ticket as confirmed while a cancellation holds its row; the check-in
+    UPDATE waits for it and, re-checking the status, admits nobody."""
+    event = EventFactory()
+    registration = services.register(event, person(1))
+    staff = UserFactory()
+    cancelling = connections.create_connection("default")
+    cancelling.set_autocommit(False)
+    with cancelling.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registration_registration SET status = 'cancelled' WHERE id = %s",
+            [registration.pk],
+        )
+    door: dict[str, object] = {}
+
+    def scan():
+        try:
+            connection.ensure_connection()
+            door["pid"] = connection.connection.info.backend_pid
+            door["result"] = services.check_in(event, registration.ticket_code, actor=staff)
+        except Conflict as exc:
+            door["result"] = exc.code
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=scan)
+    thread.start()
+    try:
+        for _ in range(300):  # until the door's UPDATE waits on the cancellation's row lock
+            if door.get("pid") and _waiting_for_a_lock(door["pid"]):
+                break
+            threading.Event().wait(0.02)
+        else:
+            pytest.fail("the check-in never waited for the cancellation's lock")
+    finally:
+        cancelling.commit()
+        cancelling.close()
+        thread.join(timeout=30)
+
+    assert door["result"] == "ticket_cancelled"
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is None
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_capacity_put_on_a_choice_while_people_pick_it_is_never_overbooked(round_):
+    event = EventFactory(capacity=None)
+    tour = ChoiceFactory(question__event=event, capacity=None, label_en="Lab tour")
+    answers = {str(tour.question_id): tour.pk}
+    organiser = UserFactory()
+    limit = {"choices": [{"id": tour.pk, "label_en": "Lab tour", "capacity": 10}]}
+
+    def put_capacity():
+        try:
+            return services.save_question(event, limit, actor=organiser, question=tour.question)
+        except ValidationError:
+            return "refused"  # more than ten held it already: the capacity is not put
+
+    jobs = [lambda n=n: services.register(event, person(n, answers=answers)) for n in range(30)]
+    jobs.insert(5, put_capacity)
+    in_parallel(jobs)
+
+    tour.refresh_from_db()
+    holders = Registration.objects.filter(event=event, held_choices__contains=[tour.pk]).count()
+    assert tour.taken == holders
+    if tour.capacity is not None:
+        assert tour.taken <= tour.capacity == 10
+    else:
+        assert holders == 30

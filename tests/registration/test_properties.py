@@ -8,16 +8,24 @@ against it and against the seat rules: never more seats taken than the capacity,
 equal the rows, the waiting list in the order people joined it, nobody promoted past someone
 who joined earlier, and raised capacity going to the people waiting, in order.
 
+The event also has a lab tour (a choice of a choice question) and a number question: people
+pick the tour, or answer the number question with the tour's id (which holds nothing). The
+tour's capacity changes too: it counts the people already holding it, refused below them, never
+overbooked. And the event may end: then nobody cancels, nobody is rejected or promoted, and
+its figures stay as they were (erasure keeps the status).
+
 The normal run tries EXAMPLES sequences of up to 25 steps for each kind of event (with and
 without approval, with and without a waiting list); `FUZZ_EXAMPLES=300` (`make fuzz`) more.
 """
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -33,8 +41,8 @@ from events.exceptions import Conflict
 from events.models import Event
 from events.services import update_event
 from registration import services
-from registration.models import Registration, Seats
-from tests.factories import EventFactory, UserFactory
+from registration.models import Choice, Question, Registration, Seats
+from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
 from .helpers import person
 
@@ -54,6 +62,9 @@ SETTINGS = settings(
 CAPACITIES = st.integers(min_value=1, max_value=3)  # None and 0 come with capacity changes
 NEW_CAPACITIES = st.integers(min_value=0, max_value=6) | st.none()
 PEOPLE = 8  # email addresses: few enough that some are used again
+# What a registration answers: nothing, the tour, or the tour's id to the number question.
+PICKS = st.sampled_from(["none", "tour", "number"])
+TOUR_CAPACITIES = st.integers(min_value=0, max_value=4) | st.none()
 
 
 @dataclass
@@ -64,6 +75,7 @@ class Expected:
     email: str
     seq: int | None = None  # waitlist_seq while waiting
     promoted_from: int | None = None  # the waitlist_seq it had when promoted
+    tour: bool = False  # picked the limited lab tour
 
 
 class SeatMachine(RuleBasedStateMachine):
@@ -75,6 +87,8 @@ class SeatMachine(RuleBasedStateMachine):
         self.atomic.__enter__()
         self.people: dict[int, Expected] = {}
         self.line: list[int] = []  # registration ids, first in line first
+        self.ended = False
+        self.tour_capacity: int | None = None
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -91,12 +105,28 @@ class SeatMachine(RuleBasedStateMachine):
             requires_approval=self.approval,
             waitlist_enabled=self.waitlist,
         )
+        self.tour = ChoiceFactory(question__event=self.event, label_en="Lab tour")
+        self.guests = QuestionFactory(event=self.event, kind=Question.Kind.NUMBER)
         # As the registration cache keeps it: read once, counter included, then left stale.
         self.stale_event = self.fresh_event()
         for who in range(crowd):
             self.register_one(who, stale=False)
 
     # --- The model ---------------------------------------------------------------------------
+
+    @property
+    def tour_holders(self) -> int:
+        return sum(1 for p in self.people.values() if p.tour and p.status in ACTIVE)
+
+    def tour_is_full(self) -> bool:
+        return self.tour_capacity is not None and self.tour_holders >= self.tour_capacity
+
+    def answers(self, pick: str) -> dict:
+        if pick == "tour":
+            return {str(self.tour.question_id): self.tour.pk}
+        if pick == "number":
+            return {str(self.guests.pk): self.tour.pk}
+        return {}
 
     @property
     def held(self) -> int:
@@ -109,8 +139,8 @@ class SeatMachine(RuleBasedStateMachine):
         return Status.PENDING if self.approval else Status.CONFIRMED
 
     def fill_from_line(self) -> list[int]:
-        promoted = []
-        while self.line and self.has_room():
+        promoted: list[int] = []
+        while self.line and self.has_room() and not self.ended:
             pk = self.line.pop(0)
             person_ = self.people[pk]
             person_.promoted_from, person_.seq = person_.seq, None
@@ -125,6 +155,12 @@ class SeatMachine(RuleBasedStateMachine):
         person_.status, person_.seq = status, None
         self.fill_from_line()
 
+    def refused_after_end(self, action) -> None:
+        """After the event, leaving is refused and nothing moves (the invariants check it)."""
+        with pytest.raises(Conflict) as error:
+            action()
+        assert error.value.code == "event_ended"
+
     def with_status(self, *statuses) -> list[int]:
         return sorted(pk for pk, p in self.people.items() if p.status in statuses)
 
@@ -133,18 +169,27 @@ class SeatMachine(RuleBasedStateMachine):
 
     # --- Rules -------------------------------------------------------------------------------
 
-    @rule(who=st.integers(min_value=0, max_value=PEOPLE - 1), stale=st.booleans())
-    def register(self, who, stale):
-        self.register_one(who, stale)
+    @precondition(lambda self: not self.ended)
+    @rule(who=st.integers(min_value=0, max_value=PEOPLE - 1), stale=st.booleans(), pick=PICKS)
+    def register(self, who, stale, pick):
+        self.register_one(who, stale, pick)
 
+    @precondition(lambda self: not self.ended)
     @rule(whos=st.lists(st.integers(min_value=0, max_value=PEOPLE - 1), min_size=2, max_size=6))
     def register_several(self, whos):
         """A burst of registrations: fills the seats and the waiting list in a few steps."""
         for who in whos:
-            self.register_one(who, stale=False)
+            self.register_one(who, stale=False, pick=("none", "tour", "number")[who % 3])
 
-    def register_one(self, who: int, stale: bool) -> None:
-        data = person(who)
+    @precondition(lambda self: self.ended)
+    @rule(who=st.integers(min_value=0, max_value=PEOPLE - 1))
+    def register_after_end(self, who):
+        with pytest.raises(Conflict) as error:
+            services.register(self.fresh_event(), person(who))
+        assert error.value.code == "registration_closed"
+
+    def register_one(self, who: int, stale: bool, pick: str = "none") -> None:
+        data = person(who, answers=self.answers(pick))
         event = self.stale_event if stale else self.fresh_event()
         taken_by = [p for p in self.people.values() if p.email == data["email"]]
         if any(p.status in ACTIVE for p in taken_by):
@@ -154,6 +199,11 @@ class SeatMachine(RuleBasedStateMachine):
             full = not self.has_room() and not self.waitlist
             assert error.value.code == ("event_full" if full else "check_email")
             return
+        if pick == "tour" and self.tour_is_full():
+            with pytest.raises(Conflict) as error:
+                services.register(event, data)
+            assert error.value.code == "choice_full"
+            return
         if not self.has_room() and not self.waitlist:
             with pytest.raises(Conflict) as error:
                 services.register(event, data)
@@ -162,16 +212,20 @@ class SeatMachine(RuleBasedStateMachine):
 
         registration = services.register(event, data)
 
+        # Only the choice question's own answer holds the tour, never the number answer.
+        assert registration.held_choices == ([self.tour.pk] if pick == "tour" else [])
         if self.has_room():
             assert registration.status == self.seat_status()
-            self.people[registration.pk] = Expected(registration.status, data["email"])
+            self.people[registration.pk] = Expected(
+                registration.status, data["email"], tour=pick == "tour"
+            )
         else:
             assert registration.status == Status.WAITLISTED
             self.line.append(registration.pk)
             # The place in line it was told is its place in line.
             assert registration.position == len(self.line)
             self.people[registration.pk] = Expected(
-                Status.WAITLISTED, data["email"], seq=registration.waitlist_seq
+                Status.WAITLISTED, data["email"], seq=registration.waitlist_seq, tour=pick == "tour"
             )
 
     @precondition(lambda self: self.with_status(*SEAT_HOLDERS))
@@ -184,6 +238,11 @@ class SeatMachine(RuleBasedStateMachine):
 
         if erase:
             services.erase_personal_data(registration)
+            if self.ended:  # the figures of a held event stay: the status is kept
+                return
+        elif self.ended:
+            self.refused_after_end(lambda: services.cancel(registration, actor=self.owner))
+            return
         else:
             services.cancel(registration)
 
@@ -201,6 +260,9 @@ class SeatMachine(RuleBasedStateMachine):
             with pytest.raises(Conflict) as error:
                 services.cancel(registration)
             assert error.value.code == "not_active"
+            return
+        if self.ended:
+            self.refused_after_end(lambda: services.cancel(registration))
             return
         services.cancel(registration)
 
@@ -220,12 +282,57 @@ class SeatMachine(RuleBasedStateMachine):
                 decide(registration, actor=self.owner)
             assert error.value.code == "not_pending"
             return
+        if reject and self.ended:
+            self.refused_after_end(lambda: decide(registration, actor=self.owner))
+            return
         decide(registration, actor=self.owner)
 
         if reject:
             self.leave(pk, Status.REJECTED)
         else:
             self.people[pk].status = Status.CONFIRMED
+
+    @precondition(lambda self: self.with_status(Status.PENDING))
+    @rule(pick=st.integers(min_value=0))
+    def reject_after_approve_read_before(self, pick):
+        """Two organisers read the same pending registration; one approves, then the other's
+        reject, decided on what it read, is refused: the approval stands."""
+        pending = self.with_status(Status.PENDING)
+        pk = pending[pick % len(pending)]
+        read_by_the_other = Registration.objects.get(pk=pk)
+
+        services.approve(Registration.objects.get(pk=pk), actor=self.owner)
+        self.people[pk].status = Status.CONFIRMED
+
+        with pytest.raises(Conflict) as error:
+            services.reject(read_by_the_other, actor=self.owner)
+        assert error.value.code == "not_pending"
+
+    @rule(capacity=TOUR_CAPACITIES)
+    def change_tour_capacity(self, capacity):
+        """A capacity on the tour counts the people already holding it."""
+        question = self.tour.question
+        data = {"choices": [{"id": self.tour.pk, "label_en": "Lab tour", "capacity": capacity}]}
+        if capacity is not None and capacity < self.tour_holders:
+            with pytest.raises(ValidationError) as error:
+                services.save_question(self.event, data, actor=self.owner, question=question)
+            assert "choices" in error.value.message_dict
+            return
+
+        services.save_question(self.event, data, actor=self.owner, question=question)
+
+        self.tour_capacity = capacity
+
+    @precondition(lambda self: not self.ended)
+    @rule()
+    def end_event(self):
+        """The event takes place: from now on its figures are final."""
+        now = timezone.now()
+        Event.objects.filter(pk=self.event.pk).update(
+            start=now - timedelta(days=2), end=now - timedelta(days=1), registration_closes=None
+        )
+        self.event.refresh_from_db()
+        self.ended = True
 
     @rule(capacity=NEW_CAPACITIES)
     def change_capacity(self, capacity):
@@ -297,11 +404,28 @@ class SeatMachine(RuleBasedStateMachine):
         waiting = [self.people[pk].seq for pk in self.line]
         promoted = [p.promoted_from for p in self.people.values() if p.promoted_from is not None]
         assert not waiting or not promoted or max(promoted) < min(waiting)
-        # Nobody waits while a seat is free.
-        if self.line:
+        # Nobody waits while a seat is free (until the event has ended: then nobody moves).
+        if self.line and not self.ended:
             seats = Seats.objects.get(pk=self.event.pk)
             assert seats.capacity is not None
             assert seats.taken == seats.capacity
+
+    @invariant()
+    def tour_counts_its_holders_and_is_never_overbooked(self):
+        if not hasattr(self, "event"):
+            return
+        tour = Choice.objects.get(pk=self.tour.pk)
+        holding = [
+            held
+            for held in Registration.objects.filter(
+                event=self.event, status__in=ACTIVE
+            ).values_list("held_choices", flat=True)
+            if self.tour.pk in held
+        ]
+        assert tour.capacity == self.tour_capacity
+        assert tour.taken == len(holding) == self.tour_holders
+        if tour.capacity is not None:
+            assert tour.taken <= tour.capacity
 
 
 @pytest.mark.parametrize(

@@ -126,6 +126,8 @@ def _bulk_action(request: HttpRequest, event: Event, action: str) -> None:
             "%(count)d registration approved.", "%(count)d registrations approved.", done
         )
     else:
+        # Said once for the whole selection, not as "left unchanged" per registration.
+        registration_services.refuse_if_ended(event)
         service = (
             registration_services.reject if action == "reject" else registration_services.cancel
         )
@@ -211,6 +213,8 @@ def _registrations_page(
         "checked_in_options": [("true", _("Yes")), ("false", _("No"))],
         "door": door,
         "counts": registration_services.counts(event),
+        # Once the event has ended nobody is cancelled or rejected: no buttons for it.
+        "ended": registration_services.event_has_ended(event),
         "charts": []
         if door
         else [

@@ -103,6 +103,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "api": f"/api/v1/registrations/{registration.manage_token}/",
         "unsubscribed": OptOut.objects.filter(registration=registration).exists(),
         "editable": registration.is_active and event.is_registration_open,
+        # Once the event has ended its figures are final: nothing to cancel any more.
+        "cancellable": registration.is_active and not services.event_has_ended(event),
         "errors": errors,
         "values": values,
         "countries": sorted(COUNTRY_CODES),
