@@ -28,6 +28,7 @@ from notifications import services as notification_services
 from notifications.models import Delivery, Message
 from notifications.serializers import BroadcastSerializer
 from registration import services as registration_services
+from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import RegistrationFilter
 from registration.models import Registration
 from registration.serializers import BulkApproveSerializer, CheckInSerializer, ReasonSerializer
@@ -207,7 +208,11 @@ def _registrations_page(
         "checked_in_options": [("true", _("Yes")), ("false", _("No"))],
         "counts": registration_services.counts(event),
         "charts": [
-            _chart(_("By country"), registration_services.breakdown(event, "country"), {}),
+            _chart(
+                _("By country"),
+                registration_services.breakdown(event, "country"),
+                {code: country_name(code) for code in COUNTRY_CODES},
+            ),
             _chart(
                 _("By participant type"),
                 registration_services.breakdown(event, "participant_type"),
