@@ -3,7 +3,7 @@
 import pytest
 
 from registration.models import Registration
-from tests.factories import EventFactory, RegistrationFactory, UserFactory
+from tests.factories import EventFactory, QuestionFactory, RegistrationFactory, UserFactory
 from tests.registration.helpers import register
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,17 @@ def test_public_participant_list_shows_country_names(client):
     page = client.get("/vi/events/forum/participants/").content.decode()
 
     assert "<td>Đức</td>" in page
+
+
+def test_country_question_takes_a_name_and_shows_the_stored_answer_as_a_name(client):
+    event = EventFactory(slug="forum")
+    question = QuestionFactory(event=event, kind="country", label_en="Passport country")
+    response = client.post(
+        "/vi/events/forum/register/", form(**{f"answers.{question.pk}": "Nhật Bản"})
+    )
+    registration = Registration.objects.get()
+    assert response.status_code == 302 and registration.answers == {str(question.pk): "JP"}
+
+    page = client.get(f"/r/{registration.manage_token}").content.decode()
+
+    assert f'id="id_answers.{question.pk}" name="answers.{question.pk}" value="Nhật Bản"' in page
