@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from .countries import COUNTRY_CODES
+from .countries import resolve_country
 from .models import Question
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
@@ -46,9 +46,11 @@ def _one(question: Question, value: Any) -> Any:
         except ValueError:
             raise ValidationError(_("Enter a date as YYYY-MM-DD.")) from None
     if kind == Question.Kind.COUNTRY:
-        code = str(value).strip().upper()
-        if code not in COUNTRY_CODES:
-            raise ValidationError(_("Enter a two-letter country code, such as VN."))
+        code = resolve_country(str(value))
+        if code is None:
+            raise ValidationError(
+                _("Choose a country from the list, or enter its two-letter code, such as VN.")
+            )
         return code
     if kind == Question.Kind.EMAIL:
         address = str(value).strip()

@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import ParticipantType
 
+from .countries import resolve_country
 from .models import Registration
 
 
 class RegistrationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Registration.Status.choices)
     participant_type = django_filters.ChoiceFilter(choices=ParticipantType.choices)
-    country = django_filters.CharFilter(lookup_expr="iexact")
+    country = django_filters.CharFilter(method="filter_country", label=_("Country"))
     checked_in = django_filters.BooleanFilter(
         field_name="checked_in_at", lookup_expr="isnull", exclude=True, label=_("Checked in")
     )
@@ -19,6 +20,10 @@ class RegistrationFilter(django_filters.FilterSet):
     class Meta:
         model = Registration
         fields = []
+
+    def filter_country(self, queryset, name, value):
+        # A code in any case, or a name in English or Vietnamese as the page's field sends it.
+        return queryset.filter(country__iexact=resolve_country(value) or value.strip())
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -6,19 +6,40 @@ from events.models import ParticipantType
 from events.serializers import BilingualMixin
 
 from . import services
-from .countries import COUNTRY_CODES
+from .countries import resolve_country
 from .models import Choice, Question, Registration
 
 
 class CountryField(serializers.CharField):
+    """Stored as the ISO 3166-1 alpha-2 code. Accepted as that code in any case, or as the
+    country's name in English or Vietnamese ("Việt Nam", "Korea, Republic of"), accents and case
+    aside — what the registration page's field sends. Anything else is a 400."""
+
     default_error_messages = {
-        "invalid_country": _("Use a two-letter ISO 3166-1 country code, such as VN.")
+        "invalid_country": _(
+            "“%(value)s” is not a country we know. Choose one from the list, or give its "
+            "two-letter ISO 3166-1 code, such as VN."
+        )
     }
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)  # a name may be typed; the code stored is 2
+        kwargs.setdefault(
+            "help_text",
+            _("ISO 3166-1 alpha-2 code (any case) or the name in English or Vietnamese."),
+        )
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
-        code = super().to_internal_value(data).upper()
-        if code and code not in COUNTRY_CODES:
-            self.fail("invalid_country")
+        text = super().to_internal_value(data)
+        if not text.strip():
+            return ""
+        code = resolve_country(text)
+        if code is None:
+            raise serializers.ValidationError(
+                self.error_messages["invalid_country"] % {"value": text.strip()},
+                code="invalid_country",
+            )
         return code
 
 
@@ -28,7 +49,7 @@ class RegisterSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
     affiliation = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    country = CountryField(max_length=2, required=False, allow_blank=True)
+    country = CountryField(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Registration.Language.choices, required=False)
     participant_type = serializers.ChoiceField(choices=ParticipantType.choices, required=False)
     answers = serializers.DictField(required=False, help_text=_("Question id → answer."))
@@ -59,7 +80,7 @@ class AttendeeRegistrationSerializer(serializers.ModelSerializer):
     event_title = serializers.CharField(source="event.title", read_only=True)
     waitlist_position = serializers.SerializerMethodField()
     online_url = serializers.SerializerMethodField()
-    country = CountryField(max_length=2, required=False, allow_blank=True)
+    country = CountryField(required=False, allow_blank=True)
     answers = serializers.DictField(required=False)
     ticket_code = serializers.CharField(
         read_only=True, allow_null=True, help_text=_("Empty until the registration is confirmed.")

@@ -29,6 +29,7 @@ from notifications import services as notification_services
 from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
 from registration import services as registration_services
+from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import DoorRegistrationFilter, RegistrationFilter
 from registration.models import Registration
 from registration.serializers import BulkApproveSerializer, CheckInSerializer, ReasonSerializer
@@ -218,7 +219,11 @@ def _registrations_page(
         "charts": []
         if door
         else [
-            _chart(_("By country"), registration_services.breakdown(event, "country"), {}),
+            _chart(
+                _("By country"),
+                registration_services.breakdown(event, "country"),
+                {code: country_name(code) for code in COUNTRY_CODES},
+            ),
             _chart(
                 _("By participant type"),
                 registration_services.breakdown(event, "participant_type"),

@@ -16,7 +16,6 @@ from events.exceptions import Conflict, NotFound
 from notifications import services as notification_services
 from notifications.models import OptOut
 from registration import services
-from registration.countries import COUNTRY_CODES
 from registration.emails import email_key
 from registration.models import Question, Registration
 from registration.serializers import AttendeeRegistrationSerializer
@@ -107,7 +106,6 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "cancellable": registration.is_active and not services.event_has_ended(event),
         "errors": errors,
         "values": values,
-        "countries": sorted(COUNTRY_CODES),
         "languages": Registration.Language.choices,
         "questions": _questions(registration),
         "seats_left": services.choice_seats_left(event),

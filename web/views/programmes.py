@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from events import access
 from events import services as event_services
 from events.models import Event, FieldOfScience, ParticipantType, Programme, ProgrammeTarget
+from registration.countries import country_name
 from reports import services as reports
 from reports.views import csv_response
 
@@ -206,7 +207,8 @@ def _report_rows(event: Event, report: dict[str, Any]) -> list[tuple[str, Any]]:
         (_("Reminder emails sent"), report["reminders_sent"]),
         (_("Reminder delivery rate (%)"), report["reminder_delivery_rate"]),
     ]
-    rows += [(_("Country: %(code)s") % {"code": c}, n) for c, n in report["by_country"]]
+    by_country = report["by_country"]
+    rows += [(_("Country: %(code)s") % {"code": country_name(c)}, n) for c, n in by_country]
     rows += [(types.get(t, t), n) for t, n in report["by_participant_type"]]
     return rows
 

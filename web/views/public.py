@@ -22,7 +22,8 @@ from events.exceptions import Conflict
 from events.filters import EventFilter
 from events.models import Event, FieldOfScience, ParticipantType
 from registration import services as registration_services
-from registration.countries import COUNTRY_CODES
+from registration.countries import FIRST as FIRST_COUNTRY
+from registration.countries import country_name
 from registration.emails import per_event
 from registration.models import Question
 from registration.serializers import RegisterSerializer
@@ -149,7 +150,6 @@ def _registration_data(event: Event, questions: list[Question], post) -> dict[st
         name: post.get(name, "").strip()
         for name in ("name", "email", "affiliation", "country", "participant_type")
     }
-    data["country"] = data["country"].upper()
     if not data["participant_type"]:
         data.pop("participant_type")
     data["language"] = get_language() or "en"
@@ -196,7 +196,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": questions,
         "seats_left": seats_left,
         "participant_types": _offered_types(event),
-        "countries": sorted(COUNTRY_CODES),
+        # Vietnam is already filled in on the Vietnamese form; a typed value comes back as typed.
+        "country_value": (
+            values.get("country", "") if request.method == "POST" else _default_country()
+        ),
         "errors": errors,
         "values": values,
         "labels": _labels(questions),
@@ -206,6 +209,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         response = render(request, "web/register.html", context, status=429)
         return ratelimit.with_retry_after(response, limited)
     return render(request, "web/register.html", context, status=400 if errors else 200)
+
+
+def _default_country() -> str:
+    return country_name(FIRST_COUNTRY) if (get_language() or "").startswith("vi") else ""
 
 
 def _labels(questions: list[Question]) -> dict[str, str]:
