@@ -7,6 +7,7 @@ from .models import (
     FieldOfScience,
     Organisation,
     Programme,
+    ProgrammeRequest,
     ProgrammeStaff,
     ProgrammeTarget,
     Session,
@@ -100,6 +101,20 @@ class TeamMembershipAdmin(admin.ModelAdmin):
     list_display = ["event", "user", "role"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "event"]
+
+
+@admin.register(ProgrammeRequest)
+class ProgrammeRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are answered on the programme page, where the answer is audited."""
+
+    list_display = ["event", "programme", "state", "requested_by", "decided_by", "created_at"]
+    list_filter = ["state", "programme"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditLogEntry)
