@@ -9,6 +9,7 @@ from .models import (
     FieldOfScience,
     Organisation,
     Programme,
+    ProgrammeRequest,
     ProgrammeStaff,
     ProgrammeTarget,
     Session,
@@ -110,6 +111,20 @@ class TeamMembershipAdmin(TeamScopedAdmin):
     change_roles = OWNER_ONLY
     list_filter = ["role"]
     autocomplete_fields = ["user", "event"]
+
+
+@admin.register(ProgrammeRequest)
+class ProgrammeRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are answered on the programme page, where the answer is audited."""
+
+    list_display = ["event", "programme", "state", "requested_by", "decided_by", "created_at"]
+    list_filter = ["state", "programme"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditLogEntry)

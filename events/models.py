@@ -413,6 +413,49 @@ class ProgrammeStaff(models.Model):
         return f"{self.programme.code}: {self.user}"
 
 
+class ProgrammeRequest(models.Model):
+    """An organiser asks for an event to count for a programme; the programme's staff decide.
+
+    Only an accepted request sets the event's programme, so what counts for a programme's
+    figures is always its staff's choice.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the programme")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="programme_requests")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="requests")
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("programme request")
+        verbose_name_plural = _("programme requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(state="pending"), name="programme_request_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_at__isnull=False),
+                name="programme_request_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.slug} → {self.programme.code} ({self.state})"
+
+
 class TeamMembership(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")

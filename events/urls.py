@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import programme_request_api, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,6 +31,26 @@ urlpatterns = [
     path("events/<slug:event_slug>/team/<int:pk>/", member, name="event-team-member"),
     path(
         "events/<slug:event_slug>/audit-log/", views.AuditLogView.as_view(), name="event-audit-log"
+    ),
+    path(
+        "events/<slug:event_slug>/programme-request/",
+        programme_request_api.EventProgrammeRequestView.as_view(),
+        name="event-programme-request",
+    ),
+    path(
+        "events/<slug:event_slug>/programme-request/withdraw/",
+        programme_request_api.EventProgrammeRequestWithdrawView.as_view(),
+        name="event-programme-request-withdraw",
+    ),
+    path(
+        "programme-requests/<int:pk>/accept/",
+        programme_request_api.ProgrammeRequestDecisionView.as_view(decision="accept"),
+        name="programme-request-accept",
+    ),
+    path(
+        "programme-requests/<int:pk>/decline/",
+        programme_request_api.ProgrammeRequestDecisionView.as_view(decision="decline"),
+        name="programme-request-decline",
     ),
     *router.urls,
 ]

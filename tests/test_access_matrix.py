@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from events import programme_requests
 from events.models import ProgrammeStaff, TeamMembership
 from notifications import services as notification_services
 from notifications.models import Delivery, ReminderRule
@@ -39,6 +40,9 @@ PROGRAMME_STAFF = {"programme"}
 # Registrants' contact details, organisations, answers, exports and the emails sent to them:
 # not check-in staff, who see only what the door needs.
 PERSONAL = {"organiser", "owner"}
+# The event asking for the programme has a team of its own: the owner and the organiser.
+ASKING_TEAM = {"organiser", "owner"}
+ASKING_CHANGE = ASKING_TEAM
 
 
 @dataclass
@@ -104,6 +108,16 @@ ACCESS = [
     Call("event-team-member", "patch", at(E + "/team/{member}/"), OWNER, {"role": "organiser"}),
     Call("event-team-member", "delete", at(E + "/team/{member}/"), OWNER),
     Call("event-audit-log", "get", at(E + "/audit-log/"), TEAM),
+    Call("event-programme-request", "get", at("/api/v1/events/{asking}/programme-request/"),
+         ASKING_TEAM),
+    Call("event-programme-request", "post", at(E + "/programme-request/"), CHANGE,
+         {"programme": "{programme_code}"}),
+    Call("event-programme-request-withdraw", "post",
+         at("/api/v1/events/{asking}/programme-request/withdraw/"), ASKING_CHANGE),
+    Call("programme-request-accept", "post", at("/api/v1/programme-requests/{asked}/accept/"),
+         PROGRAMME_STAFF),
+    Call("programme-request-decline", "post", at("/api/v1/programme-requests/{asked}/decline/"),
+         PROGRAMME_STAFF),
     Call("field-list", "get", at("/api/v1/fields/"), ANYONE),
     Call("field-detail", "get", at("/api/v1/fields/1/"), ANYONE),
     Call("programme-list", "get", at("/api/v1/programmes/"), ANYONE),
@@ -166,12 +180,16 @@ ACCESS = [
     Call("web:programme-events", "get", at("/en/programmes/{programme}/events/"), ANYONE),
     Call("web:programme-targets", "get", at("/en/programmes/{programme}/targets/"),
          PROGRAMME_STAFF),
+    Call("web:programme-request-decision", "post", at("/en/programmes/{programme}/requests/"),
+         PROGRAMME_STAFF, {"action": "accept", "request": "{asked}"}),
     Call("web:login", "get", at("/en/sign-in/"), ANYONE),
     Call("web:logout", "post", at("/en/sign-out/"), ANYONE),
     # Organiser area
     Call("web:dashboard", "get", at("/en/organiser/"), SIGNED_IN),
     Call("web:event-create", "get", at("/en/organiser/events/new/"), SIGNED_IN),
     Call("web:event-edit", "get", at(P + "/edit/"), CHANGE),
+    Call("web:event-programme-request", "post", at(P + "/programme-request/"), CHANGE,
+         {"action": "ask", "programme": "{programme_pk}"}),
     Call("web:event-questions", "get", at(P + "/questions/"), CHANGE),
     Call("web:event-agenda", "get", at(P + "/agenda/"), CHANGE),
     Call("web:event-team", "get", at(P + "/team/"), CHANGE),
@@ -230,6 +248,10 @@ def ctx():
     users["stranger"] = UserFactory(username="stranger-role")
     users["programme"] = UserFactory(username="programme-role")
     ProgrammeStaff.objects.create(programme=programme, user=users["programme"])
+    other_programme = ProgrammeFactory(code="AM/02")
+    asking = EventFactory(slug="matrix-asking", owner=owner)
+    TeamMembership.objects.create(event=asking, user=users["organiser"], role="organiser")
+    asked = programme_requests.ask(asking, programme, user=owner)
     person = {
         "name": "An",
         "email": "an@example.org",
@@ -252,7 +274,10 @@ def ctx():
         "past": past.slug,
         "programme": programme.slug,
         "programme_code": programme.code,
-        "other_programme": ProgrammeFactory(code="AM/02").code,
+        "other_programme": other_programme.code,
+        "programme_pk": other_programme.pk,
+        "asking": asking.slug,
+        "asked": asked.pk,
         "token": registration.manage_token,
         "unsubscribe": notification_services.unsubscribe_url(registration).rsplit("/", 1)[1],
         "email_change": email_change_token(registration),

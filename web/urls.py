@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from config.ratelimit import sign_in_limited
 
-from .views import organiser, programmes, public
+from .views import organiser, programme_requests, programmes, public
 
 app_name = "web"
 
@@ -20,9 +20,14 @@ urlpatterns = [
     path("programmes/<slug:slug>/events/", programmes.programme_events, name="programme-events"),
     path("programmes/<slug:slug>/targets/", programmes.programme_targets, name="programme-targets"),
     path(
+        "programmes/<slug:slug>/requests/",
+        programme_requests.programme_request_decision,
+        name="programme-request-decision",
+    ),
+    path(
         "sign-in/",
         # 429 after too many wrong passwords for this username or from this address.
-        sign_in_limited(auth_views.LoginView.as_view(template_name="web/sign_in.html")),
+        sign_in_limited(organiser.SignInView.as_view()),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

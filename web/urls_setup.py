@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from .views import setup
+from .views import programme_requests, setup
 
 urlpatterns = [
     path("events/new/", setup.event_create, name="event-create"),
     path("events/<slug:slug>/edit/", setup.event_edit, name="event-edit"),
+    path(
+        "events/<slug:slug>/programme-request/",
+        programme_requests.event_programme_request,
+        name="event-programme-request",
+    ),
     path("events/<slug:slug>/questions/", setup.event_questions, name="event-questions"),
     path("events/<slug:slug>/agenda/", setup.event_agenda, name="event-agenda"),
     path("events/<slug:slug>/team/", setup.event_team, name="event-team"),

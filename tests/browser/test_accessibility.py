@@ -99,10 +99,18 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
 
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_programme_pages_have_no_serious_accessibility_violations(new_page, language):
+    from events.models import ProgrammeTarget
     from tests.reports.fixtures import build_programme
 
     programme = build_programme()
     held = programme.events.get(fields__code="1.2")
+    # Targets, so results show as shares of them (and a suppressed count as none).
+    for year, metric, value in (
+        (2025, "events", 4),
+        (2025, "participants", 20),
+        (2031, "participants", 10),
+    ):
+        ProgrammeTarget.objects.create(programme=programme, year=year, metric=metric, value=value)
     page = new_page()
     found = {}
     for name, path in (

@@ -187,3 +187,40 @@ def test_programme_events_show_drafts_to_programme_staff_only(client, staff_clie
     public_sees = client.get(path, {"state": "draft"}).context["page"].object_list
 
     assert len(staff_sees) == 1 and len(public_sees) == 0
+
+
+def test_programme_page_shows_each_result_as_a_share_of_its_target(client, programme):
+    ProgrammeTarget.objects.create(programme=programme, year=2025, metric="events", value=4)
+    ProgrammeTarget.objects.create(programme=programme, year=2025, metric="participants", value=20)
+
+    page = client.get(f"/en/programmes/{programme.slug}/").content.decode()
+
+    assert "2 of 4 (50 %)" in page  # events held
+    assert "8 of 20 (40 %)" in page  # participants
+
+
+def test_programme_page_share_in_vietnamese_reads_as_vietnamese(client, programme):
+    ProgrammeTarget.objects.create(programme=programme, year=2025, metric="events", value=3)
+
+    page = client.get(f"/vi/programmes/{programme.slug}/").content.decode()
+
+    assert "2 trên 3 (66,7 %)" in page
+
+
+def test_programme_page_gives_no_share_of_a_suppressed_count(client, programme):
+    ProgrammeTarget.objects.create(programme=programme, year=2031, metric="participants", value=10)
+
+    page = client.get(f"/en/programmes/{programme.slug}/").content.decode()
+
+    assert "&lt;5 of 10" in page
+    assert "&lt;5 of 10 (" not in page  # a share would tell the hidden number
+
+
+def test_programme_page_share_of_a_scope_target(client, programme):
+    ProgrammeTarget.objects.create(
+        programme=programme, year=2025, metric="events", scope="international", value=2
+    )
+
+    page = client.get(f"/en/programmes/{programme.slug}/").content.decode()
+
+    assert "1 of 2 (50 %)" in page

@@ -1,13 +1,15 @@
 """What every organiser page shares: finding the event and checking the signed-in user's role."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from events import access
-from events.models import Event
+from events.models import Event, Programme, TeamMembership
 from registration import services as registration_services
 
 from .. import charts
@@ -63,3 +65,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = [(event, counts.get(event.pk, {})) for event in events]
     context = {"rows": rows, "daily": daily, "chart": charts.line(daily)}
     return render(request, "web/organiser/dashboard.html", context)
+
+
+class SignInView(auth_views.LoginView):
+    """Signing in lands on "My events", but programme staff without events of their own land
+    on their programme's page (the first, if they have several). A `next` address wins."""
+
+    template_name = "web/sign_in.html"
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if not user.is_superuser and not TeamMembership.objects.filter(user=user).exists():
+            staffed = Programme.objects.filter(staff__user=user).order_by("code").first()
+            if staffed is not None:
+                return reverse("web:programme", args=[staffed.slug])
+        return super().get_default_redirect_url()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import access
+from events import access, programme_requests
 from events import services as event_services
 from events.models import Event, FieldOfScience, ParticipantType, Programme, ProgrammeTarget
 from registration.countries import country_name
@@ -42,6 +42,12 @@ def _names() -> dict[str, dict[str, str]]:
     }
 
 
+def _progress(row: dict[str, Any], result: str, metric: str) -> dict[str, Any]:
+    """A result as a share of its target, e.g. 12 of 20 events is 60 %. A suppressed count
+    ("<5") gives no share: it would tell the small number it hides."""
+    return {f"{metric}_share": reports.share(row[result], row.get(f"target_{metric}"))}
+
+
 def _years(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The statistics rows of one programme arranged per year, for the page."""
     names = _names()
@@ -52,12 +58,18 @@ def _years(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         year = years[row["year"]]
         if row["dimension"] == "total":
             if row["quarter"] is None:
-                year["total"] = row
+                year["total"] = {
+                    **row,
+                    **_progress(row, "events_held", "events"),
+                    **_progress(row, "participants", "participants"),
+                }
             else:
                 year["quarters"].append(row)
         else:
             label = names[row["dimension"]].get(row["category"], row["category"])
-            year[row["dimension"]].append({**row, "label": label})
+            year[row["dimension"]].append(
+                {**row, "label": label, **_progress(row, "events_held", "events")}
+            )
     arranged = []
     for number in sorted(years, reverse=True):
         year = years[number]
@@ -70,11 +82,13 @@ def _years(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
+    is_staff = access.is_programme_staff(request.user, programme)
     context = {
         "programme": programme,
         "years": _years(reports.statistics(programme)),
         "threshold": reports.threshold(),
-        "is_staff": access.is_programme_staff(request.user, programme),
+        "is_staff": is_staff,
+        "pending_requests": programme_requests.pending_for(programme) if is_staff else [],
         "feed": reverse("event-feed") + f"?programme={programme.code}",
         "fields": FieldOfScience.objects.filter(parent__isnull=True),
     }

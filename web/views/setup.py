@@ -37,6 +37,7 @@ from registration.models import Question
 from registration.serializers import QuestionSerializer
 from web.forms import NON_FIELD, Errors, errors_from, validated
 from web.views.organiser import CHANGE, render_event_page, team_event
+from web.views.programme_requests import details_context
 
 INVALID = (ValidationError, APIValidationError, Conflict)
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -260,7 +261,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The details are saved."))
             return redirect("web:event-questions", event.slug)
-    context = _event_form_context(values, errors)
+    context = {**_event_form_context(values, errors), **details_context(event)}
     return _setup_page(
         request, "web/setup/event_edit.html", event, "web:event-edit", context, _status(errors)
     )
