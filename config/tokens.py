@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .api import ErrorSerializer
+from .api import InvalidInputSerializer
 from .ratelimit import guard_sign_in
 
 TokenIssued = inline_serializer(
@@ -69,7 +69,7 @@ class RevokeToken(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None, 400: ErrorSerializer})
+    @extend_schema(request=None, responses={204: None, 400: InvalidInputSerializer})
     def post(self, request, *args, **kwargs):
         if not isinstance(request.auth, AuthToken):
             raise ValidationError(
