@@ -83,7 +83,7 @@ def test_event_page_shows_seats_left_and_agenda_in_event_timezone(client):
 
     page = client.get("/en/events/forum/").content.decode()
 
-    assert "9 seats left" in page and "Asia/Tokyo" in page
+    assert "9 seats left" in page and "Japan time (UTC+9)" in page
     assert "/api/v1/events/forum/calendar.ics" in page
 
 
