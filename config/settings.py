@@ -161,6 +161,8 @@ LOCALE_PATHS = [CONFIG_DIR / "locale"]  # first, so our words win over Django's
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_TZ = True  # stored in UTC, shown in each event's own timezone
+# One date style per language ("8 Feb 2027, 08:30" / "08:30, 8/2/2027"): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"

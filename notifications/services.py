@@ -26,9 +26,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from events import dates
 from events.exceptions import Conflict
 from events.ical import build_calendar
 from events.models import Event
@@ -345,7 +345,7 @@ def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
         }
         subject = _("Personal data of %(event)s will be erased on %(date)s") % {
             "event": event.title,
-            "date": date_format(erase_on, "DATE_FORMAT"),
+            "date": dates.day(erase_on),
         }
         text = render_to_string("notifications/email/retention_warning.txt", context)
         html = render_to_string("notifications/email/retention_warning.html", context)
@@ -399,7 +399,7 @@ def _message_parts(message: Message, context: dict[str, Any], language: str) -> 
     values = {
         "name": context["name"],
         "event": context["event"].title,
-        "start": date_format(context["start"], "DATETIME_FORMAT"),
+        "start": dates.when(context["start"]),
         "venue": context["venue"],
         "join_link": context["join_url"],
         "manage_link": context["manage_url"],

@@ -20,10 +20,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from events import notices
+from events import dates, notices
 from events.exceptions import Conflict, NotFound
 from events.models import Event, ParticipantType, TeamMembership
 from events.services import record
@@ -258,7 +257,7 @@ def check_open(event: Event) -> None:
         raise Conflict(_("This event is not open for registration."), "event_not_published")
     now = timezone.now()
     if event.registration_opens and now < event.registration_opens:
-        opens = date_format(event.local(event.registration_opens), "DATETIME_FORMAT")
+        opens = dates.when(event.registration_opens, event.timezone)
         raise Conflict(
             _("Registration opens on %(when)s.") % {"when": opens}, "registration_not_open"
         )

@@ -11,9 +11,10 @@ import io
 from pathlib import Path
 
 import segno
-from django.utils import formats
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from events import dates
 
 from .models import Registration
 
@@ -45,8 +46,8 @@ def ticket_pdf(registration: Registration) -> bytes:
     pdf.set_title(f"{event.title} - {registration.name}")
     pdf.add_page()
     _line(pdf, event.title, 16, bold=True)
-    start = formats.date_format(event.local(event.start), "DATETIME_FORMAT")
-    _line(pdf, f"{start} ({event.timezone})", 11)
+    start = dates.when(event.start, event.timezone)
+    _line(pdf, f"{start}, {dates.zone_words(event.timezone, event.start)}", 11)
     place = ", ".join(p for p in (event.venue_name, event.venue_city) if p)
     if place:
         _line(pdf, place, 11)

@@ -19,12 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse, translate_url
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, get_language_from_path, override
 
+from events import dates
 from events.models import Event
 
 DESCRIPTION_LENGTH = 160
@@ -63,7 +63,7 @@ def event_description(event: Event) -> str:
         facts = [
             event.title,
             str(event.get_kind_display()),
-            date_format(event.local(event.start), "DATE_FORMAT"),
+            dates.day(event.start, event.timezone),
             event.venue_city,
         ]
         text = " · ".join(fact for fact in facts if fact)

@@ -444,6 +444,36 @@ def test_create_question_with_limited_choices(event, owner_api):
     assert [c["capacity"] for c in choices] == [10, None]
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", ["Oceans", "Lab"]), ("vi", ["Đại dương", "Lab"])]
+)
+def test_choice_label_is_in_the_requests_language_with_fallback(api, event, language, expected):
+    question = QuestionFactory(event=event, kind="single_choice")
+    ChoiceFactory(question=question, label_en="Oceans", label_vi="Đại dương")
+    ChoiceFactory(question=question, label_en="Lab", label_vi="")
+
+    response = api.get(f"/api/v1/events/{event.slug}/questions/", HTTP_ACCEPT_LANGUAGE=language)
+
+    [answer] = response.json()
+    assert [c["label"] for c in answer["choices"]] == expected
+    assert [c["label_vi"] for c in answer["choices"]] == ["Đại dương", ""]
+
+
+def test_update_question_relabels_a_choice_in_both_languages_keeping_its_seats(event, owner_api):
+    choice = ChoiceFactory(question__event=event, label_en="Tour", capacity=3)
+    register(event, 1, answers={str(choice.question_id): choice.pk})
+
+    response = owner_api.patch(
+        f"/api/v1/events/{event.slug}/questions/{choice.question_id}/",
+        {"choices": [{"id": choice.pk, "label_en": "Lab tour", "label_vi": "Tham quan"}]},
+        format="json",
+    )
+
+    choice.refresh_from_db()
+    assert response.status_code == 200, response.json()
+    assert (choice.label_en, choice.label_vi, choice.taken) == ("Lab tour", "Tham quan", 1)
+
+
 def test_create_choice_question_without_choices_is_400(event, owner_api):
     response = owner_api.post(
         f"/api/v1/events/{event.slug}/questions/",

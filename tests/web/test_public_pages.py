@@ -83,7 +83,7 @@ def test_event_page_shows_seats_left_and_agenda_in_event_timezone(client):
 
     page = client.get("/en/events/forum/").content.decode()
 
-    assert "9 seats left" in page and "Asia/Tokyo" in page
+    assert "9 seats left" in page and "Japan time (UTC+9)" in page
     assert "/api/v1/events/forum/calendar.ics" in page
 
 
@@ -317,3 +317,16 @@ def test_unknown_page_is_a_404_page_in_the_site_layout(client):
     page = response.content.decode()
     assert response.status_code == 404
     assert "There is no event at this address." in page and 'class="site-header"' in page
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Oceans"), ("vi", "Đại dương")])
+def test_register_page_shows_choices_in_the_readers_language_with_fallback(client, language, shown):
+    event = EventFactory(slug="forum")
+    question = QuestionFactory(event=event, kind="single_choice", label_en="Track")
+    ChoiceFactory(question=question, label_en="Oceans", label_vi="Đại dương")
+    ChoiceFactory(question=question, label_en="Lab only", label_vi="")
+
+    html = client.get(f"/{language}/events/forum/register/").content.decode()
+
+    assert shown in html
+    assert "Lab only" in html

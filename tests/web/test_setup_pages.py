@@ -8,7 +8,8 @@ import pytest
 from events.models import AuditLogEntry, Event, Session, TeamMembership
 from notifications.models import ReminderRule
 from registration.models import Question
-from tests.factories import ChoiceFactory, QuestionFactory, UserFactory
+from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
+from tests.registration.helpers import register
 
 SAIGON = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 PAGES = ["edit", "questions", "agenda", "team", "reminders", "preview"]
@@ -204,6 +205,92 @@ def test_delete_question_with_a_made_up_number_answers_404(owner_client, draft):
     assert response.status_code == 404
 
 
+def test_add_question_with_choices_in_both_languages_saves_each_label(owner_client, draft):
+    form = {
+        "label_en": "Which workshop?",
+        "kind": "single_choice",
+        "choices": "Workshop A|Hội thảo A|30\nLab tour|Tham quan phòng thí nghiệm|\n",
+    }
+    response = owner_client.post(page(draft, "questions"), form)
+
+    choices = [(c.label_en, c.label_vi, c.capacity) for c in draft.questions.get().choices.all()]
+    assert response.status_code == 302
+    assert choices == [
+        ("Workshop A", "Hội thảo A", 30),
+        ("Lab tour", "Tham quan phòng thí nghiệm", None),
+    ]
+
+
+def test_edit_question_form_is_filled_in_with_its_choices(owner_client, draft):
+    question = QuestionFactory(event=draft, kind=Question.Kind.SINGLE_CHOICE, label_en="Track")
+    choice = ChoiceFactory(question=question, label_en="Oceans", label_vi="Đại dương")
+
+    html = owner_client.get(page(draft, "questions"), {"edit": question.pk}).content.decode()
+
+    assert 'value="Track"' in html
+    assert f'name="choice.{choice.pk}.label_vi" value="Đại dương"' in html
+
+
+def test_edit_question_relabels_a_chosen_choice_and_keeps_who_chose_it(owner_client, event):
+    question = QuestionFactory(event=event, kind=Question.Kind.SINGLE_CHOICE, label_en="Tour")
+    choice = ChoiceFactory(question=question, label_en="Lab", label_vi="", capacity=5)
+    registration = register(event, 1, answers={str(question.pk): choice.pk})
+    form = {
+        "action": "edit",
+        "question": question.pk,
+        "label_en": "Which tour?",
+        "label_vi": "Tham quan nào?",
+        "kind": "single_choice",
+        "choice": [choice.pk],
+        f"choice.{choice.pk}.label_en": "Clean-room lab",
+        f"choice.{choice.pk}.label_vi": "Phòng sạch",
+        f"choice.{choice.pk}.capacity": "8",
+        "choices": "Library|Thư viện|",
+    }
+
+    response = owner_client.post(page(event, "questions"), form)
+
+    choice.refresh_from_db()
+    registration.refresh_from_db()
+    labels = [c.label_vi for c in question.choices.all()]
+    assert response.status_code == 302
+    assert (choice.label_en, choice.label_vi, choice.capacity, choice.taken) == (
+        "Clean-room lab",
+        "Phòng sạch",
+        8,
+        1,
+    )
+    assert registration.answers == {str(question.pk): choice.pk}
+    assert labels == ["Phòng sạch", "Thư viện"]
+
+
+def test_edit_question_cannot_remove_a_chosen_choice(owner_client, event):
+    question = QuestionFactory(event=event, kind=Question.Kind.SINGLE_CHOICE, label_en="Tour")
+    chosen = ChoiceFactory(question=question, label_en="Lab", capacity=5)
+    register(event, 1, answers={str(question.pk): chosen.pk})
+    form = {
+        "action": "edit",
+        "question": question.pk,
+        "label_en": "Tour",
+        "kind": "single_choice",
+        "choices": "Library",
+    }
+
+    response = owner_client.post(page(event, "questions"), form)
+
+    assert response.status_code == 400
+    assert "has been chosen already" in response.content.decode()
+    assert question.choices.filter(pk=chosen.pk).exists()
+
+
+def test_edit_question_of_another_event_answers_404(owner_client, draft, event):
+    other = QuestionFactory(event=EventFactory())
+
+    response = owner_client.get(page(draft, "questions"), {"edit": other.pk})
+
+    assert response.status_code == 404
+
+
 # --- Agenda ---------------------------------------------------------------------------------
 
 
@@ -246,6 +333,44 @@ def test_add_session_ending_before_it_starts_answers_400(owner_client, draft):
     assert response.status_code == 400
     assert 'id="id_end-error"' in response.content.decode()
     assert not Session.objects.filter(event=draft).exists()
+
+
+def test_edit_session_form_is_filled_in_on_the_events_clock(owner_client, draft):
+    start = datetime(2030, 5, 1, 9, 0, tzinfo=SAIGON)
+    session = Session.objects.create(
+        event=draft, title_en="Keynote", start=start, end=start.replace(hour=10)
+    )
+
+    html = owner_client.get(page(draft, "agenda"), {"edit": session.pk}).content.decode()
+
+    assert 'value="2030-05-01T09:00"' in html
+    assert 'name="action" value="edit"' in html
+
+
+def test_edit_session_changes_it_in_place(owner_client, draft):
+    start = datetime(2030, 5, 1, 9, 0, tzinfo=SAIGON)
+    session = Session.objects.create(
+        event=draft, title_en="Keynote", start=start, end=start.replace(hour=10)
+    )
+    form = {
+        "action": "edit",
+        "session": session.pk,
+        "title_en": "Opening keynote",
+        "title_vi": "Bài giảng khai mạc",
+        "start": "2030-05-01T09:30",
+        "end": "2030-05-01T10:30",
+        "room": "Hall B",
+        "speakers": "Jane Roe, CNRS",
+    }
+
+    response = owner_client.post(page(draft, "agenda"), form)
+
+    session.refresh_from_db()
+    assert response.status_code == 302
+    assert Session.objects.filter(event=draft).count() == 1
+    assert (session.title_vi, session.room) == ("Bài giảng khai mạc", "Hall B")
+    assert session.start == datetime(2030, 5, 1, 9, 30, tzinfo=SAIGON)
+    assert [s.affiliation for s in session.speakers.all()] == ["CNRS"]
 
 
 # --- Team -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from events import access
 from events import services as event_services
 from events.exceptions import Conflict
-from events.models import Event, FieldOfScience, TeamMembership
+from events.models import Event, FieldOfScience, Session, TeamMembership
 from events.serializers import (
     CancelSerializer,
     EventSerializer,
@@ -280,21 +280,50 @@ QUESTION_RENAME = {"label": "label_en"}
 
 
 def _choice(line: str) -> dict[str, Any]:
-    """ "Workshop A|30": the label in both languages, and the seats it is limited to."""
-    label, bar, capacity = line.rpartition("|")
-    if not bar:
+    """ "Workshop A|Hội thảo A|30": the label in English and Vietnamese, and the seats.
+
+    "Workshop A|30" (no Vietnamese label) uses one label for both languages; an empty seats
+    part ("Workshop A|Hội thảo A|") means no limit.
+    """
+    parts = [part.strip() for part in line.split("|")]
+    if len(parts) == 1:
         return {"label_en": line, "label_vi": line, "capacity": None}
-    # A capacity that is not a number goes to the serializer as typed, which says so.
-    label = label.strip()
-    return {"label_en": label, "label_vi": label, "capacity": capacity.strip() or None}
+    if len(parts) == 2:
+        # A capacity that is not a number goes to the serializer as typed, which says so.
+        return {"label_en": parts[0], "label_vi": parts[0], "capacity": parts[1] or None}
+    english, vietnamese, capacity = parts[0], parts[1], "|".join(parts[2:])
+    return {"label_en": english, "label_vi": vietnamese, "capacity": capacity or None}
+
+
+def _kept_choices(post: QueryDict) -> list[dict[str, Any]]:
+    """The choices an edit form lists one by one, by id: a new label keeps who chose it."""
+    kept = []
+    for pk in post.getlist("choice"):
+        if not pk.isdigit() or _checked(post, f"choice.{pk}.remove"):
+            continue
+        kept.append(
+            {
+                "id": int(pk),
+                "label_en": post.get(f"choice.{pk}.label_en", "").strip(),
+                "label_vi": post.get(f"choice.{pk}.label_vi", "").strip(),
+                "capacity": post.get(f"choice.{pk}.capacity", "").strip() or None,
+            }
+        )
+    return kept
 
 
 def parse_question_form(post: QueryDict) -> tuple[dict[str, Any], dict[str, Any]]:
     values: dict[str, Any] = {name: post.get(name, "").strip() for name in QUESTION_LABELS}
     values["required"] = _checked(post, "required")
     data = {name: values[name] for name in ("label_en", "label_vi", "kind", "required")}
-    data["choices"] = [_choice(line) for line in _lines(values["choices"])]
+    data["choices"] = _kept_choices(post) + [_choice(line) for line in _lines(values["choices"])]
     return values, data
+
+
+def question_values(question: Question) -> dict[str, Any]:
+    """An edit form filled in with the question as saved; its choices are listed one by one."""
+    names = ("label_en", "label_vi", "kind", "required")
+    return {name: getattr(question, name) for name in names} | {"choices": ""}
 
 
 @login_required
@@ -303,7 +332,14 @@ def event_questions(request: HttpRequest, slug: str) -> HttpResponse:
     event = team_event(request, slug, need=CHANGE)
     values: dict[str, Any] = {"kind": Question.Kind.SHORT_TEXT}
     errors: Errors = {}
-    if request.method == "POST" and request.POST.get("action") == "delete":
+    action = request.POST.get("action") if request.method == "POST" else None
+    # The question being edited: named by the row's Edit link (GET) or the edit form (POST).
+    editing = None
+    if action == "edit" or (request.method == "GET" and "edit" in request.GET):
+        pk = request.POST.get("question") if action == "edit" else request.GET.get("edit")
+        editing = _one_of(event.questions.all(), pk)
+        values = question_values(editing)
+    if action == "delete":
         question = _one_of(event.questions.all(), request.POST.get("question"))
         try:
             registration_services.delete_question(question, actor=request.user)
@@ -316,14 +352,17 @@ def event_questions(request: HttpRequest, slug: str) -> HttpResponse:
         values, data = parse_question_form(request.POST)
         try:
             fields = validated(QuestionSerializer, data)
-            registration_services.save_question(event, fields, actor=request.user)
+            registration_services.save_question(event, fields, actor=request.user, question=editing)
         except INVALID as exc:
             errors = _errors(exc, QUESTION_LABELS, QUESTION_RENAME)
         else:
-            messages.success(request, _("The question is added."))
+            done = _("The question is saved.") if editing else _("The question is added.")
+            messages.success(request, done)
             return redirect("web:event-questions", event.slug)
     context = {
         "questions": event.questions.prefetch_related("choices"),
+        "editing": editing,
+        "edited_choices": _edited_choices(editing, request.POST if action == "edit" else None),
         "values": values,
         "errors": errors,
         "labels": QUESTION_LABELS,
@@ -337,6 +376,28 @@ def event_questions(request: HttpRequest, slug: str) -> HttpResponse:
         context,
         _status(errors),
     )
+
+
+def _edited_choices(question: Question | None, post: QueryDict | None) -> list[dict[str, Any]]:
+    """The saved choices of the question being edited, as typed again after an error."""
+    if question is None:
+        return []
+    rows = []
+    for choice in question.choices.all():
+        row = {
+            "pk": choice.pk,
+            "label_en": choice.label_en,
+            "label_vi": choice.label_vi,
+            "capacity": "" if choice.capacity is None else choice.capacity,
+            "taken": choice.taken,
+            "remove": False,
+        }
+        if post is not None:
+            for name in ("label_en", "label_vi", "capacity"):
+                row[name] = post.get(f"choice.{choice.pk}.{name}", row[name])
+            row["remove"] = _checked(post, f"choice.{choice.pk}.remove")
+        rows.append(row)
+    return rows
 
 
 # --- Agenda ---------------------------------------------------------------------------------
@@ -373,7 +434,14 @@ def event_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     event = team_event(request, slug, need=CHANGE)
     values: dict[str, Any] = {}
     errors: Errors = {}
-    if request.method == "POST" and request.POST.get("action") == "delete":
+    action = request.POST.get("action") if request.method == "POST" else None
+    # The session being edited: named by the row's Edit link (GET) or the edit form (POST).
+    editing = None
+    if action == "edit" or (request.method == "GET" and "edit" in request.GET):
+        pk = request.POST.get("session") if action == "edit" else request.GET.get("edit")
+        editing = _one_of(event.sessions.all(), pk)
+        values = session_values(event, editing)
+    if action == "delete":
         session = _one_of(event.sessions.all(), request.POST.get("session"))
         event_services.delete_session(session, user=request.user)
         messages.success(request, _("The session is deleted."))
@@ -382,14 +450,16 @@ def event_agenda(request: HttpRequest, slug: str) -> HttpResponse:
         values, data = parse_session_form(request.POST)
         try:
             fields = validated(SessionSerializer, data, context={"event": event})
-            event_services.save_session(event, user=request.user, data=fields)
+            event_services.save_session(event, user=request.user, data=fields, session=editing)
         except INVALID as exc:
             errors = _errors(exc, SESSION_LABELS, SESSION_RENAME)
         else:
-            messages.success(request, _("The session is added."))
+            done = _("The session is saved.") if editing else _("The session is added.")
+            messages.success(request, done)
             return redirect("web:event-agenda", event.slug)
     context = {
         "sessions": event.sessions.prefetch_related("speakers"),
+        "editing": editing,
         "values": values,
         "errors": errors,
         "labels": SESSION_LABELS,
@@ -397,6 +467,22 @@ def event_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     return _setup_page(
         request, "web/setup/event_agenda.html", event, "web:event-agenda", context, _status(errors)
     )
+
+
+def session_values(event: Event, session: Session) -> dict[str, Any]:
+    """An edit form filled in with the session as saved, its times on the event's clock."""
+    speakers = [
+        f"{speaker.name}, {speaker.affiliation}" if speaker.affiliation else speaker.name
+        for speaker in session.speakers.all()
+    ]
+    return {
+        "title_en": session.title_en,
+        "title_vi": session.title_vi,
+        "start": _local_input(event, session.start),
+        "end": _local_input(event, session.end),
+        "room": session.room,
+        "speakers": "\n".join(speakers),
+    }
 
 
 # --- Team -----------------------------------------------------------------------------------
