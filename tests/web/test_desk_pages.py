@@ -406,6 +406,26 @@ def test_audit_page_lists_action(desk, event, owner):
     assert "registration.approved" in page and "owner" in page
 
 
+@pytest.mark.parametrize(
+    "language, sentence",
+    [("en", "Mai Tran approved Nguyễn Văn An."), ("vi", "Mai Tran đã duyệt Nguyễn Văn An.")],
+)
+def test_audit_page_reads_as_sentences_with_names(desk, event, language, sentence):
+    mai = UserFactory(username="mai", first_name="Mai", last_name="Tran")
+    registration = RegistrationFactory(event=event, name="Nguyễn Văn An")
+    AuditLogEntryFactory(
+        event=event,
+        actor=mai,
+        action="registration.approved",
+        changes={"registration": registration.pk},
+    )
+
+    page = text(desk.get(page_url(event, "audit", language)))
+
+    assert sentence in page
+    assert "<strong>registration</strong>" not in page and "<code>" not in page
+
+
 def test_audit_page_shows_changes_as_old_and_new(desk, event):
     AuditLogEntryFactory(event=event, changes={"capacity": [100, 120]})
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from config import ratelimit
+from events import audit as audit_text
 from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
 from notifications import services as notification_services
@@ -462,6 +463,16 @@ def _change_lines(changes: Any) -> list[tuple[str, str]]:
     return lines
 
 
+# What the sentence already says (by name), or a bare id nobody can read.
+_ID_KEYS = ("registration", "delivery", "message", "member", "role", "session", "question")
+
+
+def _without_ids(changes: Any) -> Any:
+    if isinstance(changes, dict):
+        return {name: value for name, value in changes.items() if name not in _ID_KEYS}
+    return changes
+
+
 def _plain(value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -480,7 +491,11 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = _page(request, entries)
-    rows = [(entry, _change_lines(entry.changes)) for entry in page]
+    # Sentences name people; the registration ids behind them are not shown.
+    rows = [
+        (entry, sentence, _change_lines(_without_ids(entry.changes)))
+        for entry, sentence in zip(page, audit_text.sentences(page), strict=True)
+    ]
     return render_event_page(
         request, "web/desk/audit.html", event, tab="audit", context={"page": page, "rows": rows}
     )
