@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import setup
+from .views import organiser, setup
 
 urlpatterns = [
     path("events/new/", setup.event_create, name="event-create"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("events/<slug:slug>/team/", setup.event_team, name="event-team"),
     path("events/<slug:slug>/reminders/", setup.event_reminders, name="event-reminders"),
     path("events/<slug:slug>/preview/", setup.event_preview, name="event-preview"),
+    path("events/<slug:slug>/duplicate/", organiser.duplicate, name="event-duplicate"),
 ]
