@@ -25,6 +25,7 @@ from config import ratelimit
 from events import audit as audit_text
 from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
+from notifications import composer
 from notifications import services as notification_services
 from notifications.models import Delivery, Message
 from notifications.serializers import BroadcastSerializer
@@ -239,6 +240,9 @@ def email(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if request.POST.get("action") == "resend":
                 _resend(request, event)
+            elif request.POST.get("action") == "preview":
+                shown = composer.preview(event, _broadcast_data(request))
+                return _email_page(request, event, request.POST, preview=shown)
             else:
                 _broadcast(request, event)
         except FORM_ERRORS as exc:
@@ -247,16 +251,20 @@ def email(request: HttpRequest, slug: str) -> HttpResponse:
     return _email_page(request, event, None)
 
 
-def _broadcast(request: HttpRequest, event: Event) -> None:
+def _broadcast_data(request: HttpRequest) -> dict[str, Any]:
     data: dict[str, Any] = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
     # Only what was chosen is passed on, as an API client would: the message records it.
-    for name in ("statuses", "participant_types"):
+    for name in ("statuses", "participant_types", "choices"):
         chosen = request.POST.getlist(name)
         if chosen:
             data[name] = chosen
     if request.POST.get("checked_in"):
         data["checked_in"] = request.POST["checked_in"]
-    body = validated(BroadcastSerializer, data)
+    return validated(BroadcastSerializer, data)
+
+
+def _broadcast(request: HttpRequest, event: Event) -> None:
+    body = _broadcast_data(request)
     message = notification_services.broadcast(event, actor=request.user, data=body)
     recipients = message.deliveries.count()
     messages.success(
@@ -288,6 +296,7 @@ def _email_page(
     posted: Any,
     errors: Errors | None = None,
     status: int = 200,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     errors = dict(errors or {})
     deliveries = (
@@ -308,6 +317,9 @@ def _email_page(
         # Default audience as the service's: everyone confirmed.
         "chosen_statuses": values.getlist("statuses") if posted else [Status.CONFIRMED],
         "chosen_types": values.getlist("participant_types") if posted else [],
+        "chosen_choices": values.getlist("choices") if posted else [],
+        "choice_options": composer.choice_options(event),
+        "preview": preview,
         "values": values,
         "errors": errors,
         "labels": {
@@ -318,6 +330,7 @@ def _email_page(
             "statuses": _("Registration status"),
             "participant_types": _("Participant types"),
             "checked_in": _("Checked in"),
+            "choices": _("Answers"),
             "state": _("State"),
         },
         "status_options": [
