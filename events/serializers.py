@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from . import access
+from . import access, audit
 from .fields import MAX_CAPACITY, BoundedDateTimeField
 from .models import (
     AuditLogEntry,
@@ -428,12 +428,31 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class AuditLogListSerializer(serializers.ListSerializer):
+    """Finds the names every entry of a page mentions at once, not one query per entry."""
+
+    def to_representation(self, data):
+        entries = list(data.all() if hasattr(data, "all") else data)
+        self.child.sentences = dict(
+            zip((entry.pk for entry in entries), audit.sentences(entries), strict=True)
+        )
+        return super().to_representation(entries)
+
+
 class AuditLogEntrySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_username", read_only=True, default=None)
+    sentence = serializers.SerializerMethodField(
+        help_text=_("What happened, as a sentence with names, in the request's language.")
+    )
 
     class Meta:
         model = AuditLogEntry
-        fields = ["id", "created_at", "actor", "action", "changes"]
+        fields = ["id", "created_at", "actor", "action", "changes", "sentence"]
+        list_serializer_class = AuditLogListSerializer
+
+    def get_sentence(self, entry: AuditLogEntry) -> str:
+        known = getattr(self, "sentences", {})
+        return known[entry.pk] if entry.pk in known else audit.sentences([entry])[0]
 
 
 class PrivacyNoticeSerializer(serializers.Serializer):
@@ -447,3 +466,16 @@ class PrivacyNoticeSerializer(serializers.Serializer):
     text_en = serializers.CharField()
     text_vi = serializers.CharField()
     created_at = serializers.DateTimeField(allow_null=True)
+
+
+class DuplicateEventSerializer(serializers.Serializer):
+    """A copy of an event: its new start (local time of the event's timezone unless an
+    offset is given) and, if it changes, its title."""
+
+    title_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title_vi = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    start = BoundedDateTimeField()
+
+    def to_internal_value(self, data):
+        with timezone.override(self.context["event"].tzinfo):
+            return super().to_internal_value(data)

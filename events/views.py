@@ -15,6 +15,7 @@ from config.conditional import conditional_get
 from config.schema import file_download
 
 from . import access, freshness, notices, services
+from .duplicate import duplicate_event
 from .exceptions import NotFound
 from .filters import EventFilter
 from .ical import build_calendar
@@ -24,6 +25,7 @@ from .renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_render
 from .serializers import (
     AuditLogEntrySerializer,
     CancelSerializer,
+    DuplicateEventSerializer,
     EventSerializer,
     FieldOfScienceSerializer,
     PrivacyNoticeSerializer,
@@ -114,6 +116,17 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
     def publish(self, request, slug=None):
         event = services.publish_event(self.get_object(), user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=event.pk)).data)
+
+    @extend_schema(request=DuplicateEventSerializer, responses={201: EventSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, slug=None):
+        """A new draft like this event, owned by the caller; every time moves with the start."""
+        source = self.get_object()
+        body = DuplicateEventSerializer(data=request.data, context={"event": source})
+        body.is_valid(raise_exception=True)
+        copy = duplicate_event(source, user=request.user, **body.validated_data)
+        data = self.get_serializer(self.get_queryset().get(pk=copy.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CancelSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])

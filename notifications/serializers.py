@@ -87,6 +87,15 @@ class BroadcastSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=ParticipantType.choices), required=False
     )
     checked_in = serializers.BooleanField(required=False, allow_null=True, default=None)
+    choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Only people who picked one of these choices of the event's questions "
+            "(e.g. everyone in Workshop A)."
+        ),
+    )
 
     def validate(self, attrs):
         if not (attrs.get("body_en") or attrs.get("body_vi")):

@@ -786,18 +786,17 @@ def broadcast(event: Event, *, actor, data: dict[str, Any]) -> Message:
         body_en=data.get("body_en", ""),
         body_vi=data.get("body_vi", ""),
         details={
-            key: data[key] for key in ("statuses", "participant_types", "checked_in") if key in data
+            key: data[key]
+            for key in ("statuses", "participant_types", "checked_in", "choices")
+            if key in data
         },
         created_by=actor,
     )
     record(event, actor, "broadcast.sent", message=message.pk)
-    people = audience(
-        event,
-        statuses=data.get("statuses") or [Registration.Status.CONFIRMED],
-        participant_types=data.get("participant_types") or [],
-        checked_in=data.get("checked_in"),
-    )
-    send_message(message, people)
+    # The composer's preview counts with the same function: its count is what goes out.
+    from .composer import recipients  # noqa: PLC0415 - composer builds on this module
+
+    send_message(message, recipients(event, data))
     return message
 
 

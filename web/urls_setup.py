@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import programme_requests, setup
+from .views import organiser, programme_requests, setup
 
 urlpatterns = [
     path("events/new/", setup.event_create, name="event-create"),
@@ -17,4 +17,5 @@ urlpatterns = [
     path("events/<slug:slug>/team/", setup.event_team, name="event-team"),
     path("events/<slug:slug>/reminders/", setup.event_reminders, name="event-reminders"),
     path("events/<slug:slug>/preview/", setup.event_preview, name="event-preview"),
+    path("events/<slug:slug>/duplicate/", organiser.duplicate, name="event-duplicate"),
 ]

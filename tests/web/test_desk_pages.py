@@ -6,7 +6,14 @@ from django.utils import timezone
 from events.models import AuditLogEntry, TeamMembership
 from notifications.models import Delivery, Message
 from registration.models import Registration
-from tests.factories import AuditLogEntryFactory, EventFactory, RegistrationFactory, UserFactory
+from tests.factories import (
+    AuditLogEntryFactory,
+    ChoiceFactory,
+    EventFactory,
+    QuestionFactory,
+    RegistrationFactory,
+    UserFactory,
+)
 from tests.registration.helpers import register
 
 pytestmark = pytest.mark.django_db
@@ -320,6 +327,44 @@ def test_broadcast_from_page_creates_message(desk, event):
     assert AuditLogEntry.objects.filter(event=event, action="broadcast.sent").exists()
 
 
+@pytest.mark.parametrize(
+    "language, count_text", [("en", "will go to 2 people"), ("vi", "được gửi tới 2 người")]
+)
+def test_email_preview_shows_the_count_and_each_language_without_sending(
+    desk, event, language, count_text
+):
+    question = QuestionFactory(event=event, kind="single_choice", label_en="Workshop")
+    a, b = ChoiceFactory(question=question, label_en="A"), ChoiceFactory(question=question)
+    for choice in (a, a, b):
+        RegistrationFactory(event=event, answers={str(question.pk): choice.pk})
+    form = {
+        "action": "preview",
+        "subject_en": "Workshop A: room change",
+        "body_en": "Hello {name}, room 2 for {event}.",
+        "body_vi": "Xin chào {name}, phòng 2.",
+        "choices": [str(a.pk)],
+    }
+
+    response = desk.post(page_url(event, "email", language), form)
+
+    page = text(response)
+    assert response.status_code == 200 and count_text in page
+    assert f"Hello {{name}}, room 2 for {event.title_en}." in page
+    assert "Xin chào {name}, phòng 2." in page
+    assert f'value="{a.pk}" checked' in page and not Message.objects.exists()
+
+
+def test_email_preview_with_a_stranger_choice_answers_400(desk, event):
+    other = ChoiceFactory(question=QuestionFactory(kind="single_choice"))
+
+    response = desk.post(
+        page_url(event, "email"), {"action": "preview", "body_en": "Hi", "choices": [other.pk]}
+    )
+
+    assert response.status_code == 400
+    assert "not choices of this event" in text(response)
+
+
 def test_broadcast_without_body_shows_error_and_keeps_input(desk, event):
     response = desk.post(page_url(event, "email"), {"subject_en": "Kept subject"})
 
@@ -404,6 +449,26 @@ def test_audit_page_lists_action(desk, event, owner):
     page = text(desk.get(page_url(event, "audit")))
 
     assert "registration.approved" in page and "owner" in page
+
+
+@pytest.mark.parametrize(
+    "language, sentence",
+    [("en", "Mai Tran approved Nguyễn Văn An."), ("vi", "Mai Tran đã duyệt Nguyễn Văn An.")],
+)
+def test_audit_page_reads_as_sentences_with_names(desk, event, language, sentence):
+    mai = UserFactory(username="mai", first_name="Mai", last_name="Tran")
+    registration = RegistrationFactory(event=event, name="Nguyễn Văn An")
+    AuditLogEntryFactory(
+        event=event,
+        actor=mai,
+        action="registration.approved",
+        changes={"registration": registration.pk},
+    )
+
+    page = text(desk.get(page_url(event, "audit", language)))
+
+    assert sentence in page
+    assert "<strong>registration</strong>" not in page and "<code>" not in page
 
 
 def test_audit_page_shows_changes_as_old_and_new(desk, event):

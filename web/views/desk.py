@@ -23,8 +23,10 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 
 from config import ratelimit
 from events import access
+from events import audit as audit_text
 from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
+from notifications import composer
 from notifications import services as notification_services
 from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
@@ -255,6 +257,9 @@ def email(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if request.POST.get("action") == "resend":
                 _resend(request, event)
+            elif request.POST.get("action") == "preview":
+                shown = composer.preview(event, _broadcast_data(request))
+                return _email_page(request, event, request.POST, preview=shown)
             else:
                 _broadcast(request, event)
         except FORM_ERRORS as exc:
@@ -263,16 +268,20 @@ def email(request: HttpRequest, slug: str) -> HttpResponse:
     return _email_page(request, event, None)
 
 
-def _broadcast(request: HttpRequest, event: Event) -> None:
+def _broadcast_data(request: HttpRequest) -> dict[str, Any]:
     data: dict[str, Any] = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
     # Only what was chosen is passed on, as an API client would: the message records it.
-    for name in ("statuses", "participant_types"):
+    for name in ("statuses", "participant_types", "choices"):
         chosen = request.POST.getlist(name)
         if chosen:
             data[name] = chosen
     if request.POST.get("checked_in"):
         data["checked_in"] = request.POST["checked_in"]
-    body = validated(BroadcastSerializer, data)
+    return validated(BroadcastSerializer, data)
+
+
+def _broadcast(request: HttpRequest, event: Event) -> None:
+    body = _broadcast_data(request)
     message = notification_services.broadcast(event, actor=request.user, data=body)
     recipients = message.deliveries.count()
     messages.success(
@@ -305,6 +314,7 @@ def _email_page(
     posted: Any,
     errors: Errors | None = None,
     status: int = 200,
+    preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     errors = dict(errors or {})
     deliveries = (
@@ -325,6 +335,9 @@ def _email_page(
         # Default audience as the service's: everyone confirmed.
         "chosen_statuses": values.getlist("statuses") if posted else [Status.CONFIRMED],
         "chosen_types": values.getlist("participant_types") if posted else [],
+        "chosen_choices": values.getlist("choices") if posted else [],
+        "choice_options": composer.choice_options(event),
+        "preview": preview,
         "values": values,
         "errors": errors,
         "labels": {
@@ -335,6 +348,7 @@ def _email_page(
             "statuses": _("Registration status"),
             "participant_types": _("Participant types"),
             "checked_in": _("Checked in"),
+            "choices": _("Answers"),
             "state": _("State"),
         },
         "status_options": [
@@ -481,6 +495,16 @@ def _change_lines(changes: Any) -> list[tuple[str, str]]:
     return lines
 
 
+# What the sentence already says (by name), or a bare id nobody can read.
+_ID_KEYS = ("registration", "delivery", "message", "member", "role", "session", "question")
+
+
+def _without_ids(changes: Any) -> Any:
+    if isinstance(changes, dict):
+        return {name: value for name, value in changes.items() if name not in _ID_KEYS}
+    return changes
+
+
 def _plain(value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -499,7 +523,11 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = _page(request, entries)
-    rows = [(entry, _change_lines(entry.changes)) for entry in page]
+    # Sentences name people; the registration ids behind them are not shown.
+    rows = [
+        (entry, sentence, _change_lines(_without_ids(entry.changes)))
+        for entry, sentence in zip(page, audit_text.sentences(page), strict=True)
+    ]
     return render_event_page(
         request, "web/desk/audit.html", event, tab="audit", context={"page": page, "rows": rows}
     )

@@ -1,18 +1,24 @@
 """What every organiser page shares: finding the event and checking the signed-in user's role."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework.exceptions import ValidationError as APIValidationError
 
 from events import access
+from events.duplicate import duplicate_event
 from events.models import Event, Programme, TeamMembership
+from events.serializers import DuplicateEventSerializer
 from registration import services as registration_services
 
 from .. import charts
+from ..forms import Errors, errors_from, validated
 
 VIEW, CHANGE, CHECK_IN = "view", "change", "check_in"
 _ALLOWED = {
@@ -63,7 +69,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = registration_services.counts_by_event(events)
     daily = registration_services.registrations_per_day(events, days=30)
     rows = [(event, counts.get(event.pk, {})) for event in events]
-    context = {"rows": rows, "daily": daily, "chart": charts.line(daily)}
+    # Who may change an event may also duplicate it.
+    changeable = set(
+        Event.objects.filter(
+            team__user=request.user, team__role__in=access.CHANGE_ROLES
+        ).values_list("pk", flat=True)
+    )
+    context = {
+        "changeable": changeable,
+        "is_superuser": request.user.is_superuser,
+        "rows": rows,
+        "daily": daily,
+        "chart": charts.line(daily),
+    }
     return render(request, "web/organiser/dashboard.html", context)
 
 
@@ -80,3 +98,37 @@ class SignInView(auth_views.LoginView):
             if staffed is not None:
                 return reverse("web:programme", args=[staffed.slug])
         return super().get_default_redirect_url()
+
+
+DUPLICATE_FIELDS = ("title_en", "title_vi", "start")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate(request: HttpRequest, slug: str) -> HttpResponse:
+    """A form for the copy's title and start; the copy is a new draft owned by the user."""
+    event = team_event(request, slug, need=CHANGE)
+    values = {"title_en": event.title_en, "title_vi": event.title_vi, "start": ""}
+    errors: Errors = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip() for name in DUPLICATE_FIELDS}
+        data = {name: value for name, value in values.items() if value or name != "start"}
+        try:
+            fields = validated(DuplicateEventSerializer, data, context={"event": event})
+            copy = duplicate_event(event, user=request.user, **fields)
+        except (ValidationError, APIValidationError) as exc:
+            errors = errors_from(exc)
+        else:
+            messages.success(
+                request, _("The copy is saved as a draft. Check its details before publishing.")
+            )
+            return redirect("web:event-edit", copy.slug)
+    labels = {
+        "title_en": _("Title (English)"),
+        "title_vi": _("Title (Vietnamese)"),
+        "start": _("New start"),
+    }
+    context = {"values": values, "errors": errors, "labels": labels}
+    response = render_event_page(request, "web/organiser/duplicate.html", event, "setup", context)
+    response.status_code = 400 if errors else 200
+    return response
