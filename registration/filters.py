@@ -1,10 +1,10 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import ParticipantType
 
 from .models import Registration
+from .search import search
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -14,14 +14,13 @@ class RegistrationFilter(django_filters.FilterSet):
     checked_in = django_filters.BooleanFilter(
         field_name="checked_in_at", lookup_expr="isnull", exclude=True, label=_("Checked in")
     )
-    q = django_filters.CharFilter(method="filter_text", label=_("Name, email or affiliation"))
+    q = django_filters.CharFilter(
+        method="filter_text", label=_("Name, email, organisation or ticket code")
+    )
 
     class Meta:
         model = Registration
         fields = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(email__icontains=value) | Q(affiliation__icontains=value)
-        )
+        return search(queryset, value)

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from events.models import Event, Programme, ProgrammeTarget
 from notifications.models import Delivery, Message
-from registration.models import Registration
+from registration.models import CheckIn, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -311,7 +311,26 @@ def event_report(event: Event) -> dict[str, Any]:
         "by_participant_type": [(row["participant_type"], suppress(row["n"])) for row in by_type],
         "reminders_sent": suppress(delivery["sent"]),
         "reminder_delivery_rate": share(suppress(delivery["sent"]), suppress(delivery["total"])),
+        "attendance_by_day": [
+            (day.isoformat(), suppress(n))
+            for day, n in _attendance_by_day([event]).get(event.pk, [])
+        ],
     }
+
+
+def _attendance_by_day(events) -> dict[int, list[tuple[Any, int]]]:
+    """Confirmed people checked in on each day of each event (a multi-day event counts every
+    day): unsuppressed, in day order."""
+    rows = (
+        CheckIn.objects.filter(event__in=events, registration__status=CONFIRMED)
+        .values("event_id", "day")
+        .annotate(n=Count("registration", distinct=True))
+        .order_by("event_id", "day")
+    )
+    days: dict[int, list[tuple[Any, int]]] = defaultdict(list)
+    for row in rows:
+        days[row["event_id"]].append((row["day"], row["n"]))
+    return days
 
 
 # --- Open data: events ----------------------------------------------------------------------
@@ -353,6 +372,7 @@ def open_events() -> list[dict[str, Any]]:
             .prefetch_related("fields")
             .order_by("start", "pk")
         )
+        attendance = _attendance_by_day(events)
         return [
             {
                 "id": str(event.uuid),
@@ -378,6 +398,10 @@ def open_events() -> list[dict[str, Any]]:
                 "capacity": event.capacity,
                 "updated_at": event.updated_at.isoformat(),
                 "licence": settings.OPEN_DATA_LICENCE,
+                # People checked in per day (JSON only), small counts suppressed.
+                "attendance_by_day": {
+                    day.isoformat(): suppress(n) for day, n in attendance.get(event.pk, [])
+                },
             }
             for event in events
         ]

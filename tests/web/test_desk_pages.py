@@ -1,10 +1,10 @@
 """The organiser's pages for running an event: registrations, email, door check-in, audit."""
 
 import pytest
-from django.utils import timezone
 
 from events.models import AuditLogEntry, TeamMembership
 from notifications.models import Delivery, Message
+from registration import checkin
 from registration.models import Registration
 from tests.factories import AuditLogEntryFactory, EventFactory, RegistrationFactory, UserFactory
 from tests.registration.helpers import register
@@ -167,7 +167,10 @@ def test_bulk_approve_confirms_selected_registrations(desk, approval_event):
 def test_bulk_cancel_cancels_selected_registrations(desk, event):
     first, second = register(event, 1), register(event, 2)
 
-    desk.post(page_url(event, "registrations"), {"bulk_action": "cancel", "ids": [first.pk]})
+    desk.post(
+        page_url(event, "registrations"),
+        {"bulk_action": "cancel", "ids": [first.pk], "confirmed": "yes"},
+    )
 
     assert Registration.objects.get(pk=first.pk).status == "cancelled"
     assert Registration.objects.get(pk=second.pk).status == "confirmed"
@@ -220,7 +223,8 @@ def test_check_in_typed_code_checks_person_in(desk, event):
     response = desk.post(page_url(event, "check-in"), {"code": registration.ticket_code.lower()})
 
     assert response.status_code == 200
-    assert f"Checked in: {registration.name} (Delegate)" in text(response)
+    assert "Checked in on " in text(response)
+    assert f": {registration.name} (Delegate)" in text(response)
     assert "scan-ok" in text(response)
     assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
 
@@ -265,7 +269,8 @@ def test_check_in_page_shows_running_count(desk, event):
 
 
 def test_check_in_page_lists_last_check_ins_with_undo(desk, event):
-    RegistrationFactory(event=event, name="Phạm Thị D", checked_in_at=timezone.now())
+    registration = RegistrationFactory(event=event, name="Phạm Thị D")
+    checkin.check_in(event, registration.ticket_code, actor=None)
 
     page = text(desk.get(page_url(event, "check-in")))
 
@@ -273,7 +278,8 @@ def test_check_in_page_lists_last_check_ins_with_undo(desk, event):
 
 
 def test_undo_button_undoes_check_in(desk, event):
-    registration = RegistrationFactory(event=event, checked_in_at=timezone.now())
+    registration = RegistrationFactory(event=event)
+    checkin.check_in(event, registration.ticket_code, actor=None)
 
     response = desk.post(
         page_url(event, "check-in"), {"action": "undo", "code": registration.ticket_code}
@@ -291,7 +297,7 @@ def test_undo_of_person_not_checked_in_is_400(desk, event):
     )
 
     assert response.status_code == 400
-    assert "This person has not been checked in." in text(response)
+    assert "This person has not been checked in today." in text(response)
 
 
 def test_check_in_page_loads_its_script_and_api_addresses(desk, event):

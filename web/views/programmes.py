@@ -208,6 +208,7 @@ def _report_rows(event: Event, report: dict[str, Any]) -> list[tuple[str, Any]]:
     ]
     rows += [(_("Country: %(code)s") % {"code": c}, n) for c, n in report["by_country"]]
     rows += [(types.get(t, t), n) for t, n in report["by_participant_type"]]
+    rows += [(_("Checked in on %(day)s") % {"day": d}, n) for d, n in report["attendance_by_day"]]
     return rows
 
 
