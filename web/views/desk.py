@@ -243,7 +243,7 @@ def _registrations_page(
             "participant_type": _("Participant type"),
             "country": _("Country"),
             "checked_in": _("Checked in"),
-            "q": _("Name, email or affiliation"),
+            "q": _("Name, email, organisation or ticket code"),
             "reason": _("Reason"),
             "ids": _("Selected registrations"),
             "bulk_action": _("Action for the selected registrations"),
