@@ -525,7 +525,7 @@ def test_check_in_second_scan_in_vietnamese_names_today(desk, event):
 
     response = desk.post(page_url(event, "check-in", "vi"), {"code": registration.ticket_code})
 
-    assert "Đã check-in hôm nay lúc" in text(response)
+    assert "Đã điểm danh hôm nay lúc" in text(response)
 
 
 def test_check_in_page_result_comes_before_the_code_input(desk, event):

@@ -96,6 +96,8 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
+          // The API answers (the day's name, errors) in the page's own language.
+          "Accept-Language": document.documentElement.lang || "en",
           "X-CSRFToken": csrfToken(),
         },
         body: JSON.stringify({ code }),
