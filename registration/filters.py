@@ -1,11 +1,11 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import ParticipantType
 
 from .countries import resolve_country
 from .models import Registration
+from .search import search
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -15,7 +15,9 @@ class RegistrationFilter(django_filters.FilterSet):
     checked_in = django_filters.BooleanFilter(
         field_name="checked_in_at", lookup_expr="isnull", exclude=True, label=_("Checked in")
     )
-    q = django_filters.CharFilter(method="filter_text", label=_("Name, email or affiliation"))
+    q = django_filters.CharFilter(
+        method="filter_text", label=_("Name, email, organisation or ticket code")
+    )
 
     class Meta:
         model = Registration
@@ -26,10 +28,7 @@ class RegistrationFilter(django_filters.FilterSet):
         return queryset.filter(country__iexact=resolve_country(value) or value.strip())
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(name__icontains=value) | Q(email__icontains=value) | Q(affiliation__icontains=value)
-        )
+        return search(queryset, value)
 
 
 class DoorRegistrationFilter(RegistrationFilter):
@@ -40,5 +39,4 @@ class DoorRegistrationFilter(RegistrationFilter):
     q = django_filters.CharFilter(method="filter_text", label=_("Name or ticket code"))
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(ticket_code__iexact=value))
+        return search(queryset, value, fields=("name",))

@@ -256,6 +256,35 @@ class Registration(models.Model):
         return notices.notice_for(self.event, self.consent_notice_version)
 
 
+class CheckIn(models.Model):
+    """One person admitted at the door on one day of the event (the event's own calendar day).
+
+    A multi-day event checks people in again each day; the database keeps it to one row per
+    person and day. `Registration.checked_in_at` stays the first check-in of all.
+    """
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    at = models.DateTimeField(_("checked in"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "day"], name="check_in_once_per_person_and_day"
+            )
+        ]
+        indexes = [models.Index(fields=["event", "day"], name="check_in_event_day")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} on {self.day}"
+
+
 class LinkRequest(models.Model):
     """An "I lost my link" request, answered by a worker: the outbox of link requests.
 

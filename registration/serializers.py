@@ -208,9 +208,24 @@ class CheckInResultSerializer(serializers.Serializer):
     name = serializers.CharField()
     participant_type = serializers.CharField()
     ticket_code = serializers.CharField()
-    checked_in_at = serializers.DateTimeField()
-    already_checked_in = serializers.BooleanField()
+    checked_in_at = serializers.DateTimeField(help_text="This day's check-in, event's timezone.")
+    day = serializers.DateField(help_text="The event's calendar day of this check-in.")
+    day_label = serializers.CharField(
+        help_text='"day 2 (9/2)" of a multi-day event, else the date.'
+    )
+    already_checked_in = serializers.BooleanField(help_text="Already checked in this day.")
     detail = serializers.CharField()
+
+
+class DoorPersonSerializer(serializers.Serializer):
+    """What the door sees of a person: enough to admit them, nothing more."""
+
+    name = serializers.CharField()
+    participant_type = serializers.CharField()
+    status = serializers.CharField()
+    ticket_code = serializers.CharField()
+    checked_in_today = serializers.BooleanField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
 
 
 class ChoiceSerializer(BilingualMixin, serializers.ModelSerializer):

@@ -958,52 +958,6 @@ def apply_retention(
 
 # --- Check-in -------------------------------------------------------------------------------
 
-NOT_ADMITTED = {
-    Status.WAITLISTED: _("This person is on the waiting list, not confirmed."),
-    Status.PENDING: _("This registration is still waiting for approval."),
-    Status.CANCELLED: _("This registration was cancelled."),
-    Status.REJECTED: _("This registration was rejected."),
-}
-
-
-def check_in(event: Event, code: str, *, actor) -> tuple[Registration, bool]:
-    """Admit a ticket holder. Returns (registration, first_time); a repeat never counts twice."""
-    code = code.strip().upper()
-    registration = Registration.objects.filter(event=event, ticket_code=code).first()
-    if registration is None:
-        raise NotFound(_("No ticket with this code exists for this event."))
-    if registration.status != Status.CONFIRMED:
-        raise Conflict(str(NOT_ADMITTED[registration.status]), f"ticket_{registration.status}")
-    now = timezone.now()
-    # The UPDATE itself re-checks the status: a ticket cancelled since it was read is refused.
-    first_time = bool(
-        Registration.objects.filter(
-            pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
-        ).update(checked_in_at=now)
-    )
-    registration.refresh_from_db(fields=["status", "checked_in_at"])
-    if not first_time and registration.status != Status.CONFIRMED:
-        raise Conflict(str(NOT_ADMITTED[registration.status]), f"ticket_{registration.status}")
-    if first_time:
-        record(event, actor, "registration.checked_in", registration=registration.pk)
-    return registration, first_time
-
-
-@transaction.atomic
-def undo_check_in(event: Event, code: str, *, actor) -> Registration:
-    registration = Registration.objects.filter(
-        event=event, ticket_code=code.strip().upper()
-    ).first()
-    if registration is None:
-        raise NotFound(_("No ticket with this code exists for this event."))
-    if registration.checked_in_at is None:
-        raise Conflict(_("This person has not been checked in."), "not_checked_in")
-    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
-    registration.checked_in_at = None
-    record(event, actor, "registration.check_in_undone", registration=registration.pk)
-    return registration
-
-
 # --- Counts ---------------------------------------------------------------------------------
 
 

@@ -2,7 +2,12 @@ from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -17,7 +22,7 @@ from events.exceptions import Conflict, NotFound
 from events.renderers import CALENDAR, CSV, PDF, PNG, XLSX, FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
-from . import exports, services, tickets
+from . import checkin, exports, services, tickets
 from .emails import email_key, per_event
 from .filters import DoorRegistrationFilter, RegistrationFilter
 from .models import Question, Registration
@@ -26,6 +31,7 @@ from .serializers import (
     BulkApproveSerializer,
     CheckInResultSerializer,
     CheckInSerializer,
+    DoorPersonSerializer,
     DoorRegistrationSerializer,
     EmailSerializer,
     OrganiserRegistrationSerializer,
@@ -37,6 +43,9 @@ from .serializers import (
 
 NO_TICKET = OpenApiResponse(
     ErrorSerializer, description="Only confirmed registrations have one (`no_ticket`)."
+)
+DOOR_QUERY = OpenApiParameter(
+    "q", str, description="Part of a name (accents and case ignored) or a ticket code."
 )
 RATE_LIMITED = OpenApiResponse(
     ErrorSerializer,
@@ -220,7 +229,9 @@ class RegistrationViewSet(
     @action(detail=False, methods=["get"])
     def stats(self, request, event_slug=None):
         """Live counts: capacity, confirmed, pending, waitlisted, cancelled, checked in…"""
-        return Response(services.counts(self.event))
+        event = self.event
+        today = checkin.checked_in_on(event, checkin.event_day(event, timezone.now()))
+        return Response({**services.counts(event), "checked_in_today": today})
 
     @extend_schema(
         responses=file_download(CSV, "One row per registration, UTF-8, a header row."),
@@ -288,24 +299,59 @@ class CheckInView(EventNestedMixin, generics.GenericAPIView):
         ratelimit.limit(request, "check-in")
         body = CheckInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        registration, first_time = services.check_in(
-            self.event, body.validated_data["code"], actor=request.user
-        )
-        return check_in_response(registration, first_time)
+        admission = checkin.check_in(self.event, body.validated_data["code"], actor=request.user)
+        return check_in_response(admission)
+
+    @extend_schema(
+        parameters=[DOOR_QUERY],
+        responses={200: DoorPersonSerializer(many=True)},
+        operation_id="event_check_ins_search",
+    )
+    def get(self, request, event_slug=None):
+        """Find people to admit by name (accents and case ignored) or ticket code: only the
+        fields the door needs, never email or answers."""
+        event = self.event
+        today = checkin.event_day(event, timezone.now())
+        people = checkin.door_search(event, request.query_params.get("q", ""), today)
+        for person in people:
+            person["checked_in_at"] = event.local(person["checked_in_at"])
+        return Response(DoorPersonSerializer(people, many=True).data)
 
 
-def check_in_response(registration: Registration, first_time: bool) -> Response:
-    when = timezone.localtime(registration.checked_in_at, registration.event.tzinfo)
-    if first_time:
-        detail = _("Welcome, %(name)s.") % {"name": registration.name}
+def door_answer(admission: checkin.Admission) -> dict[str, str]:
+    """The day and time of a scan in the event's timezone, as the door says them."""
+    registration = admission.registration
+    event = registration.event
+    number = checkin.day_number(event, admission.check_in.day)
+    date = formats.date_format(admission.check_in.day, "j/n")
+    if number is None:
+        day = date
     else:
-        detail = _("Already checked in at %(time)s.") % {"time": formats.time_format(when, "H:i")}
+        day = _("day %(number)d (%(date)s)") % {"number": number, "date": date}
+    time = formats.time_format(event.local(admission.check_in.at), "H:i")
+    return {"day": day, "time": time}
+
+
+def check_in_response(admission: checkin.Admission) -> Response:
+    registration = admission.registration
+    first_time = admission.first_time
+    when = registration.event.local(admission.check_in.at)
+    said = door_answer(admission)
+    if first_time:
+        detail = _("Welcome, %(name)s: checked in on %(day)s at %(time)s.") % {
+            "name": registration.name,
+            **said,
+        }
+    else:
+        detail = _("Already checked in today at %(time)s.") % said
     data = {
         "id": registration.pk,
         "name": registration.name,
         "participant_type": registration.participant_type,
         "ticket_code": registration.ticket_code,
         "checked_in_at": when.isoformat(),
+        "day": admission.check_in.day.isoformat(),
+        "day_label": said["day"],
         "already_checked_in": not first_time,
         "detail": detail,
     }
@@ -319,7 +365,7 @@ class CheckInUndoView(EventNestedMixin, APIView):
     @extend_schema(responses={204: None})
     def delete(self, request, event_slug=None, code=None):
         ratelimit.limit(request, "check-in")
-        services.undo_check_in(self.event, code, actor=request.user)
+        checkin.undo_check_in(self.event, code, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from events.models import Event, Programme, ProgrammeTarget
 from notifications.models import Delivery, Message
-from registration.models import Registration
+from registration.models import CheckIn, Registration
 
 from .people import METRICS, EventPeople, protect_all
 
@@ -385,4 +385,29 @@ def event_report(event: Event) -> dict[str, Any]:
         "by_participant_type": _listed(people.by_type, "type", event.pk, withheld),
         "reminders_sent": suppress(delivery["sent"]),
         "reminder_delivery_rate": share(suppress(delivery["sent"]), suppress(delivery["total"])),
+        "attendance_by_day": _days_shown(event, published["check_ins"]),
     }
+
+
+def _attendance_by_day(events) -> dict[int, list[tuple[Any, int]]]:
+    """Confirmed people checked in on each day of each event (a multi-day event counts every
+    day): unsuppressed, in day order."""
+    rows = (
+        CheckIn.objects.filter(event__in=events, registration__status=CONFIRMED)
+        .values("event_id", "day")
+        .annotate(n=Count("registration", distinct=True))
+        .order_by("event_id", "day")
+    )
+    days: dict[int, list[tuple[Any, int]]] = defaultdict(list)
+    for row in rows:
+        days[row["event_id"]].append((row["day"], row["n"]))
+    return days
+
+
+def _days_shown(event: Event, check_ins: Any) -> list[tuple[str, Any]]:
+    """Attendance per day, each small count suppressed. When the event's own check-in figure
+    is withheld, so is every day: on a one-day event the day is that figure."""
+    days = _attendance_by_day([event]).get(event.pk, [])
+    if not isinstance(check_ins, int):
+        return [(day.isoformat(), check_ins) for day, _n in days]
+    return [(day.isoformat(), suppress(n)) for day, n in days]

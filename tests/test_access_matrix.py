@@ -143,6 +143,7 @@ ACCESS = [
     Call("registrations-xlsx", "get", at(E + "/registrations/export.xlsx"), PERSONAL),
     Call("event-availability", "get", at(E + "/availability/"), ANYONE),
     Call("event-check-ins", "post", at(E + "/check-ins/"), TEAM, {"code": "{code}"}),
+    Call("event-check-ins", "get", at(E + "/check-ins/?q=a"), TEAM),
     Call("event-check-in", "delete", at(E + "/check-ins/{code}/"), TEAM),
     Call("question-list", "get", at(E + "/questions/"), ANYONE),
     Call("question-list", "post", at(E + "/questions/"), CHANGE, {"kind": "short_text"}),
@@ -205,6 +206,7 @@ ACCESS = [
     Call("web:event-check-in", "get", at(P + "/check-in/"), TEAM),
     Call("web:event-check-in", "post", at(P + "/check-in/"), TEAM, {"code": "{code}"}),
     Call("web:event-audit", "get", at(P + "/audit/"), TEAM),
+    Call("web:event-attendee-list", "get", at(P + "/attendees/print/"), TEAM),
 ]  # fmt: skip
 
 NOT_OURS = ("admin:",)

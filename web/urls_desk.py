@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from .views import desk
+from .views import desk, printing
 
 urlpatterns = [
     path("events/<slug:slug>/registrations/", desk.registrations, name="event-registrations"),
     path("events/<slug:slug>/email/", desk.email, name="event-email"),
     path("events/<slug:slug>/check-in/", desk.check_in, name="event-check-in"),
     path("events/<slug:slug>/audit/", desk.audit, name="event-audit"),
+    path(
+        "events/<slug:slug>/attendees/print/",
+        printing.attendee_list,
+        name="event-attendee-list",
+    ),
 ]

@@ -376,7 +376,7 @@ def test_check_in_first_201_then_200_already(event, team_client):
 
     assert (first.status_code, second.status_code) == (201, 200)
     assert second.json()["already_checked_in"] is True
-    assert second.json()["detail"].startswith("Already checked in at ")
+    assert second.json()["detail"].startswith("Already checked in today at ")
 
 
 def test_check_in_unknown_code_is_404(event, team_client):

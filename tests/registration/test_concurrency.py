@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from events.exceptions import Conflict
-from registration import services
+from registration import checkin, services
 from registration.models import Choice, Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, UserFactory
 
@@ -121,9 +121,9 @@ def test_parallel_scans_of_one_ticket_check_in_once(round_):
     ticket = services.register(event, person(1)).ticket_code
     staff = UserFactory()
 
-    results = in_parallel([lambda: services.check_in(event, ticket, actor=staff) for _ in range(2)])
+    results = in_parallel([lambda: checkin.check_in(event, ticket, actor=staff) for _ in range(2)])
 
-    assert sorted(first_time for _registration, first_time in results) == [False, True]
+    assert sorted(admission.first_time for admission in results) == [False, True]
     entries = event.audit_log.filter(action="registration.checked_in").count()
     assert entries == 1
 
@@ -193,7 +193,7 @@ def test_check_in_blocked_by_a_cancellation_is_refused_once_it_commits():
         try:
             connection.ensure_connection()
             door["pid"] = connection.connection.info.backend_pid
-            door["result"] = services.check_in(event, registration.ticket_code, actor=staff)
+            door["result"] = checkin.check_in(event, registration.ticket_code, actor=staff)
         except Conflict as exc:
             door["result"] = exc.code
         finally:

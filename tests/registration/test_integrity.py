@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.exceptions import Conflict
 from events.models import Event
-from registration import services
+from registration import checkin, services
 from registration.models import Choice, Question, Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
@@ -216,7 +216,7 @@ def test_check_in_of_a_cancelled_ticket_is_refused():
     services.cancel(registration)
 
     with pytest.raises(Conflict) as error:
-        services.check_in(event, registration.ticket_code, actor=UserFactory())
+        checkin.check_in(event, registration.ticket_code, actor=UserFactory())
 
     assert error.value.code == "ticket_cancelled"
     assert error.value.message == "This registration was cancelled."

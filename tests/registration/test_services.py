@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.exceptions import Conflict
-from registration import services
+from registration import checkin, services
 from registration.models import Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
@@ -381,55 +381,12 @@ def test_erase_personal_data_revokes_manage_link():
     assert error.type.__name__ == "NotFound"
 
 
-def test_check_in_twice_counts_once():
-    event = EventFactory()
-    registration = register(event, 1)
-    staff = UserFactory()
-
-    _, first = services.check_in(event, registration.ticket_code, actor=staff)
-    again, second = services.check_in(event, registration.ticket_code.lower(), actor=staff)
-
-    assert (first, second) == (True, False)
-    assert again.checked_in_at is not None
-
-
-def test_check_in_waitlisted_is_conflict():
-    event = EventFactory(capacity=1, waitlist_enabled=True)
-    register(event, 1)
-    waiting = register(event, 2)
-
-    with pytest.raises(Conflict) as error:
-        services.check_in(event, waiting.ticket_code, actor=UserFactory())
-
-    assert error.value.code == "ticket_waitlisted"
-
-
-def test_check_in_other_events_ticket_is_not_found():
-    registration = register(EventFactory(), 1)
-
-    with pytest.raises(Exception) as error:
-        services.check_in(EventFactory(), registration.ticket_code, actor=UserFactory())
-
-    assert error.type.__name__ == "NotFound"
-
-
-def test_undo_check_in_clears_time():
-    event = EventFactory()
-    registration = register(event, 1)
-    services.check_in(event, registration.ticket_code, actor=UserFactory())
-
-    services.undo_check_in(event, registration.ticket_code, actor=UserFactory())
-
-    registration.refresh_from_db()
-    assert registration.checked_in_at is None
-
-
 def test_counts_report_every_status():
     event = EventFactory(capacity=2, waitlist_enabled=True)
     first = register(event, 1)
     register(event, 2)
     register(event, 3)
-    services.check_in(event, first.ticket_code, actor=UserFactory())
+    checkin.check_in(event, first.ticket_code, actor=UserFactory())
 
     figures = services.counts(event)
 

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 
+from registration import checkin
 from reports import services
 from tests.factories import EventFactory, ProgrammeTargetFactory, RegistrationFactory
 
@@ -192,3 +195,42 @@ def test_event_report_show_up_rate_when_counts_are_large_enough(settings):
     RegistrationFactory(event=event)
 
     assert services.event_report(event)["show_up_rate"] == 75.0
+
+
+def _two_day_event_with_check_ins(day_one: int, day_two: int):
+    """A held two-day event: `day_one` people checked in on day 1, `day_two` of them on day 2."""
+    event = EventFactory(start=HELD_START, end=HELD_START + timedelta(days=1, hours=8))
+    people = RegistrationFactory.create_batch(day_one, event=event)
+    for person in people:
+        checkin.check_in(event, person.ticket_code, actor=None, at=HELD_START)
+    for person in people[:day_two]:
+        checkin.check_in(event, person.ticket_code, actor=None, at=HELD_START + timedelta(days=1))
+    return event
+
+
+def test_event_report_counts_attendance_per_day(settings):
+    settings.OPEN_DATA_MIN_COUNT = 1
+    event = _two_day_event_with_check_ins(3, 2)
+
+    report = services.event_report(event)
+
+    day_one = event.local(HELD_START).date()
+    assert report["check_ins"] == 3  # people checked in at least once
+    assert [n for _day, n in report["attendance_by_day"]] == [3, 2]
+    assert report["attendance_by_day"][0][0] == day_one.isoformat()
+
+
+def test_event_report_suppresses_small_daily_attendance():
+    event = _two_day_event_with_check_ins(6, 2)
+
+    report = services.event_report(event)
+
+    assert [n for _day, n in report["attendance_by_day"]] == [6, "<5"]
+
+
+def test_open_events_publish_attendance_by_day_suppressed():
+    event = _two_day_event_with_check_ins(6, 2)
+
+    row = next(row for row in services.open_events() if row["slug"] == event.slug)
+
+    assert list(row["attendance_by_day"].values()) == [6, "<5"]

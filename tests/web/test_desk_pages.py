@@ -1,10 +1,10 @@
 """The organiser's pages for running an event: registrations, email, door check-in, audit."""
 
 import pytest
-from django.utils import timezone
 
 from events.models import AuditLogEntry, TeamMembership
 from notifications.models import Delivery, Message
+from registration import checkin
 from registration.models import Registration
 from tests.factories import (
     AuditLogEntryFactory,
@@ -174,7 +174,10 @@ def test_bulk_approve_confirms_selected_registrations(desk, approval_event):
 def test_bulk_cancel_cancels_selected_registrations(desk, event):
     first, second = register(event, 1), register(event, 2)
 
-    desk.post(page_url(event, "registrations"), {"bulk_action": "cancel", "ids": [first.pk]})
+    desk.post(
+        page_url(event, "registrations"),
+        {"bulk_action": "cancel", "ids": [first.pk], "confirmed": "yes"},
+    )
 
     assert Registration.objects.get(pk=first.pk).status == "cancelled"
     assert Registration.objects.get(pk=second.pk).status == "confirmed"
@@ -227,7 +230,8 @@ def test_check_in_typed_code_checks_person_in(desk, event):
     response = desk.post(page_url(event, "check-in"), {"code": registration.ticket_code.lower()})
 
     assert response.status_code == 200
-    assert f"Checked in: {registration.name} (Delegate)" in text(response)
+    assert "Checked in on " in text(response)
+    assert f": {registration.name} (Delegate)" in text(response)
     assert "scan-ok" in text(response)
     assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
 
@@ -272,7 +276,8 @@ def test_check_in_page_shows_running_count(desk, event):
 
 
 def test_check_in_page_lists_last_check_ins_with_undo(desk, event):
-    RegistrationFactory(event=event, name="Phạm Thị D", checked_in_at=timezone.now())
+    registration = RegistrationFactory(event=event, name="Phạm Thị D")
+    checkin.check_in(event, registration.ticket_code, actor=None)
 
     page = text(desk.get(page_url(event, "check-in")))
 
@@ -280,7 +285,8 @@ def test_check_in_page_lists_last_check_ins_with_undo(desk, event):
 
 
 def test_undo_button_undoes_check_in(desk, event):
-    registration = RegistrationFactory(event=event, checked_in_at=timezone.now())
+    registration = RegistrationFactory(event=event)
+    checkin.check_in(event, registration.ticket_code, actor=None)
 
     response = desk.post(
         page_url(event, "check-in"), {"action": "undo", "code": registration.ticket_code}
@@ -298,7 +304,7 @@ def test_undo_of_person_not_checked_in_is_400(desk, event):
     )
 
     assert response.status_code == 400
-    assert "This person has not been checked in." in text(response)
+    assert "This person has not been checked in today." in text(response)
 
 
 def test_check_in_page_loads_its_script_and_api_addresses(desk, event):
@@ -537,3 +543,148 @@ def test_pages_render_in_vietnamese(desk, event, page):
 
     assert response.status_code == 200
     assert '<html lang="vi">' in text(response) and event.title_vi in text(response)
+
+
+# --- Finding people at the door, per-day check-in ------------------------------------------
+
+
+def test_check_in_page_finds_person_by_name_without_accents(desk, event):
+    register(event, 1, name="Trần Thị Mai")
+    register(event, 2, name="Nguyễn Văn An")
+
+    page = text(desk.get(page_url(event, "check-in"), {"q": "tran thi mai"}))
+
+    assert "Trần Thị Mai" in page and "Nguyễn Văn An" not in page
+    assert "Check in Trần Thị Mai" in page
+
+
+def test_check_in_page_check_in_button_checks_person_in(desk, event):
+    registration = register(event, 1, name="Trần Thị Mai")
+
+    response = desk.post(page_url(event, "check-in"), {"code": registration.ticket_code})
+    page = text(desk.get(page_url(event, "check-in"), {"q": "mai"}))
+
+    assert "scan-ok" in text(response)
+    assert "Check in Trần Thị Mai" not in page and "Checked in at" in page
+
+
+def test_check_in_page_search_without_match_says_so(desk, event):
+    page = text(desk.get(page_url(event, "check-in"), {"q": "nobody"}))
+
+    assert "No one found." in page
+
+
+def test_check_in_typed_with_dashes_and_spaces_checks_person_in(desk, event):
+    code = register(event, 1).ticket_code
+
+    response = desk.post(
+        page_url(event, "check-in"), {"code": f"{code[:4]} - {code[4:8]}-{code[8:]}".lower()}
+    )
+
+    assert "scan-ok" in text(response)
+
+
+def test_check_in_second_scan_in_vietnamese_names_today(desk, event):
+    registration = register(event, 1)
+    desk.post(page_url(event, "check-in", "vi"), {"code": registration.ticket_code})
+
+    response = desk.post(page_url(event, "check-in", "vi"), {"code": registration.ticket_code})
+
+    assert "Đã điểm danh hôm nay lúc" in text(response)
+
+
+def test_check_in_page_result_comes_before_the_code_input(desk, event):
+    page = text(desk.get(page_url(event, "check-in")))
+
+    assert page.index('id="scan-result"') < page.index('id="id_code"')
+
+
+# --- Bulk reject and cancel ask first ----------------------------------------------------------
+
+
+def test_bulk_reject_asks_how_many_first(desk, approval_event):
+    people = [register(approval_event, n) for n in range(3)]
+
+    response = desk.post(
+        page_url(approval_event, "registrations"),
+        {"bulk_action": "reject", "ids": [person.pk for person in people]},
+    )
+
+    assert response.status_code == 200
+    assert "Reject 3 registrations?" in text(response)
+    assert "Yes, reject 3 registrations" in text(response)
+    assert set(Registration.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_bulk_reject_confirmed_rejects(desk, approval_event):
+    people = [register(approval_event, n) for n in range(2)]
+
+    response = desk.post(
+        page_url(approval_event, "registrations"),
+        {"bulk_action": "reject", "ids": [p.pk for p in people], "confirmed": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert set(Registration.objects.values_list("status", flat=True)) == {"rejected"}
+
+
+def test_bulk_cancel_confirmation_counts_only_who_it_applies_to(desk, event):
+    active = register(event, 1)
+    gone = RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+
+    page = text(
+        desk.post(
+            page_url(event, "registrations"), {"bulk_action": "cancel", "ids": [active.pk, gone.pk]}
+        )
+    )
+
+    assert "Cancel 1 registration?" in page
+    assert "1 selected registration will be left unchanged" in page
+    assert Registration.objects.get(pk=active.pk).status == "confirmed"
+
+
+def test_bulk_cancel_confirmation_in_vietnamese(desk, event):
+    people = [register(event, n) for n in range(2)]
+
+    page = text(
+        desk.post(
+            page_url(event, "registrations", "vi"),
+            {"bulk_action": "cancel", "ids": [p.pk for p in people]},
+        )
+    )
+
+    assert "Hủy 2 đăng ký?" in page
+
+
+def test_bulk_reject_without_selection_is_400(desk, event):
+    response = desk.post(page_url(event, "registrations"), {"bulk_action": "reject"})
+
+    assert response.status_code == 400
+
+
+# --- Registrations search and printing -----------------------------------------------------------
+
+
+def test_registrations_search_ignores_accents(desk, event):
+    RegistrationFactory(event=event, name="Trần Thị Mai")
+    RegistrationFactory(event=event, name="Lê Văn Bình")
+
+    page = text(desk.get(page_url(event, "registrations"), {"q": "tran thi mai"}))
+
+    assert "Trần Thị Mai" in page and "Lê Văn Bình" not in page
+
+
+def test_attendee_list_lists_confirmed_people_with_signature_column(desk, event):
+    RegistrationFactory(event=event, name="Trần Thị Mai", affiliation="VAST")
+    RegistrationFactory(event=event, name="Lê Văn Bình", status=Registration.Status.CANCELLED)
+
+    page = text(desk.get(page_url(event, "attendees/print")))
+
+    assert "Trần Thị Mai" in page and "VAST" in page and "Signature" in page
+    assert "Lê Văn Bình" not in page
+
+
+def test_attendee_list_refused_for_stranger(client, event):
+    client.force_login(UserFactory())
+
+    assert client.get(page_url(event, "attendees/print")).status_code == 404

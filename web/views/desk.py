@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import formats
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -30,11 +30,14 @@ from notifications import composer
 from notifications import services as notification_services
 from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
+from registration import checkin
 from registration import services as registration_services
 from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import DoorRegistrationFilter, RegistrationFilter
-from registration.models import Registration
+from registration.models import ACTIVE_STATUSES, Registration
+from registration.search import normalise_code
 from registration.serializers import BulkApproveSerializer, CheckInSerializer, ReasonSerializer
+from registration.views import door_answer
 
 from .. import charts
 from ..forms import NON_FIELD, Errors, errors_from, validated
@@ -79,12 +82,57 @@ def registrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = team_event(request, slug, need=CHANGE if request.method == "POST" else VIEW)
     if request.method == "POST":
         try:
+            confirmation = _bulk_confirmation(request, event)
+            if confirmation is not None:
+                return confirmation
             _registration_action(request, event)
         except FORM_ERRORS as exc:
             return _registrations_page(request, event, _form_errors(exc), status=400)
         # Back to the same filtered page: the form posts to the full current address.
         return redirect(request.get_full_path())
     return _registrations_page(request, event)
+
+
+# Who a bulk action applies to: the rest is left unchanged (and said so).
+BULK_APPLIES_TO = {"reject": (Status.PENDING,), "cancel": ACTIVE_STATUSES}
+
+
+def _bulk_confirmation(request: HttpRequest, event: Event) -> HttpResponse | None:
+    """Bulk reject and cancel first ask "Reject 12 registrations?" on a page of their own, as
+    the single-row actions ask: a step that needs no JavaScript. None once confirmed."""
+    action = request.POST.get("bulk_action")
+    if action not in BULK_APPLIES_TO or request.POST.get("confirmed") == "yes":
+        return None
+    ids = validated(BulkApproveSerializer, {"ids": request.POST.getlist("ids")})["ids"]
+    if not ids:
+        raise ValidationError({"ids": [_("Select at least one registration.")]})
+    selected = Registration.objects.filter(event=event, pk__in=ids).order_by("name", "id")
+    affected = [person for person in selected if person.status in BULK_APPLIES_TO[action]]
+    count = len(affected)
+    if action == "reject":
+        question = ngettext(
+            "Reject %(count)d registration?", "Reject %(count)d registrations?", count
+        )
+        button = ngettext(
+            "Yes, reject %(count)d registration", "Yes, reject %(count)d registrations", count
+        )
+    else:
+        question = ngettext(
+            "Cancel %(count)d registration?", "Cancel %(count)d registrations?", count
+        )
+        button = ngettext(
+            "Yes, cancel %(count)d registration", "Yes, cancel %(count)d registrations", count
+        )
+    context = {
+        "action": action,
+        "affected": affected,
+        "question": question % {"count": count},
+        "button": button % {"count": count},
+        "unchanged": len(set(ids)) - count,
+    }
+    return render_event_page(
+        request, "web/desk/bulk_confirm.html", event, tab="registrations", context=context
+    )
 
 
 def _registration_action(request: HttpRequest, event: Event) -> None:
@@ -204,7 +252,9 @@ def _registrations_page(
             "participant_type": _("Participant type"),
             "country": _("Country"),
             "checked_in": _("Checked in"),
-            "q": _("Name or ticket code") if door else _("Name, email or affiliation"),
+            "q": _("Name or ticket code")
+            if door
+            else _("Name, email, organisation or ticket code"),
             "reason": _("Reason"),
             "ids": _("Selected registrations"),
             "bulk_action": _("Action for the selected registrations"),
@@ -394,8 +444,8 @@ def _email_page(
 def _result_texts() -> dict[str, str]:
     """The wording of a scan's result: the page shows it, and check-in.js fills it in."""
     return {
-        "ok": _("Checked in: %(name)s (%(type)s)"),
-        "repeat": _("Already checked in at %(time)s: %(name)s"),
+        "ok": _("Checked in on %(day)s at %(time)s: %(name)s (%(type)s)"),
+        "repeat": _("Already checked in today at %(time)s: %(name)s"),
         "unknown": _("Unknown ticket code: %(code)s"),
         "count": _("%(done)s of %(total)s checked in"),
     }
@@ -414,7 +464,7 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
         return ratelimit.with_retry_after(page, exc)
     if request.POST.get("action") == "undo":
         try:
-            registration = registration_services.undo_check_in(
+            registration = checkin.undo_check_in(
                 event, request.POST.get("code", ""), actor=request.user
             )
         except FORM_ERRORS as exc:
@@ -427,21 +477,21 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     typed = request.POST.get("code", "")
     try:
         code = validated(CheckInSerializer, {"code": typed})["code"]
-        registration, first_time = registration_services.check_in(event, code, actor=request.user)
+        admission = checkin.check_in(event, code, actor=request.user)
     except NotFound:
-        result = {"ok": False, "text": texts["unknown"] % {"code": typed.strip().upper()}}
+        result = {"ok": False, "text": texts["unknown"] % {"code": normalise_code(typed)}}
         return _check_in_page(request, event, result=result, status=400)
     except FORM_ERRORS as exc:
         errors = _form_errors(exc)
         text = " ".join(message for messages_ in errors.values() for message in messages_)
         return _check_in_page(request, event, {"ok": False, "text": text}, errors, status=400)
-    names = {"name": registration.name}
-    if first_time:
-        names["type"] = registration.get_participant_type_display()
-        result = {"ok": True, "text": texts["ok"] % names}
+    registration = admission.registration
+    said = {"name": registration.name, **door_answer(admission)}
+    if admission.first_time:
+        said["type"] = registration.get_participant_type_display()
+        result = {"ok": True, "text": texts["ok"] % said}
     else:
-        when = formats.time_format(event.local(registration.checked_in_at), "H:i")
-        result = {"ok": False, "text": texts["repeat"] % {**names, "time": when}}
+        result = {"ok": False, "text": texts["repeat"] % said}
     return _check_in_page(request, event, result)
 
 
@@ -454,22 +504,22 @@ def _check_in_page(
 ) -> HttpResponse:
     figures = registration_services.counts(event)
     texts = _result_texts()
-    recent = (
-        Registration.objects.filter(event=event, checked_in_at__isnull=False)
-        .only("name", "participant_type", "ticket_code", "checked_in_at")
-        .order_by("-checked_in_at", "-id")[:RECENT_CHECK_INS]
-    )
+    today = checkin.event_day(event, timezone.now())
+    query = request.GET.get("q", "").strip()[:100]
     context = {
+        "query": query,
+        "matches": checkin.door_search(event, query, today) if query else None,
         "result": result,
         "errors": errors or {},
         "code_errors": (errors or {}).get("code") or (errors or {}).get(NON_FIELD),
-        "recent": recent,
+        "recent": checkin.recent(event, today, RECENT_CHECK_INS),
         "count_text": texts["count"]
-        % {"done": figures["checked_in"], "total": figures[Status.CONFIRMED]},
+        % {"done": checkin.checked_in_on(event, today), "total": figures[Status.CONFIRMED]},
         "texts": texts,
         "type_names": json.dumps({value: str(label) for value, label in ParticipantType.choices}),
         "api_check_in": reverse("event-check-ins", kwargs={"event_slug": event.slug}),
         "api_stats": reverse("registration-stats", kwargs={"event_slug": event.slug}),
+        "day_number": checkin.day_number(event, today),
     }
     response = render_event_page(
         request, "web/desk/check_in.html", event, tab="check-in", context=context

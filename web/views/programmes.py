@@ -224,6 +224,7 @@ def _report_rows(event: Event, report: dict[str, Any]) -> list[tuple[str, Any]]:
     by_country = report["by_country"]
     rows += [(_("Country: %(code)s") % {"code": country_name(c)}, n) for c, n in by_country]
     rows += [(types.get(t, t), n) for t, n in report["by_participant_type"]]
+    rows += [(_("Checked in on %(day)s") % {"day": d}, n) for d, n in report["attendance_by_day"]]
     return rows
 
 

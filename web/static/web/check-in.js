@@ -26,6 +26,11 @@
     window.requestAnimationFrame(() => {
       result.classList.add(ok ? "scan-ok" : "scan-bad");
       result.textContent = text;
+      // Above the input already; on a short screen scrolled to, so the answer is seen at once.
+      const box = result.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) {
+        result.scrollIntoView({ block: "nearest" });
+      }
     });
   }
 
@@ -55,7 +60,9 @@
       });
       if (!response.ok) return;
       const stats = await response.json();
-      count.textContent = fill(texts.textCount, { done: stats.checked_in, total: stats.confirmed });
+      // Today's check-ins: a multi-day event admits everyone again each day.
+      const done = stats.checked_in_today ?? stats.checked_in;
+      count.textContent = fill(texts.textCount, { done, total: stats.confirmed });
     } catch (error) {
       // The count stays as it was; the next scan refreshes it again.
     }
@@ -89,6 +96,8 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
+          // The API answers (the day's name, errors) in the page's own language.
+          "Accept-Language": document.documentElement.lang || "en",
           "X-CSRFToken": csrfToken(),
         },
         body: JSON.stringify({ code }),
@@ -99,18 +108,18 @@
       input.focus();
       return;
     }
+    // checked_in_at is this day's check-in in the event's timezone: its HH:MM is the page's.
+    const time = String((data && data.checked_in_at) || "").slice(11, 16);
     if (response.ok && data) {
       if (data.already_checked_in) {
-        // checked_in_at is in the event's timezone: its HH:MM is what the page shows.
-        const time = String(data.checked_in_at || "").slice(11, 16);
         show(false, fill(texts.textRepeat, { time, name: data.name }));
       } else {
         const type = types[data.participant_type] || data.participant_type;
-        show(true, fill(texts.textOk, { name: data.name, type }));
+        show(true, fill(texts.textOk, { name: data.name, type, time, day: data.day_label }));
         refreshRecent();
       }
     } else if (response.status === 404) {
-      show(false, fill(texts.textUnknown, { code: code.toUpperCase() }));
+      show(false, fill(texts.textUnknown, { code: code.replace(/[\s-]+/g, "").toUpperCase() }));
     } else {
       show(false, messageOf(data) || texts.textError);
     }

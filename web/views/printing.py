@@ -1,0 +1,26 @@
+"""Organiser pages made for paper: the attendee list to sign at the door."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from registration.models import Registration
+
+from .organiser import VIEW, render_event_page, team_event
+
+
+@login_required
+def attendee_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Confirmed people by name, with a column to sign: printed on A4 (site.css @media print)."""
+    event = team_event(request, slug, need=VIEW)
+    people = (
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+        .only("name", "affiliation", "participant_type")
+        .order_by("name", "id")
+    )
+    return render_event_page(
+        request,
+        "web/desk/attendee_list.html",
+        event,
+        tab="registrations",
+        context={"people": people},
+    )
