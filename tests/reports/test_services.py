@@ -226,11 +226,3 @@ def test_event_report_suppresses_small_daily_attendance():
     report = services.event_report(event)
 
     assert [n for _day, n in report["attendance_by_day"]] == [6, "<5"]
-
-
-def test_open_events_publish_attendance_by_day_suppressed():
-    event = _two_day_event_with_check_ins(6, 2)
-
-    row = next(row for row in services.open_events() if row["slug"] == event.slug)
-
-    assert list(row["attendance_by_day"].values()) == [6, "<5"]

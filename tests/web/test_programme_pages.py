@@ -189,7 +189,9 @@ def test_programme_events_show_drafts_to_programme_staff_only(client, staff_clie
     assert len(staff_sees) == 1 and len(public_sees) == 0
 
 
-def test_programme_page_shows_each_result_as_a_share_of_its_target(client, programme):
+def test_programme_page_shows_each_result_as_a_share_of_its_target(client, programme, settings):
+    # Counting, not suppression, is under test: no count is small enough to be withheld.
+    settings.OPEN_DATA_MIN_COUNT = 1
     ProgrammeTarget.objects.create(programme=programme, year=2025, metric="events", value=4)
     ProgrammeTarget.objects.create(programme=programme, year=2025, metric="participants", value=20)
 

@@ -103,6 +103,8 @@ def _bulk_confirmation(request: HttpRequest, event: Event) -> HttpResponse | Non
     action = request.POST.get("bulk_action")
     if action not in BULK_APPLIES_TO or request.POST.get("confirmed") == "yes":
         return None
+    # Nothing to confirm once the event has ended: nobody leaves it any more.
+    registration_services.refuse_if_ended(event)
     ids = validated(BulkApproveSerializer, {"ids": request.POST.getlist("ids")})["ids"]
     if not ids:
         raise ValidationError({"ids": [_("Select at least one registration.")]})
