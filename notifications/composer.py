@@ -9,9 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from events import dates
 from events.models import Event
 from registration.models import Choice, Question, Registration
 
@@ -85,7 +85,7 @@ def preview(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             # Personal placeholders stay visible: each person gets their own name and link.
             values = {
                 "event": event.title,
-                "start": date_format(event.local(event.start), "DATETIME_FORMAT"),
+                "start": dates.when(event.start, event.timezone),
                 "venue": ", ".join(
                     p for p in (event.venue_name, event.venue_address, event.venue_city) if p
                 ),
