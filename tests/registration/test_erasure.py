@@ -85,11 +85,13 @@ def world(settings, smtp):
     notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
     smtp.refuse_with = f"550 5.1.1 <{EMAIL}>: no such user"
     api.post(f"/api/v1/events/{event.slug}/registrations/resend-link/", {"email": EMAIL})
+    services.answer_link_requests()  # the sweep's job: the link goes out now
     notification_services.drain()
     smtp.refuse_with = None
     failed = Delivery.objects.get(state=State.FAILED)
     assert EMAIL in failed.last_error
     api.post(f"/api/v1/events/{event.slug}/registrations/resend-link/", {"email": EMAIL})
+    services.answer_link_requests()
     queued = Delivery.objects.get(state=State.QUEUED)
     notification_services.unsubscribe(registration)
     Delivery.objects.exclude(pk__in=[failed.pk, queued.pk]).update(state=State.SENT)
