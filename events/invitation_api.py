@@ -6,6 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from config import ratelimit
+
 from . import invitations
 from .models import Invitation
 from .serializers import DetailSerializer, InvitationSerializer
@@ -33,6 +35,7 @@ class InvitationListView(EventNestedMixin, generics.ListAPIView):
 
     @extend_schema(request=InvitationSerializer, responses={202: DetailSerializer})
     def post(self, request, event_slug: str):
+        ratelimit.limit(request, "team-add")  # each invitation is an email sent
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitations.invite(

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config import ratelimit
 from config.conditional import conditional_get
 from config.schema import file_download
 
@@ -292,6 +293,7 @@ class TeamViewSet(
     def create(self, request, *args, **kwargs):
         # An email address is invited, never looked up: the answer is the same whether or not
         # an account has it, so adding a member reveals no account and no address.
+        ratelimit.limit(request, "team-add")  # a username add tells whether it exists
         given = request.data.get("user") if hasattr(request.data, "get") else None
         if isinstance(given, str) and "@" in given:
             from . import invitation_api, invitations

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from config import ratelimit
 from events import access, invitations
 from events import services as event_services
 from events.exceptions import Conflict
@@ -526,6 +527,10 @@ def _team_action(request: HttpRequest, event: Event) -> tuple[str, dict[str, Any
             return "", {}, _on_top(exc)
         return _("The invitation is withdrawn: its link no longer works."), {}, {}
     values = {name: post.get(name, "").strip() for name in TEAM_LABELS}
+    try:
+        ratelimit.limit(request, "team-add")  # the same counter as the API's
+    except ratelimit.RateLimited as exc:
+        return "", values, {NON_FIELD: [exc.message]}
     if "@" in values["user"]:
         # An address is invited, never looked up: the same answer whether or not an account
         # has it, so the page reveals no account and no address.
