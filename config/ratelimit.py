@@ -46,6 +46,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "resend": ("RATELIMIT_RESEND", "ip"),
     "resend-email": ("RATELIMIT_RESEND_EMAIL", "value"),
     "check-in": ("RATELIMIT_CHECKIN", "user_or_ip"),
+    "team-add": ("RATELIMIT_TEAM_ADD", "user_or_ip"),
     "token": ("RATELIMIT_TOKEN", "ip"),
     "email-change": ("RATELIMIT_EMAIL_CHANGE", "value"),
     "sign-in": ("RATELIMIT_SIGNIN", "value"),

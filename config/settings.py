@@ -345,6 +345,9 @@ RATELIMIT_REGISTER_EMAIL = _rate("RATELIMIT_REGISTER_EMAIL", "5/h")  # valid att
 RATELIMIT_RESEND = _rate("RATELIMIT_RESEND", "20/m")  # "I lost my link" per IP
 RATELIMIT_RESEND_EMAIL = _rate("RATELIMIT_RESEND_EMAIL", "5/h")  # links mailed to one address
 RATELIMIT_CHECKIN = _rate("RATELIMIT_CHECKIN", "120/m")  # scans per staff account: doors are fast
+# Team additions and invitations per owner account: a username add tells whether the account
+# exists, so it cannot be tried in bulk; invitations send email, so they cannot flood anyone.
+RATELIMIT_TEAM_ADD = _rate("RATELIMIT_TEAM_ADD", "30/h")
 RATELIMIT_TOKEN = _rate("RATELIMIT_TOKEN", "30/m")  # unknown manage/unsubscribe links per IP
 RATELIMIT_EMAIL_CHANGE = _rate(
     "RATELIMIT_EMAIL_CHANGE", "5/h"

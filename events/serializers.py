@@ -15,6 +15,7 @@ from .models import (
     AuditLogEntry,
     Event,
     FieldOfScience,
+    Invitation,
     Organisation,
     ParticipantType,
     Programme,
@@ -385,7 +386,11 @@ class TeamRoleField(serializers.ChoiceField):
 
 class TeamMemberSerializer(serializers.ModelSerializer):
     user = serializers.CharField(
-        write_only=True, help_text=_("Username or email address of an existing account.")
+        write_only=True,
+        help_text=_(
+            "The username of an existing account, or an email address: an address is sent an "
+            "invitation (answered 202 whether or not an account exists for it)."
+        ),
     )
     username = serializers.CharField(source="user.get_username", read_only=True)
     email = serializers.SerializerMethodField(
@@ -418,6 +423,25 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         data = super().to_representation(membership)
         data["role"] = membership.role
         return data
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation to the team: sent by address; the answer never tells whether an account
+    exists for it."""
+
+    role = TeamRoleField()
+    invited_by = serializers.CharField(
+        source="invited_by.get_username", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "state", "invited_by", "created_at", "expires_at"]
+        read_only_fields = ["state", "created_at", "expires_at"]
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 class TeamRoleSerializer(serializers.Serializer):

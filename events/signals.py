@@ -8,3 +8,5 @@ event_published = Signal()
 event_cancelled = Signal()
 # Arguments: event, actor, changes (field name -> [old, new]) for the time and venue fields.
 event_rescheduled = Signal()
+# Arguments: invitation, token (the raw link token, known only until this email is written).
+team_invited = Signal()

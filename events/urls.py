@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import programme_request_api, views
+from . import invitation_api, programme_request_api, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,6 +29,16 @@ urlpatterns = [
     path("events/<slug:event_slug>/sessions/<int:pk>/", session, name="event-session"),
     path("events/<slug:event_slug>/team/", team, name="event-team"),
     path("events/<slug:event_slug>/team/<int:pk>/", member, name="event-team-member"),
+    path(
+        "events/<slug:event_slug>/team/invitations/",
+        invitation_api.InvitationListView.as_view(),
+        name="event-team-invitations",
+    ),
+    path(
+        "events/<slug:event_slug>/team/invitations/<int:pk>/",
+        invitation_api.InvitationDetailView.as_view(),
+        name="event-team-invitation",
+    ),
     path(
         "events/<slug:event_slug>/audit-log/", views.AuditLogView.as_view(), name="event-audit-log"
     ),

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config import ratelimit
 from config.conditional import conditional_get
 from config.schema import file_download
 
@@ -25,9 +26,11 @@ from .renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_render
 from .serializers import (
     AuditLogEntrySerializer,
     CancelSerializer,
+    DetailSerializer,
     DuplicateEventSerializer,
     EventSerializer,
     FieldOfScienceSerializer,
+    InvitationSerializer,
     PrivacyNoticeSerializer,
     ProgrammeSerializer,
     SessionSerializer,
@@ -285,6 +288,28 @@ class TeamViewSet(
 
     def nested_queryset(self):
         return TeamMembership.objects.filter(event=self.event).select_related("user", "event")
+
+    @extend_schema(responses={201: TeamMemberSerializer, 202: DetailSerializer})
+    def create(self, request, *args, **kwargs):
+        # An email address is invited, never looked up: the answer is the same whether or not
+        # an account has it, so adding a member reveals no account and no address.
+        ratelimit.limit(request, "team-add")  # a username add tells whether it exists
+        given = request.data.get("user") if hasattr(request.data, "get") else None
+        if isinstance(given, str) and "@" in given:
+            from . import invitation_api, invitations
+
+            body = InvitationSerializer(
+                data={"email": given.strip(), "role": request.data.get("role")}
+            )
+            body.is_valid(raise_exception=True)
+            invitations.invite(
+                self.event,
+                user=request.user,
+                email=body.validated_data["email"],
+                role=body.validated_data["role"],
+            )
+            return invitation_api.sent()
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.add_team_member(

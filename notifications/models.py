@@ -138,6 +138,8 @@ class Delivery(models.Model):
         MESSAGE = "message", _("Reminder, broadcast or notice")
         # To the team, not a registrant (no registration): personal data is erased soon.
         RETENTION_WARNING = "retention_warning", _("Personal data erasure warning")
+        # To someone invited to the team (no registration either).
+        TEAM_INVITATION = "team_invitation", _("Invitation to the team")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

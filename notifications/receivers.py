@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
 
 from events.models import Event
-from events.signals import event_cancelled, event_rescheduled
+from events.signals import event_cancelled, event_rescheduled, team_invited
 from registration.models import Registration
 from registration.services import waitlist_position
 from registration.signals import (
@@ -100,3 +100,8 @@ def on_event_rescheduled(sender, event: Event, changes: dict, **kwargs):
 @receiver(event_cancelled, dispatch_uid="notifications.event_cancelled")
 def on_event_cancelled(sender, event: Event, **kwargs):
     services.notify_all(event, Message.Kind.EVENT_CANCELLED)
+
+
+@receiver(team_invited, dispatch_uid="notifications.team_invited")
+def on_team_invited(sender, invitation, token, **kwargs):
+    services.queue_team_invitation(invitation, token)

@@ -100,6 +100,31 @@ def queue_retention_warning(event: Event, erase_on: datetime, recipients: list[s
     return len(rows)
 
 
+def queue_team_invitation(invitation: Any, token: str) -> Delivery:
+    """The invitee's one email, in the caller's transaction; it carries the only copy of the
+    link (the invitation stores its hash)."""
+    delivery = Delivery.objects.create(
+        kind=Kind.TEAM_INVITATION,
+        event=invitation.event,
+        to_email=invitation.email,
+        language=translation.get_language()[:2] if translation.get_language() else "en",
+        context={
+            "invitation_url": f"{settings.SITE_URL}/invitations/{token}",
+            "role": invitation.role,
+            "invited_by": _person(invitation.invited_by),
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+    )
+    transaction.on_commit(wake_outbox)
+    return delivery
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 def forget_recipients(registration_ids: list[int]) -> int:
     """These people's data was erased (on request or by retention): the emails sent to them
     keep their kind, state and times (the delivery figures), not their address, name,
@@ -292,6 +317,8 @@ MESSAGE_SUBJECTS = {
 def render(delivery: Delivery) -> EmailMultiAlternatives:
     if delivery.kind == Kind.RETENTION_WARNING:
         return _render_retention_warning(delivery)
+    if delivery.kind == Kind.TEAM_INVITATION:
+        return _render_team_invitation(delivery)
     registration = delivery.registration
     event = registration.event
     with translation.override(delivery.language), timezone.override(event.tzinfo):
@@ -349,6 +376,38 @@ def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email/retention_warning.txt", context)
         html = render_to_string("notifications/email/retention_warning.html", context)
+    email = WrittenEmail(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_email],
+        language=delivery.language,
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def _render_team_invitation(delivery: Delivery) -> EmailMultiAlternatives:
+    from events.models import TeamMembership
+
+    event = delivery.event
+    with translation.override(delivery.language), timezone.override(event.tzinfo):
+        expires_at = event.local(parse_datetime(delivery.context["expires_at"]))
+        context = {
+            "language": delivery.language,
+            "event": event,
+            "title": event.title,
+            "start": event.local(event.start),
+            "end": event.local(event.end),
+            "role": str(TeamMembership.Role(delivery.context["role"]).label),
+            "invited_by": delivery.context.get("invited_by", ""),
+            "invitation_url": delivery.context["invitation_url"],
+            "expires_at": expires_at,
+            "site_url": settings.SITE_URL,
+        }
+        subject = _("You are invited to the team of %(event)s") % {"event": event.title}
+        text = render_to_string("notifications/email/team_invitation.txt", context)
+        html = render_to_string("notifications/email/team_invitation.html", context)
     email = WrittenEmail(
         subject=" ".join(subject.split()),
         body=text,
@@ -539,7 +598,7 @@ def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dic
 
 def _still_wanted(delivery: Delivery) -> bool:
     """Reminders and notices are not sent to people who left, or about cancelled events."""
-    if delivery.kind == Kind.RETENTION_WARNING:
+    if delivery.kind in (Kind.RETENTION_WARNING, Kind.TEAM_INVITATION):
         return delivery.event_id is not None
     if delivery.kind != Kind.MESSAGE:
         registration = delivery.registration

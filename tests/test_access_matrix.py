@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from events import programme_requests
-from events.models import ProgrammeStaff, TeamMembership
+from events import invitations, programme_requests
+from events.models import Invitation, ProgrammeStaff, TeamMembership
 from notifications import services as notification_services
 from notifications.models import Delivery, ReminderRule
 from registration import services as registration_services
@@ -75,6 +75,7 @@ ACCESS = [
     Call("manage-registration", "get", at("/r/{token}"), ANYONE),
     Call("unsubscribe", "get", at("/u/{unsubscribe}"), ANYONE),
     Call("confirm-email", "get", at("/e/{email_change}"), ANYONE),
+    Call("team-invitation", "get", at("/invitations/{invitation}"), ANYONE),
     Call("manage-registration-detail", "get", at(R + "/"), ANYONE),
     Call("manage-registration-cancel", "post", at(R + "/cancel/"), ANYONE),
     Call("manage-registration-data", "get", at(R + "/data/"), ANYONE),
@@ -108,6 +109,11 @@ ACCESS = [
     Call("event-team-member", "get", at(E + "/team/{member}/"), TEAM),
     Call("event-team-member", "patch", at(E + "/team/{member}/"), OWNER, {"role": "organiser"}),
     Call("event-team-member", "delete", at(E + "/team/{member}/"), OWNER),
+    # Invitations name people's addresses: the owner only, who alone changes the team
+    Call("event-team-invitations", "get", at(E + "/team/invitations/"), OWNER),
+    Call("event-team-invitations", "post", at(E + "/team/invitations/"), OWNER,
+         {"email": "new@example.org", "role": "checkin"}),
+    Call("event-team-invitation", "delete", at(E + "/team/invitations/{invitation_pk}/"), OWNER),
     Call("event-audit-log", "get", at(E + "/audit-log/"), TEAM),
     Call("event-programme-request", "get", at("/api/v1/events/{asking}/programme-request/"),
          ASKING_TEAM),
@@ -272,6 +278,9 @@ def ctx():
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.FAILED)
     rule = notification_services.save_rule(ReminderRule(event=event, minutes_before_start=90))
     message = notification_services.broadcast(event, actor=owner, data={"body_en": "Hi"})
+    invitations.invite(event, user=owner, email="invited@example.org", role="checkin")
+    invitation_url = Delivery.objects.get(to_email="invited@example.org").context["invitation_url"]
+    invitation_token = invitation_url.rsplit("/", 1)[1]
     return {
         "users": users,
         "event": event.slug,
@@ -294,6 +303,8 @@ def ctx():
         "rule": rule.pk,
         "message": message.pk,
         "delivery": delivery.pk,
+        "invitation": invitation_token,
+        "invitation_pk": Invitation.objects.get(email="invited@example.org").pk,
     }
 
 

@@ -456,3 +456,19 @@ def test_wait_message_speaks_in_seconds_then_minutes():
     assert ratelimit.wait_message(1) == "Too many attempts. Please wait 1 second and try again."
     assert "45 seconds" in ratelimit.wait_message(45)
     assert "15 minutes" in ratelimit.wait_message(15 * 60)
+
+
+# --- Team additions -----------------------------------------------------------------------------
+
+
+def test_team_adds_and_invitations_share_a_limit_per_owner(settings, owner_api, event):
+    settings.RATELIMIT_TEAM_ADD = "2/m"
+    base = f"/api/v1/events/{event.slug}/team/"
+
+    by_username = owner_api.post(base, {"user": "nobody", "role": "checkin"}, format="json")
+    invited = owner_api.post(
+        base + "invitations/", {"email": "a@example.org", "role": "checkin"}, format="json"
+    )
+
+    assert (by_username.status_code, invited.status_code) == (400, 202)
+    assert_limited_json(owner_api.post(base, {"user": "other", "role": "checkin"}, format="json"))

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
-from events.models import AuditLogEntry, Session, Speaker, TeamMembership
+from events.models import AuditLogEntry, Invitation, Session, Speaker, TeamMembership
 from tests.factories import (
     EventFactory,
     SessionFactory,
@@ -92,22 +92,26 @@ def test_add_member_by_username_puts_them_on_team(owner_api, team_url, event, la
     assert TeamMembership.objects.get(event=event, user=lan).role == "organiser"
 
 
-def test_add_member_by_email_puts_them_on_team(owner_api, team_url, event, lan):
+def test_add_member_by_email_invites_and_adds_nobody_yet(owner_api, team_url, event, lan):
     response = owner_api.post(
         team_url, {"user": "Lan.Nguyen@example.org", "role": "checkin"}, format="json"
     )
 
-    assert response.status_code == 201, response.json()
-    assert TeamMembership.objects.get(event=event, user=lan).role == "checkin"
+    assert response.status_code == 202, response.json()
+    assert response.json() == {"detail": "Invitation sent."}
+    assert not TeamMembership.objects.filter(event=event, user=lan).exists()
+    assert Invitation.objects.get(event=event).email_key == "lan.nguyen@example.org"
 
 
-def test_add_member_by_email_ignores_case(owner_api, team_url, event, lan):
-    response = owner_api.post(
+def test_add_member_by_email_answers_the_same_without_an_account(owner_api, team_url, lan):
+    known = owner_api.post(
         team_url, {"user": "LAN.NGUYEN@EXAMPLE.ORG", "role": "checkin"}, format="json"
     )
+    unknown = owner_api.post(
+        team_url, {"user": "nobody@example.org", "role": "checkin"}, format="json"
+    )
 
-    assert response.status_code == 201, response.json()
-    assert response.json()["username"] == "lan"
+    assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
 
 
 def test_add_member_by_username_ignores_case(owner_api, team_url, lan):

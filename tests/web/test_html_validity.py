@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from events import invitations
 from events.models import TeamMembership
+from notifications.models import Delivery
 from registration import services
 from tests.factories import (
     ChoiceFactory,
@@ -107,7 +109,14 @@ def _arrange() -> dict:
     )
     organiser = UserFactory(username="org")
     TeamMembership.objects.create(event=forum, user=organiser, role="owner")
-    return {"manage_token": registration.manage_token, "organiser": organiser}
+    # A pending invitation: the team page lists it, and its link is a page of its own.
+    invitations.invite(forum, user=organiser, email="mai@example.org", role="checkin")
+    link = Delivery.objects.get(kind="team_invitation").context["invitation_url"]
+    return {
+        "manage_token": registration.manage_token,
+        "organiser": organiser,
+        "invitation": "/invitations/" + link.rsplit("/", 1)[1],
+    }
 
 
 def _render(tmp: Path) -> dict[str, Path]:
@@ -129,6 +138,12 @@ def _render(tmp: Path) -> dict[str, Path]:
     )
     for name, path in ORGANISER.items():
         files[name] = _save(tmp, name, organiser.get(path))
+    files["invitation"] = _save(tmp, "invitation", visitor.get(arranged["invitation"]))
+    files["invitation-signed-in"] = _save(
+        tmp, "invitation-signed-in", organiser.get(arranged["invitation"])
+    )
+    organiser.post(arranged["invitation"])  # accepted: the link is spent
+    files["invitation-gone"] = _save(tmp, "invitation-gone", visitor.get(arranged["invitation"]))
     for name in ("500", "503"):  # rendered by handlers when things go wrong
         files[name] = tmp / f"{name}.html"
         files[name].write_text(render_to_string(f"{name}.html"))
@@ -136,7 +151,7 @@ def _render(tmp: Path) -> dict[str, Path]:
 
 
 def _save(tmp: Path, name: str, response) -> Path:
-    assert response.status_code in (200, 400, 404), (name, response.status_code)
+    assert response.status_code in (200, 400, 404, 410), (name, response.status_code)
     path = tmp / f"{name}.html"
     path.write_bytes(response.content)
     return path
@@ -179,6 +194,11 @@ def test_register_page_with_errors_is_valid_html(errors):
 
 @pytest.mark.parametrize("page", ["500", "503"])
 def test_error_page_is_valid_html(errors, page):
+    assert errors[page] == []
+
+
+@pytest.mark.parametrize("page", ["invitation", "invitation-signed-in", "invitation-gone"])
+def test_invitation_page_is_valid_html(errors, page):
     assert errors[page] == []
 
 

@@ -18,13 +18,15 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from events import access
+from config import ratelimit
+from events import access, invitations
 from events import services as event_services
 from events.exceptions import Conflict
 from events.models import Event, FieldOfScience, Session, TeamMembership
 from events.serializers import (
     CancelSerializer,
     EventSerializer,
+    InvitationSerializer,
     SessionSerializer,
     TeamMemberSerializer,
     TeamRoleSerializer,
@@ -517,7 +519,29 @@ def _team_action(request: HttpRequest, event: Event) -> tuple[str, dict[str, Any
         except INVALID as exc:
             return "", {}, _on_top(exc)
         return _("They are no longer on the team."), {}, {}
+    if action == "withdraw":
+        invited = _one_of(invitations.pending(event), post.get("invitation"))
+        try:
+            invitations.withdraw(invited, user=request.user)
+        except INVALID as exc:
+            return "", {}, _on_top(exc)
+        return _("The invitation is withdrawn: its link no longer works."), {}, {}
     values = {name: post.get(name, "").strip() for name in TEAM_LABELS}
+    try:
+        ratelimit.limit(request, "team-add")  # the same counter as the API's
+    except ratelimit.RateLimited as exc:
+        return "", values, {NON_FIELD: [exc.message]}
+    if "@" in values["user"]:
+        # An address is invited, never looked up: the same answer whether or not an account
+        # has it, so the page reveals no account and no address.
+        try:
+            fields = validated(
+                InvitationSerializer, {"email": values["user"], "role": values["role"]}
+            )
+            invitations.invite(event, user=request.user, email=fields["email"], role=fields["role"])
+        except INVALID as exc:
+            return "", values, _errors(exc, TEAM_LABELS, {"email": "user"})
+        return _("Invitation sent."), {}, {}
     try:
         fields = validated(TeamMemberSerializer, values)
         event_services.add_team_member(
@@ -546,6 +570,7 @@ def event_team(request: HttpRequest, slug: str) -> HttpResponse:
         values.update(typed)
     context = {
         "members": TeamMembership.objects.filter(event=event).select_related("user"),
+        "invitations": invitations.pending(event) if is_owner else [],
         "is_owner": is_owner,
         "owner_role": TeamMembership.Role.OWNER.value,
         "role_options": GIVEN_ROLES,
