@@ -212,7 +212,7 @@ ACCESS = [
     Call("web:event-check-in", "get", at(P + "/check-in/"), TEAM),
     Call("web:event-check-in", "post", at(P + "/check-in/"), TEAM, {"code": "{code}"}),
     Call("web:event-audit", "get", at(P + "/audit/"), TEAM),
-    Call("web:event-attendee-list", "get", at(P + "/attendees/print/"), TEAM),
+    Call("web:event-attendee-list", "get", at(P + "/attendees/print/"), PERSONAL),
 ]  # fmt: skip
 
 NOT_OURS = ("admin:",)

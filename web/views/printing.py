@@ -5,13 +5,14 @@ from django.http import HttpRequest, HttpResponse
 
 from registration.models import Registration
 
-from .organiser import VIEW, render_event_page, team_event
+from .organiser import CHANGE, render_event_page, team_event
 
 
 @login_required
 def attendee_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Confirmed people by name, with a column to sign: printed on A4 (site.css @media print)."""
-    event = team_event(request, slug, need=VIEW)
+    # It lists organisations: personal data, for the owner and organisers (not door staff).
+    event = team_event(request, slug, need=CHANGE)
     people = (
         Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
         .only("name", "affiliation", "participant_type")
