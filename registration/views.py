@@ -280,6 +280,8 @@ class CheckInView(EventNestedMixin, generics.GenericAPIView):
 
     serializer_class = CheckInSerializer
     queryset = Registration.objects.none()  # for the schema: the door answers about these
+    pagination_class = None  # the door's lookup is a short list, not pages
+    filter_backends: list = []  # its only parameter is `q`
     access_rules = {}
 
     def access_rule(self, request) -> str:

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import logging.config
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from config.logmask import MaskTokens, mask_tokens
@@ -44,6 +46,8 @@ def test_mask_tokens_hides_the_token_and_keeps_the_path(line, masked):
 @pytest.fixture
 def console():
     """What Django's configured handlers write (the root console and runserver's own)."""
+    # As Django configures them: an earlier test may have replaced a logger's handlers.
+    logging.config.dictConfig(settings.LOGGING)
     streams = []
     for logger in (logging.getLogger(), logging.getLogger("django.server")):
         for handler in logger.handlers:
