@@ -355,6 +355,19 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
     return email
 
 
+def _team_email(delivery: Delivery, subject: str, text: str, html: str) -> WrittenEmail:
+    """A one-off email to a team member: subject on one line, text and HTML parts."""
+    email = WrittenEmail(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_email],
+        language=delivery.language,
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
 def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
     event = delivery.event
     with translation.override(delivery.language), timezone.override(event.tzinfo):
@@ -376,15 +389,7 @@ def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email/retention_warning.txt", context)
         html = render_to_string("notifications/email/retention_warning.html", context)
-    email = WrittenEmail(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.to_email],
-        language=delivery.language,
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+    return _team_email(delivery, subject, text, html)
 
 
 def _render_team_invitation(delivery: Delivery) -> EmailMultiAlternatives:
@@ -408,15 +413,7 @@ def _render_team_invitation(delivery: Delivery) -> EmailMultiAlternatives:
         subject = _("You are invited to the team of %(event)s") % {"event": event.title}
         text = render_to_string("notifications/email/team_invitation.txt", context)
         html = render_to_string("notifications/email/team_invitation.html", context)
-    email = WrittenEmail(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.to_email],
-        language=delivery.language,
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+    return _team_email(delivery, subject, text, html)
 
 
 # A message says the same to everyone but for a few personal fields: it is rendered once per
