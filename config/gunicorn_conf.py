@@ -2,13 +2,13 @@
 
 Its point is the logger: manage and unsubscribe tokens are masked in the access log (request
 line, Referer: a ticket's page sends its own address when it loads a stylesheet) and in the
-error log, as in Django's logs (config/logmask.py). Command-line options still win, e.g.
+error log, as in Django's logs (core/logmask.py). Command-line options still win, e.g.
 `--bind 0.0.0.0:8000 --workers 3`.
 """
 
 from gunicorn.glogging import Logger
 
-from config.logmask import MaskTokens
+from core.logmask import MaskTokens
 
 wsgi_app = "config.wsgi:application"
 accesslog = "-"  # one line per request on standard output, tokens masked

@@ -51,10 +51,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.PublicFilesCorsMiddleware",  # open data and iCal feeds only
-    "config.middleware.TokenPagesNoStoreMiddleware",  # /r/, /u/, /api/v1/registrations/<token>
-    "config.middleware.RequestSizeLimitMiddleware",
-    "config.middleware.StaticFilesMiddleware",  # WhiteNoise: answers static files itself
+    "core.middleware.PublicFilesCorsMiddleware",  # open data and iCal feeds only
+    "core.middleware.TokenPagesNoStoreMiddleware",  # /r/, /u/, /api/v1/registrations/<token>
+    "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.StaticFilesMiddleware",  # WhiteNoise: answers static files itself
     # Compresses pages, API answers and the schema (static files come pre-compressed from
     # WhiteNoise, above it, and images are never re-compressed). BREACH, which guesses a
     # secret from the size of compressed answers that also reflect the attacker's input:
@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.ratelimit.RateLimitMiddleware",  # 429 for a limit hit in a page (see Abuse limits)
+    "core.ratelimit.RateLimitMiddleware",  # 429 for a limit hit in a page (see Abuse limits)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -171,10 +171,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # collectstatic writes every file under a name with its content hash (site.3f2a9c1b7d4e.css)
 # and its .gz twin; pages link the hashed names, which WhiteNoise serves with a year's cache.
 # Before collectstatic (tests, a fresh checkout; DEBUG links the plain names anyway) a page
-# links the plain name instead of failing: see config/static.py.
+# links the plain name instead of failing: see core/static.py.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "config.static.HashedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.static.HashedStaticFilesStorage"},
 }
 
 # --- Request limits -------------------------------------------------------------------------
@@ -244,7 +244,7 @@ EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 300)
 EMAIL_SWEEP_AFTER_SECONDS = env_int("EMAIL_SWEEP_AFTER_SECONDS", 30)
 
 # --- REST API -------------------------------------------------------------------------------
-# API tokens (config/tokens.py) are stored hashed and expire this long after sign-in (0: never).
+# API tokens (core/tokens.py) are stored hashed and expire this long after sign-in (0: never).
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 720)
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None, "AUTO_REFRESH": False}
 REST_FRAMEWORK = {
@@ -254,18 +254,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.SafeJSONParser",
+        "core.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -325,7 +325,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Abuse limits (config/ratelimit.py; README "Abuse limits") -----------------------------
+# --- Abuse limits (core/ratelimit.py; README "Abuse limits") -----------------------------
 # Counted in the cache (Redis in production) per IP address, and per email or username where
 # the request carries one. Sized for a 2,000-delegate conference where hundreds of people
 # share one venue Wi-Fi address: per-IP rates are generous, per-address rates are tight.
@@ -363,14 +363,14 @@ RATELIMIT_TRUST_X_FORWARDED_FOR = env_int("RATELIMIT_TRUST_X_FORWARDED_FOR", 0)
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # a cache that cannot count lets requests through
 
-# Every handler masks the tokens of manage and unsubscribe links (config/logmask.py).
+# Every handler masks the tokens of manage and unsubscribe links (core/logmask.py).
 # Django's own loggers lose their default handlers (an unmasked console, and mail to ADMINS,
 # which is not set): `django.request` reaches the root console, `django.server` (runserver's
 # request lines) has its own masked one. gunicorn's logs: config/gunicorn_conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_tokens": {"()": "config.logmask.MaskTokens"}},
+    "filters": {"mask_tokens": {"()": "core.logmask.MaskTokens"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",

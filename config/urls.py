@@ -3,19 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.ratelimit import sign_in_limited
+from core.tokens import ObtainToken, RevokeAllTokens, RevokeToken
 from notifications import views as notification_views
 from web.views import invitations as invitation_pages
 from web.views import manage as manage_pages
-
-from .ratelimit import sign_in_limited
-from .tokens import ObtainToken, RevokeAllTokens, RevokeToken
 
 # Swagger UI from drf-spectacular-sidecar's files, served as our static files: the page keeps
 # the site's CSP (our own origin only). The split view serves its start-up script as a file.
 api_docs = SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="web/api_docs.html")
 
 urlpatterns = [
-    # Sign-in answers 429 after too many wrong passwords (config/ratelimit.py).
+    # Sign-in answers 429 after too many wrong passwords (core/ratelimit.py).
     path("admin/login/", sign_in_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -36,5 +35,5 @@ urlpatterns = [
     *i18n_patterns(path("", include("web.urls"))),
 ]
 
-handler404 = "config.api.not_found"
-handler500 = "config.api.server_error"
+handler404 = "core.api.not_found"
+handler500 = "core.api.server_error"

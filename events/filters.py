@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from .fields import EARLIEST_YEAR, LATEST_YEAR
+from core.fields import EARLIEST_YEAR, LATEST_YEAR
+from core.text import fold
+
 from .models import Event
-from .text import fold
 
 
 class BoundedDateTimeField(IsoDateTimeField):

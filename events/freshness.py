@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
-from config.conditional import Validators, etag_of
+from core.conditional import Validators, etag_of
 
 from . import access
 

@@ -6,8 +6,9 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.translation import CONTENT_LANGUAGES
+
 from .models import Event
-from .translation import CONTENT_LANGUAGES
 
 
 def _one_line(text: str) -> str:

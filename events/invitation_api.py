@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from config import ratelimit
+from core import ratelimit
 
 from . import invitations
 from .models import Invitation

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from core.exceptions import Conflict, NotFound
 from registration.emails import email_key
 
-from .exceptions import Conflict, NotFound
 from .models import Event, Invitation, TeamMembership
 from .services import record
 from .signals import team_invited

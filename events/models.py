@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.text import is_known_timezone
+from core.translation import pick
+
 from . import notices
-from .text import is_known_timezone
-from .translation import pick
 
 
 class FieldOfScience(models.Model):

@@ -9,9 +9,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.exceptions import NotFound
+
 from . import access
 from . import programme_requests as requests
-from .exceptions import NotFound
 from .models import Programme, ProgrammeRequest
 from .views import EventNestedMixin
 

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .exceptions import Conflict
+from core.exceptions import Conflict
+
 from .models import Event, Programme, ProgrammeRequest
 from .services import record
 

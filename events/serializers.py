@@ -3,14 +3,16 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
+from core.bilingual import BilingualMixin
+from core.fields import MAX_CAPACITY, BoundedDateTimeField
+from core.text import is_known_timezone
+
 from . import access, audit
-from .fields import MAX_CAPACITY, BoundedDateTimeField
 from .models import (
     AuditLogEntry,
     Event,
@@ -23,29 +25,8 @@ from .models import (
     Speaker,
     TeamMembership,
 )
-from .text import is_known_timezone
 
 NOTICE_MAX_LENGTH = 20000
-
-
-def content_language() -> str:
-    language = (get_language() or "en")[:2]
-    return language if language in ("en", "vi") else "en"
-
-
-class BilingualMixin:
-    """Accepts `title` (etc.) in the request's language, or `title_en`/`title_vi` directly."""
-
-    bilingual_fields: tuple[str, ...] = ()
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            return super().to_internal_value(data)
-        data = data.copy()
-        for name in self.bilingual_fields:
-            if name in data and f"{name}_{content_language()}" not in data:
-                data[f"{name}_{content_language()}"] = data[name]
-        return super().to_internal_value(data)
 
 
 class InEventTimezoneMixin:

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.exceptions import Conflict
+from core.text import fold
+
 from . import signals
-from .exceptions import Conflict
 from .models import (
     AuditLogEntry,
     Event,
@@ -27,7 +29,6 @@ from .models import (
     Speaker,
     TeamMembership,
 )
-from .text import fold
 
 # Changing these tells registrants (see notifications) and moves unsent reminders.
 SCHEDULE_FIELDS = ("start", "end", "timezone", "venue_name", "venue_address", "venue_city")

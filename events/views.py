@@ -11,18 +11,18 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from config import ratelimit
-from config.conditional import conditional_get
-from config.schema import file_download
+from core import ratelimit
+from core.conditional import conditional_get
+from core.exceptions import NotFound
+from core.renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_renderers
+from core.schema import file_download
 
 from . import access, freshness, notices, services
 from .duplicate import duplicate_event
-from .exceptions import NotFound
 from .filters import EventFilter
 from .ical import build_calendar
 from .models import AuditLogEntry, Event, FieldOfScience, Programme, Session, TeamMembership
 from .permissions import EventPermission, EventTeamPermission
-from .renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_renderers
 from .serializers import (
     AuditLogEntrySerializer,
     CancelSerializer,

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.translation import pick
 from events.models import Event
-from events.translation import pick
 from registration.models import Registration
 
 

@@ -3,11 +3,11 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
+from registration.services import waitlist_position
 
 from events.models import Event
 from events.signals import event_cancelled, event_rescheduled, team_invited
 from registration.models import Registration
-from registration.services import waitlist_position
 from registration.signals import (
     email_change_requested,
     manage_link_requested,

@@ -2,7 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from events.fields import BoundedDateTimeField
+from core.fields import BoundedDateTimeField
 from events.models import ParticipantType
 from registration.models import Registration
 

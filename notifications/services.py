@@ -28,8 +28,8 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from core.exceptions import Conflict
 from events import dates
-from events.exceptions import Conflict
 from events.ical import build_calendar
 from events.models import Event
 from events.services import record

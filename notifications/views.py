@@ -8,8 +8,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config import ratelimit
-from events.exceptions import Conflict
+from core import ratelimit
+from core.exceptions import Conflict
 from events.services import record
 from events.views import EventNestedMixin
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.exceptions import Conflict, NotFound
+from core.exceptions import Conflict, NotFound
 from events.models import Event
 from events.services import record
 

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.translation import pick
 from events import notices
 from events.models import Event, ParticipantType
-from events.translation import pick
 
 from .emails import email_key_expression
 

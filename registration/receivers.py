@@ -3,11 +3,11 @@ from django.dispatch import receiver
 
 from events.models import Event
 
-from . import services
+from . import seats
 
 
 @receiver(post_save, sender=Event, dispatch_uid="registration.sync_seats")
 def follow_event(sender, instance: Event, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:
         return
-    services.sync_seats(instance)
+    seats.sync_seats(instance)

@@ -1,6 +1,6 @@
 """Organiser search of registrations, without accents or case: "tran thi mai" finds "Trần Thị Mai".
 
-The typed words are folded in Python (events.text.fold, the public event search's rule) and
+The typed words are folded in Python (core.text.fold, the public event search's rule) and
 the stored text is folded by the database at query time with the same rule, so nothing extra
 has to be kept up to date when a name changes or is erased. PostgreSQL folds with `translate`
 and `lower`; SQLite (the development server) with the same Python function, registered on
@@ -14,7 +14,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import CharField, Func, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
-from events.text import fold
+from core.text import fold
 
 # Every accented letter people write in Vietnamese, French, German... that folds to one letter.
 _LETTER_RANGES = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))

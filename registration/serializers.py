@@ -2,10 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.bilingual import BilingualMixin
 from events.models import ParticipantType
-from events.serializers import BilingualMixin
 
-from . import services
+from . import seats
 from .countries import resolve_country
 from .models import Choice, Question, Registration
 
@@ -123,7 +123,7 @@ class AttendeeRegistrationSerializer(serializers.ModelSerializer):
         ]
 
     def get_waitlist_position(self, registration) -> int | None:
-        return services.waitlist_position(registration)
+        return seats.waitlist_position(registration)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_online_url(self, registration) -> str | None:
@@ -166,7 +166,7 @@ class OrganiserRegistrationSerializer(AttendeeRegistrationSerializer):
         positions = self.context.get("waitlist_positions")
         if positions is not None:
             return positions.get(registration.pk)
-        return services.waitlist_position(registration)
+        return seats.waitlist_position(registration)
 
     def to_representation(self, registration):
         return serializers.ModelSerializer.to_representation(self, registration)

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from . import personal_data
 
 
 @shared_task
 def apply_retention() -> dict:
     """Periodic (beat): warn the teams whose events' personal data goes soon, erase what is due."""
-    return services.apply_retention()
+    return personal_data.apply_retention()

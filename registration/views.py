@@ -14,15 +14,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config import ratelimit
-from config.api import ErrorSerializer
-from config.schema import file_download
+from core import ratelimit
+from core.api import ErrorSerializer
+from core.exceptions import Conflict, NotFound
+from core.renderers import CALENDAR, CSV, PDF, PNG, XLSX, FileActionsMixin
+from core.schema import file_download
 from events import access, dates
-from events.exceptions import Conflict, NotFound
-from events.renderers import CALENDAR, CSV, PDF, PNG, XLSX, FileActionsMixin
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
-from . import checkin, exports, services, tickets
+from . import changes, checkin, eligibility, exports, personal_data, seats, tickets
+from . import figures as registration_figures
+from . import links as registration_links
+from . import questions as registration_questions
 from .emails import email_key, per_event
 from .filters import DoorRegistrationFilter, RegistrationFilter
 from .models import Question, Registration
@@ -108,7 +111,7 @@ class RegistrationViewSet(
     @property
     def event(self):
         if self.action == "create":
-            return services.event_for_registration(self.kwargs["event_slug"])
+            return eligibility.event_for_registration(self.kwargs["event_slug"])
         return super().event
 
     def get_serializer_context(self):
@@ -143,7 +146,7 @@ class RegistrationViewSet(
         body.is_valid(raise_exception=True)
         event = self.event
         email = body.validated_data["email"]
-        registration = services.register(
+        registration = seats.register(
             event,
             body.validated_data,
             admit=lambda: ratelimit.limit(request, "register-email", per_event(event.pk, email)),
@@ -159,7 +162,7 @@ class RegistrationViewSet(
         return Response(created, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        serializer.instance = services.update_registration(
+        serializer.instance = changes.update_registration(
             serializer.instance,
             serializer.validated_data,
             by_attendee=False,
@@ -175,7 +178,7 @@ class RegistrationViewSet(
         body.is_valid(raise_exception=True)
         event, email = self.event, body.validated_data["email"]
         ratelimit.limit(request, "resend-email", per_event(event.pk, email))
-        services.request_manage_link(event, email)
+        registration_links.request_manage_link(event, email)
         return Response(
             {"detail": _("If this address is registered, its link is on its way.")},
             status=status.HTTP_202_ACCEPTED,
@@ -184,7 +187,7 @@ class RegistrationViewSet(
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request, event_slug=None, pk=None):
-        registration = services.approve(self.get_object(), actor=request.user)
+        registration = seats.approve(self.get_object(), actor=request.user)
         return Response(self.get_serializer(registration).data)
 
     @extend_schema(request=ReasonSerializer)
@@ -192,7 +195,7 @@ class RegistrationViewSet(
     def reject(self, request, event_slug=None, pk=None):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        registration = services.reject(
+        registration = seats.reject(
             self.get_object(), actor=request.user, reason=body.validated_data.get("reason", "")
         )
         return Response(self.get_serializer(registration).data)
@@ -202,7 +205,7 @@ class RegistrationViewSet(
     def cancel(self, request, event_slug=None, pk=None):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        registration = services.cancel(
+        registration = seats.cancel(
             self.get_object(), actor=request.user, reason=body.validated_data.get("reason", "")
         )
         return Response(self.get_serializer(registration).data)
@@ -211,7 +214,7 @@ class RegistrationViewSet(
     @action(detail=True, methods=["post"], url_path="revoke-link")
     def revoke_link(self, request, event_slug=None, pk=None):
         """Revoke the person's manage link and email them a new one."""
-        registration = services.revoke_manage_link(self.get_object(), actor=request.user)
+        registration = registration_links.revoke_manage_link(self.get_object(), actor=request.user)
         return Response(self.get_serializer(registration).data)
 
     @extend_schema(
@@ -222,7 +225,7 @@ class RegistrationViewSet(
     def bulk_approve(self, request, event_slug=None):
         body = BulkApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        approved = services.approve_many(self.event, body.validated_data["ids"], actor=request.user)
+        approved = seats.approve_many(self.event, body.validated_data["ids"], actor=request.user)
         return Response({"approved": [registration.pk for registration in approved]})
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
@@ -231,7 +234,7 @@ class RegistrationViewSet(
         """Live counts: capacity, confirmed, pending, waitlisted, cancelled, checked in…"""
         event = self.event
         today = checkin.checked_in_on(event, checkin.event_day(event, timezone.now()))
-        return Response({**services.counts(event), "checked_in_today": today})
+        return Response({**registration_figures.counts(event), "checked_in_today": today})
 
     @extend_schema(
         responses=file_download(CSV, "One row per registration, UTF-8, a header row."),
@@ -256,7 +259,7 @@ class AvailabilityView(EventNestedMixin, APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, event_slug=None):
         event = self.event
-        figures = services.counts(event)
+        figures = registration_figures.counts(event)
         return Response(
             {
                 "capacity": event.capacity,
@@ -384,12 +387,12 @@ class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
         return self.event.questions.prefetch_related("choices")
 
     def perform_create(self, serializer):
-        serializer.instance = services.save_question(
+        serializer.instance = registration_questions.save_question(
             self.event, serializer.validated_data, actor=self.request.user
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.save_question(
+        serializer.instance = registration_questions.save_question(
             self.event,
             serializer.validated_data,
             actor=self.request.user,
@@ -397,7 +400,7 @@ class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
         )
 
     def perform_destroy(self, instance):
-        services.delete_question(instance, actor=self.request.user)
+        registration_questions.delete_question(instance, actor=self.request.user)
 
 
 def limit_email_change(request, registration: Registration, data: dict) -> None:
@@ -419,7 +422,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
 
     def get_object(self):
         try:
-            return services.find_by_token(self.kwargs["token"])
+            return registration_links.find_by_token(self.kwargs["token"])
         except NotFound:
             # Only unknown links count, and only they are refused: a valid link is always
             # answered, even from a venue's Wi-Fi where someone else guesses links.
@@ -434,7 +437,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         body = self.get_serializer(registration, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         limit_email_change(request, registration, body.validated_data)
-        registration = services.update_registration(
+        registration = changes.update_registration(
             registration, body.validated_data, by_attendee=True
         )
         return Response(self.get_serializer(registration).data)
@@ -442,7 +445,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request, token=None):
-        registration = services.cancel(self.get_object())
+        registration = seats.cancel(self.get_object())
         return Response(self.get_serializer(registration).data)
 
     @extend_schema(
@@ -476,9 +479,9 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         """GET: everything stored about you. DELETE: erase it (your seat is released)."""
         registration = self.get_object()
         if request.method == "DELETE":
-            services.erase_personal_data(registration)
+            personal_data.erase_personal_data(registration)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(services.export_personal_data(registration))
+        return Response(personal_data.export_personal_data(registration))
 
     def confirmed(self) -> Registration:
         registration = self.get_object()

@@ -16,9 +16,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from config.conditional import conditional, etag_of
-from config.schema import file_download
-from events.renderers import CSV, FILE_RENDERERS, file_renderers
+from core.conditional import conditional, etag_of
+from core.renderers import CSV, FILE_RENDERERS, file_renderers
+from core.schema import file_download
 from registration.exports import _safe as formula_safe
 
 from . import open_events, services

@@ -67,10 +67,11 @@ def fast_password_hashing(settings):
 def fresh_process_caches():
     """Each test starts as a new process would: no cached events, questions or messages."""
     from notifications import services as notification_services
-    from registration import services
+    from registration import eligibility
+    from registration import questions as registration_questions
 
-    services._event_cache.clear()
-    services._question_cache.clear()
+    eligibility._event_cache.clear()
+    registration_questions._question_cache.clear()
     notification_services._rendered.clear()
 
 

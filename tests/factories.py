@@ -138,7 +138,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 
 def _questions_changed(obj, create, extracted, **kwargs):
     if create:
-        from registration.services import questions_changed
+        from registration.questions import questions_changed
 
         event = obj.event if isinstance(obj, Question) else obj.question.event
         questions_changed(event)

@@ -19,7 +19,8 @@ from events import invitations, programme_requests
 from events.models import Invitation, ProgrammeStaff, TeamMembership
 from notifications import services as notification_services
 from notifications.models import Delivery, ReminderRule
-from registration import services as registration_services
+from registration import changes as registration_changes
+from registration import seats as registration_seats
 from tests.factories import (
     EventFactory,
     ProgrammeFactory,
@@ -270,10 +271,10 @@ def ctx():
         "answers": {str(QuestionFactory(event=event).pk): DOOR_MUST_NOT_SEE[2]},
         "consent": True,
     }
-    registration = registration_services.register(event, person)
+    registration = registration_seats.register(event, person)
     event.requires_approval = True
     event.save()
-    pending = registration_services.register(event, {**person, "email": "binh@example.org"})
+    pending = registration_seats.register(event, {**person, "email": "binh@example.org"})
     delivery = Delivery.objects.filter(registration=registration).first()
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.FAILED)
     rule = notification_services.save_rule(ReminderRule(event=event, minutes_before_start=90))
@@ -316,7 +317,7 @@ def email_change_token(registration) -> str:
     from registration.emails import email_key
 
     asked = {"r": registration.pk, "to": registration.email, "from": email_key(registration.email)}
-    return signing.dumps(asked, salt=registration_services.EMAIL_CHANGE_SALT, compress=True)
+    return signing.dumps(asked, salt=registration_changes.EMAIL_CHANGE_SALT, compress=True)
 
 
 def client_as(role: str, ctx: dict) -> APIClient:

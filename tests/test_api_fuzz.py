@@ -29,13 +29,14 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from config.tokens import issue_token
 from config.wsgi import application
+from core.tokens import issue_token
 from events.models import Programme, TeamMembership
 from notifications import services as notifications
 from notifications.models import Delivery
-from registration import checkin
-from registration import services as registrations
+from registration import checkin, eligibility
+from registration import questions as registration_questions
+from registration import seats as registration_seats
 from registration.models import Question
 from tests.factories import (
     ChoiceFactory,
@@ -84,7 +85,7 @@ def fuzz_world(db, settings):
     QuestionFactory(event=event, kind=Question.Kind.SHORT_TEXT)
     session = SessionFactory(event=event)
     people = [
-        registrations.register(
+        registration_seats.register(
             event,
             {
                 "name": f"Fuzz {n}",
@@ -98,8 +99,8 @@ def fuzz_world(db, settings):
     # Every status a registration can have: confirmed (one checked in), cancelled, pending
     # (the first in line, promoted) and waitlisted.
     for registration in people[:2]:
-        registrations.approve(registration, actor=owner)
-    registrations.cancel(people[2], actor=owner)
+        registration_seats.approve(registration, actor=owner)
+    registration_seats.cancel(people[2], actor=owner)
     checkin.check_in(event, people[1].ticket_code, actor=owner)
     colleague = TeamMembership.objects.create(
         event=event, user=UserFactory(username="fuzz-checkin"), role="checkin"
@@ -181,8 +182,8 @@ def rolled_back():
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
-    registrations._event_cache.clear()
-    registrations._question_cache.clear()
+    eligibility._event_cache.clear()
+    registration_questions._question_cache.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""API tokens (config/tokens.py): hashed at rest, expiring, revocable by their owner."""
+"""API tokens (core/tokens.py): hashed at rest, expiring, revocable by their owner."""
 
 from datetime import timedelta
 

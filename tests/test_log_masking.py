@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from config.logmask import MaskTokens, mask_tokens
+from core.logmask import MaskTokens, mask_tokens
 from tests.factories import RegistrationFactory
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,5 +1,5 @@
-"""The schema as generated clients read it (config/schema.py) and the error bodies it promises
-(config/api.py): JSON requests, real file types, `detail` and `code` in every error."""
+"""The schema as generated clients read it (core/schema.py) and the error bodies it promises
+(core/api.py): JSON requests, real file types, `detail` and `code` in every error."""
 
 import keyword
 import re

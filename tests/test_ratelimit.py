@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from config import ratelimit
+from core import ratelimit
 from registration.models import Registration
 from tests.factories import EventFactory, UserFactory
 from tests.registration.helpers import person, register
@@ -407,7 +407,7 @@ def test_unreachable_cache_fails_open(settings, client, forum, caplog):
     }
     api = api_from("10.0.10.1")
 
-    with caplog.at_level(logging.WARNING, logger="config.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="core.ratelimit"):
         for n in range(3):
             response = api.post(registrations_url(forum), person(n), format="json")
             assert response.status_code == 201

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from events.exceptions import Conflict, NotFound
+from core.exceptions import Conflict, NotFound
 from registration.models import Question
 
 NON_FIELD = "__all__"

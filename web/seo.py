@@ -43,7 +43,7 @@ ATTENDANCE_MODES = {
     Event.Format.ONLINE: "OnlineEventAttendanceMode",
     Event.Format.HYBRID: "MixedEventAttendanceMode",
 }
-# The seat states of registration.services.availability that still take registrations.
+# The seat states of registration.figures.availability that still take registrations.
 OFFER_AVAILABILITY = {"open": "InStock", "waitlist": "SoldOut", "full": "SoldOut"}
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config.ratelimit import sign_in_limited
+from core.ratelimit import sign_in_limited
 
 from .views import organiser, programme_requests, programmes, public
 

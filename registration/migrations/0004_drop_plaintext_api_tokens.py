@@ -1,4 +1,4 @@
-"""API tokens are now stored hashed (django-rest-knox, config/tokens.py). The old DRF tokens
+"""API tokens are now stored hashed (django-rest-knox, core/tokens.py). The old DRF tokens
 were kept in clear text: drop their table, so no working secret stays in the database or its
 backups. Their holders sign in again."""
 

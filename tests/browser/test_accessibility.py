@@ -2,7 +2,7 @@
 
 import pytest
 
-from registration import services
+from registration import seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory
 
 from .conftest import screenshot, serious_violations
@@ -29,7 +29,7 @@ def answered(event) -> dict:
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_public_pages_have_no_serious_accessibility_violations(new_page, forum, width, language):
-    registration = services.register(
+    registration = seats.register(
         forum,
         {"name": "An", "email": "an@example.org", "consent": True, "answers": answered(forum)},
     )

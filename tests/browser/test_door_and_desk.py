@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from registration import checkin, services
+from registration import checkin, seats
 from registration.models import Registration
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
 from tests.registration.helpers import person
@@ -82,7 +82,7 @@ def test_door_checks_in_again_on_day_two_answer_in_view(
     new_page, live_server, owner, running, width, height, language
 ):
     words = WORDS[language]
-    mai = services.register(running, person(1, name="Trần Thị Mai"))
+    mai = seats.register(running, person(1, name="Trần Thị Mai"))
     checkin.check_in(running, mai.ticket_code, actor=None, at=timezone.now() - timedelta(days=1))
     page = new_page(width=width, height=height)
     signed_in(page, owner, live_server)
@@ -113,7 +113,7 @@ def test_door_finds_person_by_name_and_checks_in(
     new_page, live_server, owner, running, width, height, language
 ):
     words = WORDS[language]
-    mai = services.register(running, person(1, name="Trần Thị Mai"))
+    mai = seats.register(running, person(1, name="Trần Thị Mai"))
     page = new_page(width=width, height=height)
     signed_in(page, owner, live_server)
     page.goto(f"/{language}/organiser/events/{running.slug}/check-in/")
@@ -133,7 +133,7 @@ def test_door_finds_person_by_name_and_checks_in(
 def test_bulk_reject_asks_how_many_first(new_page, live_server, owner, width, height, language):
     words = WORDS[language]
     event = EventFactory(owner=owner, requires_approval=True)
-    people = [services.register(event, person(n)) for n in range(3)]
+    people = [seats.register(event, person(n)) for n in range(3)]
     page = new_page(width=width, height=height)
     signed_in(page, owner, live_server)
     page.goto(f"/{language}/organiser/events/{event.slug}/registrations/")
@@ -155,7 +155,7 @@ def test_bulk_reject_asks_how_many_first(new_page, live_server, owner, width, he
 
 def test_bulk_cancel_asks_first_without_javascript(browser, live_server, owner):
     event = EventFactory(owner=owner)
-    people = [services.register(event, person(n)) for n in range(2)]
+    people = [seats.register(event, person(n)) for n in range(2)]
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844}
     )

@@ -60,9 +60,9 @@ def test_language_switch_keeps_the_page(page):
 
 def test_language_switch_on_the_emailed_link_keeps_the_page(page):
     event = EventFactory(slug="forum", title_en="Hanoi Forum", title_vi="Diễn đàn Hà Nội")
-    from registration import services
+    from registration import seats
 
-    registration = services.register(
+    registration = seats.register(
         event, {"name": "Thu", "email": "thu@example.org", "consent": True, "language": "vi"}
     )
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from events.models import TeamMembership
 from notifications.models import Delivery
-from registration import services as registration_services
+from registration import seats as registration_seats
 from registration.models import Choice
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 from tests.registration.helpers import person
@@ -31,14 +31,14 @@ def staff_client(role: str | None, event, superuser: bool = False) -> Client:
 @pytest.fixture
 def ours():
     event = EventFactory(title_en="Our workshop")
-    registration_services.register(event, person(1, email="ours@example.org"))
+    registration_seats.register(event, person(1, email="ours@example.org"))
     return event
 
 
 @pytest.fixture
 def theirs():
     event = EventFactory(title_en="Their congress")
-    registration_services.register(event, person(2, email="theirs@example.org"))
+    registration_seats.register(event, person(2, email="theirs@example.org"))
     return event
 
 
@@ -154,7 +154,7 @@ def test_admin_choice_capacity_below_its_holders_is_refused(ours):
     key = str(tour.question_id)
     fresh = type(ours).objects.get(pk=ours.pk)  # the questions as they are now
     for n in (3, 4):
-        registration_services.register(fresh, person(n, answers={key: tour.pk}))
+        registration_seats.register(fresh, person(n, answers={key: tour.pk}))
 
     response = staff_client("organiser", ours).post(
         f"/admin/registration/choice/{tour.pk}/change/",

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from events import audit
 from events.models import AuditLogEntry
-from registration import services as registration_services
+from registration import personal_data as registration_personal_data
 from tests.factories import AuditLogEntryFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_sentence_in_vietnamese(event, mai):
 )
 def test_sentence_of_an_erased_registrant_hides_them(event, mai, language, expected):
     registration = RegistrationFactory(event=event, name="Nguyễn Văn An")
-    registration_services.erase_personal_data(registration)
+    registration_personal_data.erase_personal_data(registration)
     entry = AuditLogEntryFactory(
         event=event,
         actor=mai,

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from core.exceptions import Conflict, NotFound
 from events import audit, invitations
-from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Invitation, TeamMembership
 from notifications.models import Delivery
 from tests.conftest import client_for

@@ -6,7 +6,8 @@ from django.utils import translation
 from events import services
 from events.models import PrivacyNotice
 from events.notices import DEFAULT_NOTICE_EN, DEFAULT_NOTICE_VERSION
-from registration import services as registration_services
+from registration import eligibility as registration_eligibility
+from registration import personal_data as registration_personal_data
 from tests.conftest import client_for
 from tests.factories import EventFactory, UserFactory
 from tests.registration.helpers import register
@@ -101,14 +102,14 @@ def test_a_new_event_may_come_with_its_notice(owner):
 def test_consent_records_the_version_agreed_to(event, owner):
     before = register(event, 1)
     event = set_notice(event, owner, privacy_notice_en=OWN_EN)
-    registration_services._event_cache.clear()
+    registration_eligibility._event_cache.clear()
     after = register(event, 2)
     event = set_notice(event, owner, privacy_notice_en="Changed.")
 
     assert before.consent_notice_version == "default-1"
     assert after.consent_notice_version == f"{event.uuid}-v1"
     assert after.consent_notice["text_en"] == OWN_EN  # still the words agreed to
-    exported = registration_services.export_personal_data(after)
+    exported = registration_personal_data.export_personal_data(after)
     assert exported["registration"]["consent_notice"] == {
         "version": f"{event.uuid}-v1",
         "text_en": OWN_EN,
@@ -174,7 +175,7 @@ def test_the_registration_form_shows_the_events_notice(client, owner):
     event = EventFactory(slug="forum", owner=owner)
     default_page = client.get("/en/events/forum/register/").content.decode()
     set_notice(event, owner, privacy_notice_en=OWN_EN, privacy_notice_vi=OWN_VI)
-    registration_services._event_cache.clear()
+    registration_eligibility._event_cache.clear()
 
     page = client.get("/en/events/forum/register/").content.decode()
     page_vi = client.get("/vi/events/forum/register/").content.decode()

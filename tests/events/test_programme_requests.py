@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError
 
+from core.exceptions import Conflict
 from events import programme_requests as requests
-from events.exceptions import Conflict
 from events.models import AuditLogEntry, ProgrammeRequest, ProgrammeStaff
 from tests.conftest import client_for
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory

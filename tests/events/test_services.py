@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
+from core.exceptions import Conflict
+from core.text import fold
 from events import services, signals
-from events.exceptions import Conflict
 from events.models import (
     AuditLogEntry,
     Event,
@@ -18,7 +19,6 @@ from events.models import (
     Speaker,
     TeamMembership,
 )
-from events.text import fold
 from tests.factories import (
     EventFactory,
     SessionFactory,

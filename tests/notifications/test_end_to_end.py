@@ -59,11 +59,11 @@ def test_registration_confirmation_arrives_with_attachments(api, worker):
 
 
 def test_due_reminder_reaches_every_confirmed_person_exactly_once(worker):
-    from registration import services as registration_services
+    from registration import seats as registration_seats
 
     event = EventFactory(capacity=40, waitlist_enabled=True)
-    people = [registration_services.register(event, person(n)) for n in range(45)]
-    registration_services.cancel(people[0])  # the first waiting person takes the seat
+    people = [registration_seats.register(event, person(n)) for n in range(45)]
+    registration_seats.cancel(people[0])  # the first waiting person takes the seat
     wait_for(lambda: not Delivery.objects.filter(state="queued", message__isnull=True).exists())
     event.registrations.update(created_at=timezone.now() - timedelta(minutes=5))
     services.save_rule(ReminderRule(event=event, send_at=timezone.now() - timedelta(seconds=1)))

@@ -6,7 +6,8 @@ from django.utils import timezone
 from events import services as event_services
 from notifications import services
 from notifications.models import Delivery, Message, OptOut, ReminderRule
-from registration import services as registration_services
+from registration import personal_data as registration_personal_data
+from registration import seats as registration_seats
 from tests.factories import EventFactory, UserFactory
 from tests.registration.helpers import register
 
@@ -133,7 +134,7 @@ def test_unsubscribed_person_gets_no_reminder():
 def test_cancelled_event_tells_everyone_still_registered(owner):
     event = EventFactory(owner=owner, capacity=1, waitlist_enabled=True)
     first, waiting = register(event, 1), register(event, 2)
-    registration_services.cancel(register(event, 3))
+    registration_seats.cancel(register(event, 3))
 
     event_services.cancel_event(event, user=owner)
 
@@ -262,7 +263,7 @@ def test_resend_puts_failed_delivery_back_in_queue():
 def test_erasure_withdraws_queued_emails():
     registration = register(EventFactory(), 1)
 
-    registration_services.erase_personal_data(registration)
+    registration_personal_data.erase_personal_data(registration)
 
     states = dict(Delivery.objects.values_list("kind", "state"))
     assert states["confirmed"] == State.WITHDRAWN

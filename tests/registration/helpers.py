@@ -1,4 +1,4 @@
-from registration import services
+from registration import seats
 
 
 def person(n: int, **extra) -> dict:
@@ -13,4 +13,4 @@ def person(n: int, **extra) -> dict:
 
 
 def register(event, n: int, **extra):
-    return services.register(event, person(n, **extra))
+    return seats.register(event, person(n, **extra))

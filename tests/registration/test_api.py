@@ -7,7 +7,7 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from notifications.models import Delivery
-from registration import services
+from registration import links, seats
 from registration.models import Registration
 from tests.conftest import client_for
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
@@ -178,7 +178,7 @@ def test_resend_link_answers_202_and_queues_link_for_known_email(api):
     Delivery.objects.all().delete()
 
     response = api.post(url(event, "resend-link/"), {"email": "PERSON1@example.org"}, format="json")
-    services.answer_link_requests()  # what the outbox sweep does
+    links.answer_link_requests()  # what the outbox sweep does
 
     assert response.status_code == 202
     assert Delivery.objects.get().kind == "manage_link"
@@ -389,9 +389,8 @@ def test_check_in_unknown_code_is_404(event, team_client):
 
 
 def test_check_in_cancelled_is_409(event, team_client):
-    from registration import services
 
-    registration = services.cancel(register(event, 1))
+    registration = seats.cancel(register(event, 1))
 
     response = team_client("checkin").post(
         f"/api/v1/events/{event.slug}/check-ins/", {"code": registration.ticket_code}, format="json"

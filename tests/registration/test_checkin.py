@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError
 
-from events.exceptions import Conflict, NotFound
+from core.exceptions import Conflict, NotFound
 from registration import checkin
 from registration.models import CheckIn
 from tests.factories import EventFactory, RegistrationFactory, UserFactory

@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from events.exceptions import Conflict
-from registration import checkin, services
+from core.exceptions import Conflict
+from registration import checkin, questions
+from registration import seats as registration_seats
 from registration.models import Choice, Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, UserFactory
 
@@ -53,7 +54,9 @@ def in_parallel(jobs: list[Callable[[], object]]) -> list[object]:
 def test_parallel_registrations_never_overbook(round_):
     event = EventFactory(capacity=20, waitlist_enabled=True)
 
-    results = in_parallel([lambda n=n: services.register(event, person(n)) for n in range(200)])
+    results = in_parallel(
+        [lambda n=n: registration_seats.register(event, person(n)) for n in range(200)]
+    )
 
     statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
     assert statuses == {Status.CONFIRMED: 20, Status.WAITLISTED: 180}
@@ -70,7 +73,9 @@ def test_parallel_registrations_never_overbook(round_):
 def test_parallel_registrations_without_waitlist_turn_away_the_rest(round_):
     event = EventFactory(capacity=20, waitlist_enabled=False)
 
-    results = in_parallel([lambda n=n: services.register(event, person(n)) for n in range(200)])
+    results = in_parallel(
+        [lambda n=n: registration_seats.register(event, person(n)) for n in range(200)]
+    )
 
     assert Counter(r if isinstance(r, str) else r.status for r in results) == {
         Status.CONFIRMED: 20,
@@ -86,7 +91,10 @@ def test_parallel_registrations_never_overbook_a_limited_choice(round_):
     answers = {str(tour.question_id): tour.pk}
 
     results = in_parallel(
-        [lambda n=n: services.register(event, person(n, answers=answers)) for n in range(200)]
+        [
+            lambda n=n: registration_seats.register(event, person(n, answers=answers))
+            for n in range(200)
+        ]
     )
 
     assert Counter(r if isinstance(r, str) else r.status for r in results) == {
@@ -99,10 +107,10 @@ def test_parallel_registrations_never_overbook_a_limited_choice(round_):
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_parallel_cancellations_promote_exactly_as_many(round_):
     event = EventFactory(capacity=20, waitlist_enabled=True)
-    everyone = [services.register(event, person(n)) for n in range(50)]
+    everyone = [registration_seats.register(event, person(n)) for n in range(50)]
     confirmed, waiting = everyone[:20], everyone[20:]
 
-    in_parallel([lambda r=r: services.cancel(r) for r in confirmed[:10]])
+    in_parallel([lambda r=r: registration_seats.cancel(r) for r in confirmed[:10]])
 
     statuses = {r.pk: r.status for r in Registration.objects.filter(event=event)}
     assert Counter(statuses.values()) == {
@@ -118,7 +126,7 @@ def test_parallel_cancellations_promote_exactly_as_many(round_):
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_parallel_scans_of_one_ticket_check_in_once(round_):
     event = EventFactory()
-    ticket = services.register(event, person(1)).ticket_code
+    ticket = registration_seats.register(event, person(1)).ticket_code
     staff = UserFactory()
 
     results = in_parallel([lambda: checkin.check_in(event, ticket, actor=staff) for _ in range(2)])
@@ -131,10 +139,10 @@ def test_parallel_scans_of_one_ticket_check_in_once(round_):
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_parallel_joins_and_cancellations_leave_no_seat_idle(round_):
     event = EventFactory(capacity=20, waitlist_enabled=True)
-    holders = [services.register(event, person(n)) for n in range(20)]
+    holders = [registration_seats.register(event, person(n)) for n in range(20)]
 
-    jobs = [lambda r=r: services.cancel(r) for r in holders[:10]]
-    jobs += [lambda n=n: services.register(event, person(100 + n)) for n in range(30)]
+    jobs = [lambda r=r: registration_seats.cancel(r) for r in holders[:10]]
+    jobs += [lambda n=n: registration_seats.register(event, person(100 + n)) for n in range(30)]
     in_parallel(jobs)
 
     statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
@@ -148,15 +156,15 @@ def test_parallel_joins_and_cancellations_leave_no_seat_idle(round_):
 @pytest.mark.parametrize("round_", ROUNDS)
 def test_parallel_approve_and_reject_of_one_registration_let_one_win(round_):
     event = EventFactory(requires_approval=True)
-    pending = services.register(event, person(1))
+    pending = registration_seats.register(event, person(1))
     staff = UserFactory()
     # Both read the registration as pending before either decides, as two organisers would.
     read_twice = [Registration.objects.get(pk=pending.pk) for _ in range(2)]
 
     results = in_parallel(
         [
-            lambda: services.approve(read_twice[0], actor=staff),
-            lambda: services.reject(read_twice[1], actor=staff),
+            lambda: registration_seats.approve(read_twice[0], actor=staff),
+            lambda: registration_seats.reject(read_twice[1], actor=staff),
         ]
     )
 
@@ -178,7 +186,7 @@ def test_check_in_blocked_by_a_cancellation_is_refused_once_it_commits():
     """The door reads the ticket as confirmed while a cancellation holds its row; the check-in
     UPDATE waits for it and, re-checking the status, admits nobody."""
     event = EventFactory()
-    registration = services.register(event, person(1))
+    registration = registration_seats.register(event, person(1))
     staff = UserFactory()
     cancelling = connections.create_connection("default")
     cancelling.set_autocommit(False)
@@ -227,11 +235,14 @@ def test_capacity_put_on_a_choice_while_people_pick_it_is_never_overbooked(round
 
     def put_capacity():
         try:
-            return services.save_question(event, limit, actor=organiser, question=tour.question)
+            return questions.save_question(event, limit, actor=organiser, question=tour.question)
         except ValidationError:
             return "refused"  # more than ten held it already: the capacity is not put
 
-    jobs = [lambda n=n: services.register(event, person(n, answers=answers)) for n in range(30)]
+    jobs = [
+        lambda n=n: registration_seats.register(event, person(n, answers=answers))
+        for n in range(30)
+    ]
     jobs.insert(5, put_capacity)
     in_parallel(jobs)
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from notifications import services as notification_services
 from notifications.models import Delivery, OptOut
-from registration import services
+from registration import eligibility, links, personal_data, questions
 from registration.models import Registration
 from tests.factories import EventFactory, QuestionFactory, UserFactory
 from tests.notifications.smtp import SmtpServer
@@ -85,13 +85,13 @@ def world(settings, smtp):
     notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
     smtp.refuse_with = f"550 5.1.1 <{EMAIL}>: no such user"
     api.post(f"/api/v1/events/{event.slug}/registrations/resend-link/", {"email": EMAIL})
-    services.answer_link_requests()  # the sweep's job: the link goes out now
+    links.answer_link_requests()  # the sweep's job: the link goes out now
     notification_services.drain()
     smtp.refuse_with = None
     failed = Delivery.objects.get(state=State.FAILED)
     assert EMAIL in failed.last_error
     api.post(f"/api/v1/events/{event.slug}/registrations/resend-link/", {"email": EMAIL})
-    services.answer_link_requests()
+    links.answer_link_requests()
     queued = Delivery.objects.get(state=State.QUEUED)
     notification_services.unsubscribe(registration)
     Delivery.objects.exclude(pk__in=[failed.pk, queued.pk]).update(state=State.SENT)
@@ -136,8 +136,8 @@ def every_cached_value() -> str:
     return "\n".join(
         [
             cached,
-            repr(services._event_cache),
-            repr(services._question_cache),
+            repr(eligibility._event_cache),
+            repr(questions._question_cache),
             repr(notification_services._rendered),
         ]
     )
@@ -294,7 +294,7 @@ def test_retention_leaves_no_trace_anywhere(world, settings):
     ended = timezone.now() - timedelta(days=3)
     type(event).objects.filter(pk=event.pk).update(start=ended - timedelta(hours=8), end=ended)
 
-    outcome = services.apply_retention()
+    outcome = personal_data.apply_retention()
 
     assert outcome["erased_registrations"] == 1
     everything = "\n".join(

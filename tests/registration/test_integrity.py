@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.exceptions import Conflict
+from core.exceptions import Conflict
 from events.models import Event
-from registration import checkin, services
+from registration import checkin, personal_data, questions
+from registration import seats as registration_seats
 from registration.models import Choice, Question, Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
@@ -26,7 +27,7 @@ def choice_data(choice: Choice, capacity: int | None) -> dict:
 
 def set_capacity(choice: Choice, capacity: int | None) -> None:
     question = choice.question
-    services.save_question(
+    questions.save_question(
         question.event,
         {"choices": [choice_data(choice, capacity)]},
         actor=UserFactory(),
@@ -112,7 +113,7 @@ def test_cancelled_holder_frees_an_unlimited_choice_for_a_later_capacity():
     key = str(tour.question_id)
     leaving = register(event, 1, answers={key: tour.pk})
     register(event, 2, answers={key: tour.pk})
-    services.cancel(leaving)
+    registration_seats.cancel(leaving)
 
     set_capacity(tour, 1)
 
@@ -130,7 +131,7 @@ def test_cancel_after_event_ended_is_refused_and_figures_stay():
     end_event(event)
 
     with pytest.raises(Conflict) as error:
-        services.cancel(attending, actor=UserFactory())
+        registration_seats.cancel(attending, actor=UserFactory())
 
     assert error.value.code == "event_ended"
     assert "has ended" in error.value.message
@@ -147,7 +148,7 @@ def test_attendee_cancel_after_event_ended_is_refused():
     end_event(event)
 
     with pytest.raises(Conflict) as error:
-        services.cancel(registration)
+        registration_seats.cancel(registration)
 
     assert error.value.code == "event_ended"
 
@@ -158,7 +159,7 @@ def test_reject_after_event_ended_is_refused():
     end_event(event)
 
     with pytest.raises(Conflict) as error:
-        services.reject(registration, actor=UserFactory())
+        registration_seats.reject(registration, actor=UserFactory())
 
     assert error.value.code == "event_ended"
     registration.refresh_from_db()
@@ -173,7 +174,7 @@ def test_waiting_list_is_not_promoted_after_event_ended():
 
     event.capacity = 5
     event.save()
-    promoted = services.fill_free_seats(event)
+    promoted = registration_seats.fill_free_seats(event)
 
     waiting.refresh_from_db()
     assert promoted == []
@@ -186,7 +187,7 @@ def test_erasure_after_event_ended_keeps_the_status():
     registration = register(event, 1)
     end_event(event)
 
-    services.erase_personal_data(registration)
+    personal_data.erase_personal_data(registration)
 
     registration.refresh_from_db()
     assert (registration.status, registration.name) == (Status.CONFIRMED, "")
@@ -199,10 +200,10 @@ def test_erasure_after_event_ended_keeps_the_status():
 def test_reject_of_a_registration_approved_since_it_was_read_is_refused():
     event = EventFactory(requires_approval=True)
     read_as_pending = register(event, 1)
-    services.approve(Registration.objects.get(pk=read_as_pending.pk), actor=UserFactory())
+    registration_seats.approve(Registration.objects.get(pk=read_as_pending.pk), actor=UserFactory())
 
     with pytest.raises(Conflict) as error:
-        services.reject(read_as_pending, actor=UserFactory())
+        registration_seats.reject(read_as_pending, actor=UserFactory())
 
     assert error.value.code == "not_pending"
     read_as_pending.refresh_from_db()
@@ -213,7 +214,7 @@ def test_reject_of_a_registration_approved_since_it_was_read_is_refused():
 def test_check_in_of_a_cancelled_ticket_is_refused():
     event = EventFactory()
     registration = register(event, 1)
-    services.cancel(registration)
+    registration_seats.cancel(registration)
 
     with pytest.raises(Conflict) as error:
         checkin.check_in(event, registration.ticket_code, actor=UserFactory())

@@ -3,7 +3,7 @@ below the people holding a choice."""
 
 import pytest
 
-from registration import services
+from registration import figures, seats
 from registration.models import Choice, Registration
 from tests.factories import ChoiceFactory, EventFactory
 
@@ -68,12 +68,12 @@ def test_choice_capacity_equal_to_its_holders_makes_it_full(event, owner_api):
     )
 
     assert response.status_code == 200
-    assert services.choice_seats_left(event) == {tour.pk: 0}
+    assert figures.choice_seats_left(event) == {tour.pk: 0}
 
 
 def test_check_in_api_refuses_a_cancelled_ticket_with_409(event, owner_api):
     registration = register(event, 1)
-    services.cancel(registration)
+    seats.cancel(registration)
 
     response = owner_api.post(
         f"/api/v1/events/{event.slug}/check-ins/",

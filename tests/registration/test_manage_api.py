@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 from PIL import Image
 
-from registration import services
+from events import notices
 from registration.models import Registration
 from tests.factories import EventFactory
 from tests.zbar import read_codes, read_pdf_codes
@@ -212,7 +212,7 @@ def test_data_export_contains_everything_stored(api):
     stored = body["registration"]
     assert stored["email"] == "person1@example.org"
     assert stored["affiliation"] == "VAST"
-    assert stored["consent_notice_version"] == services.DEFAULT_NOTICE_VERSION
+    assert stored["consent_notice_version"] == notices.DEFAULT_NOTICE_VERSION
 
 
 def test_data_delete_erases_and_revokes_link(api):

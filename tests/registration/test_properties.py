@@ -37,10 +37,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from events.exceptions import Conflict
+from core.exceptions import Conflict
 from events.models import Event
 from events.services import update_event
-from registration import services
+from registration import personal_data, questions
+from registration import seats as registration_seats
 from registration.models import Choice, Question, Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
@@ -185,7 +186,7 @@ class SeatMachine(RuleBasedStateMachine):
     @rule(who=st.integers(min_value=0, max_value=PEOPLE - 1))
     def register_after_end(self, who):
         with pytest.raises(Conflict) as error:
-            services.register(self.fresh_event(), person(who))
+            registration_seats.register(self.fresh_event(), person(who))
         assert error.value.code == "registration_closed"
 
     def register_one(self, who: int, stale: bool, pick: str = "none") -> None:
@@ -194,23 +195,23 @@ class SeatMachine(RuleBasedStateMachine):
         taken_by = [p for p in self.people.values() if p.email == data["email"]]
         if any(p.status in ACTIVE for p in taken_by):
             with pytest.raises(Conflict) as error:
-                services.register(event, data)
+                registration_seats.register(event, data)
             # Told what a new address would be told where that is a refusal, never "registered".
             full = not self.has_room() and not self.waitlist
             assert error.value.code == ("event_full" if full else "check_email")
             return
         if pick == "tour" and self.tour_is_full():
             with pytest.raises(Conflict) as error:
-                services.register(event, data)
+                registration_seats.register(event, data)
             assert error.value.code == "choice_full"
             return
         if not self.has_room() and not self.waitlist:
             with pytest.raises(Conflict) as error:
-                services.register(event, data)
+                registration_seats.register(event, data)
             assert error.value.code == "event_full"
             return
 
-        registration = services.register(event, data)
+        registration = registration_seats.register(event, data)
 
         # Only the choice question's own answer holds the tour, never the number answer.
         assert registration.held_choices == ([self.tour.pk] if pick == "tour" else [])
@@ -237,14 +238,16 @@ class SeatMachine(RuleBasedStateMachine):
         registration = Registration.objects.get(pk=pk)
 
         if erase:
-            services.erase_personal_data(registration)
+            personal_data.erase_personal_data(registration)
             if self.ended:  # the figures of a held event stay: the status is kept
                 return
         elif self.ended:
-            self.refused_after_end(lambda: services.cancel(registration, actor=self.owner))
+            self.refused_after_end(
+                lambda: registration_seats.cancel(registration, actor=self.owner)
+            )
             return
         else:
-            services.cancel(registration)
+            registration_seats.cancel(registration)
 
         self.leave(pk, Status.CANCELLED)
 
@@ -258,13 +261,13 @@ class SeatMachine(RuleBasedStateMachine):
 
         if self.people[pk].status not in ACTIVE:
             with pytest.raises(Conflict) as error:
-                services.cancel(registration)
+                registration_seats.cancel(registration)
             assert error.value.code == "not_active"
             return
         if self.ended:
-            self.refused_after_end(lambda: services.cancel(registration))
+            self.refused_after_end(lambda: registration_seats.cancel(registration))
             return
-        services.cancel(registration)
+        registration_seats.cancel(registration)
 
         self.leave(pk, Status.CANCELLED)
 
@@ -275,7 +278,7 @@ class SeatMachine(RuleBasedStateMachine):
         pending = self.with_status(Status.PENDING)
         pk = (pending or sorted(self.people))[pick % len(pending or self.people)]
         registration = Registration.objects.get(pk=pk)
-        decide = services.reject if reject else services.approve
+        decide = registration_seats.reject if reject else registration_seats.approve
 
         if self.people[pk].status != Status.PENDING:
             with pytest.raises(Conflict) as error:
@@ -301,11 +304,11 @@ class SeatMachine(RuleBasedStateMachine):
         pk = pending[pick % len(pending)]
         read_by_the_other = Registration.objects.get(pk=pk)
 
-        services.approve(Registration.objects.get(pk=pk), actor=self.owner)
+        registration_seats.approve(Registration.objects.get(pk=pk), actor=self.owner)
         self.people[pk].status = Status.CONFIRMED
 
         with pytest.raises(Conflict) as error:
-            services.reject(read_by_the_other, actor=self.owner)
+            registration_seats.reject(read_by_the_other, actor=self.owner)
         assert error.value.code == "not_pending"
 
     @rule(capacity=TOUR_CAPACITIES)
@@ -315,11 +318,11 @@ class SeatMachine(RuleBasedStateMachine):
         data = {"choices": [{"id": self.tour.pk, "label_en": "Lab tour", "capacity": capacity}]}
         if capacity is not None and capacity < self.tour_holders:
             with pytest.raises(ValidationError) as error:
-                services.save_question(self.event, data, actor=self.owner, question=question)
+                questions.save_question(self.event, data, actor=self.owner, question=question)
             assert "choices" in error.value.message_dict
             return
 
-        services.save_question(self.event, data, actor=self.owner, question=question)
+        questions.save_question(self.event, data, actor=self.owner, question=question)
 
         self.tour_capacity = capacity
 
@@ -395,7 +398,7 @@ class SeatMachine(RuleBasedStateMachine):
         assert [seq for _pk, seq in sorted(waiting)] == sorted(seq for _pk, seq in waiting)
         assert len({seq for _pk, seq in waiting}) == len(waiting)
         for place, pk in enumerate(self.line, start=1):
-            assert services.waitlist_position(Registration.objects.get(pk=pk)) == place
+            assert registration_seats.waitlist_position(Registration.objects.get(pk=pk)) == place
 
     @invariant()
     def nobody_promoted_past_an_earlier_joiner(self):

@@ -11,11 +11,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.exceptions import NotFound
+from core.exceptions import NotFound
 from events.models import Event, TeamMembership
 from notifications import services as notification_services
 from notifications.models import Delivery, Message
-from registration import services, tasks
+from registration import figures as registration_figures
+from registration import links, personal_data, tasks
 from registration.models import Registration
 from reports import services as reports
 from tests.factories import (
@@ -96,7 +97,7 @@ def figures(event: Event) -> tuple:
     return (
         reports.statistics(),
         reports.event_report(event),
-        services.counts(event),
+        registration_figures.counts(event),
         sorted(
             registrations.values_list(
                 "pk", "status", "country", "participant_type", "checked_in_at", "created_at"
@@ -132,7 +133,7 @@ def test_data_of_an_event_over_longer_than_the_retention_period_is_erased(settin
     people = attend(event)
     seats_before = event.seats.taken
 
-    outcome = services.apply_retention()
+    outcome = personal_data.apply_retention()
 
     assert outcome["erased_events"] == 1
     assert outcome["erased_registrations"] == len(people)
@@ -146,7 +147,7 @@ def test_data_of_an_event_over_longer_than_the_retention_period_is_erased(settin
         assert erased.status == person.status  # not cancelled: the counts stay
         assert erased.consent_notice_version == person.consent_notice_version
         with pytest.raises(NotFound):
-            services.find_by_token(person.manage_token)
+            links.find_by_token(person.manage_token)
     event.refresh_from_db()
     assert event.personal_data_erased_at is not None
     assert event.seats.taken == seats_before
@@ -162,7 +163,7 @@ def test_the_figures_are_the_same_before_and_after(settings):
     assert (report["participants"], report["check_ins"], report["countries"]) == (4, 2, 3)
     assert report["reminders_sent"] == 3
 
-    services.apply_retention()
+    personal_data.apply_retention()
 
     assert figures(event) == before
 
@@ -173,7 +174,7 @@ def test_events_not_yet_due_are_untouched(settings):
     upcoming = EventFactory()
     people = attend(recent) + attend(upcoming)
 
-    outcome = services.apply_retention()
+    outcome = personal_data.apply_retention()
 
     assert outcome["erased_events"] == outcome["warned_events"] == 0
     for person in people:
@@ -188,8 +189,8 @@ def test_the_team_is_warned_once_before_and_the_data_goes_after():
     TeamMembership.objects.create(event=event, user=door, role="checkin")
     people = attend(event)
 
-    first = services.apply_retention()
-    second = services.apply_retention()
+    first = personal_data.apply_retention()
+    second = personal_data.apply_retention()
     notification_services.drain()
 
     assert (first["warned_events"], first["warning_emails"], first["erased_events"]) == (1, 2, 0)
@@ -204,15 +205,15 @@ def test_the_team_is_warned_once_before_and_the_data_goes_after():
     )
     message = mail.outbox[0]
     event.refresh_from_db()
-    erase_on = event.local(services.erasure_due_at(event))
+    erase_on = event.local(personal_data.erasure_due_at(event))
     assert event.title in message.subject
     assert erase_on.strftime("%Y") in message.subject
     assert f"/organiser/events/{event.slug}/registrations/" in message.body
     assert Registration.objects.get(pk=people[0].pk).name == people[0].name  # not yet
 
     # Not before the warning period is over, even if the retention period is.
-    assert services.apply_retention(now=timezone.now() + 13 * DAY)["erased_events"] == 0
-    later = services.apply_retention(now=timezone.now() + 14 * DAY + DAY)
+    assert personal_data.apply_retention(now=timezone.now() + 13 * DAY)["erased_events"] == 0
+    later = personal_data.apply_retention(now=timezone.now() + 14 * DAY + DAY)
 
     assert later["erased_events"] == 1 and later["warned_events"] == 0
     assert personal_data_left(event) == []
@@ -223,18 +224,18 @@ def test_an_event_found_late_is_warned_first_and_erased_after_the_warning_period
     event = ended(500, owner=UserFactory())
     attend(event)
 
-    now = services.apply_retention()
+    now = personal_data.apply_retention()
     event.refresh_from_db()
 
     assert (now["warned_events"], now["erased_events"]) == (1, 0)
-    assert services.erasure_due_at(event) == event.personal_data_warning_sent_at + 14 * DAY
-    assert services.apply_retention(now=timezone.now() + 15 * DAY)["erased_events"] == 1
+    assert personal_data.erasure_due_at(event) == event.personal_data_warning_sent_at + 14 * DAY
+    assert personal_data.apply_retention(now=timezone.now() + 15 * DAY)["erased_events"] == 1
 
 
 def test_an_event_without_personal_data_sends_no_warning():
     event = ended(360, owner=UserFactory())
 
-    outcome = services.apply_retention()
+    outcome = personal_data.apply_retention()
 
     assert (outcome["warned_events"], outcome["warning_emails"]) == (1, 0)
     assert not Delivery.objects.filter(event=event).exists()
@@ -275,7 +276,7 @@ def test_the_command_does_it_and_running_twice_is_a_no_op(settings):
     call_command("apply_retention", stdout=out)
     after_first = sorted(Registration.objects.filter(event=event).values_list())
     deliveries = sorted(Delivery.objects.values_list())
-    again = services.apply_retention()
+    again = personal_data.apply_retention()
 
     assert "personal data of 6 registrations erased" in out.getvalue()
     assert again == {
@@ -294,11 +295,11 @@ def test_erasure_goes_in_chunks_and_takes_in_earlier_erasures(settings):
     event = ended(400)
     people = attend(event)
     earlier = people[-1]  # cancelled: erasing it moves no seat
-    services.erase_personal_data(earlier)  # on request: the notice keeps the address, no name
+    personal_data.erase_personal_data(earlier)  # on request: the notice keeps the address, no name
     notice = Delivery.objects.get(kind=Kind.ERASED)
     assert (notice.to_email, notice.context) == (earlier.email, {})
 
-    outcome = services.apply_retention(chunk_size=2)
+    outcome = personal_data.apply_retention(chunk_size=2)
 
     assert outcome["erased_registrations"] == len(people) - 1  # one was erased already
     assert personal_data_left(event) == []

@@ -4,8 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from events.exceptions import Conflict
-from registration import checkin, services
+from core.exceptions import Conflict
+from events import notices
+from registration import changes as registration_changes
+from registration import checkin, links, personal_data, seats
+from registration import figures as registration_figures
 from registration.models import Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
@@ -46,7 +49,7 @@ def test_register_full_event_with_waitlist_queues_in_order():
     second, third = register(event, 2), register(event, 3)
 
     assert [second.status, third.status] == [Status.WAITLISTED, Status.WAITLISTED]
-    assert [services.waitlist_position(second), services.waitlist_position(third)] == [1, 2]
+    assert [seats.waitlist_position(second), seats.waitlist_position(third)] == [1, 2]
 
 
 def test_register_unlimited_event_always_confirms():
@@ -71,19 +74,19 @@ def test_register_same_email_any_case_is_conflict():
     register(event, 1)
 
     with pytest.raises(Conflict) as error:
-        services.register(event, person(1, email="PERSON1@Example.ORG"))
+        seats.register(event, person(1, email="PERSON1@Example.ORG"))
 
     assert error.value.code == "check_email"  # never "already registered"
 
 
 def test_register_quoted_local_part_is_the_same_address():
     event = EventFactory()
-    services.register(event, person(1, email="victim@example.org"))
+    seats.register(event, person(1, email="victim@example.org"))
 
     with pytest.raises(Conflict):
-        services.register(event, person(2, email='"victim"@EXAMPLE.org'))
+        seats.register(event, person(2, email='"victim"@EXAMPLE.org'))
     with pytest.raises(Conflict):
-        services.register(event, person(3, email='"vic\\tim"@example.org'))
+        seats.register(event, person(3, email='"vic\\tim"@example.org'))
 
     assert Registration.objects.filter(event=event).count() == 1
 
@@ -135,7 +138,7 @@ def test_request_manage_link_does_the_same_work_whether_or_not_registered(monkey
 
     def sql_of(email):
         with CaptureQueriesContext(connection) as queries:
-            services.request_manage_link(event, email)
+            links.request_manage_link(event, email)
         return [q["sql"].replace(email, "?") for q in queries.captured_queries]
 
     registered, unknown = sql_of(person(1)["email"]), sql_of("nobody@example.org")
@@ -152,10 +155,10 @@ def test_answer_link_requests_emails_only_registered_addresses():
     event = EventFactory()
     registration = register(event, 1)
     Delivery.objects.all().delete()
-    services.request_manage_link(event, '"PERSON1"@example.org')
-    services.request_manage_link(event, "nobody@example.org")
+    links.request_manage_link(event, '"PERSON1"@example.org')
+    links.request_manage_link(event, "nobody@example.org")
 
-    assert services.answer_link_requests() == 1
+    assert links.answer_link_requests() == 1
 
     delivery = Delivery.objects.get()
     assert (delivery.kind, delivery.registration_id) == ("manage_link", registration.pk)
@@ -164,7 +167,7 @@ def test_answer_link_requests_emails_only_registered_addresses():
 
 def test_register_again_after_cancelling_is_allowed():
     event = EventFactory()
-    services.cancel(register(event, 1))
+    seats.cancel(register(event, 1))
 
     again = register(event, 1)
 
@@ -175,7 +178,7 @@ def test_register_without_consent_is_refused():
     event = EventFactory()
 
     with pytest.raises(ValidationError) as error:
-        services.register(event, person(1, consent=False))
+        seats.register(event, person(1, consent=False))
 
     assert "consent" in error.value.message_dict
 
@@ -186,7 +189,7 @@ def test_register_records_consent_time_and_notice_version():
     registration = register(event, 1)
 
     assert registration.consent_at is not None
-    assert registration.consent_notice_version == services.DEFAULT_NOTICE_VERSION
+    assert registration.consent_notice_version == notices.DEFAULT_NOTICE_VERSION
 
 
 @pytest.mark.parametrize(
@@ -242,12 +245,12 @@ def test_cancel_promotes_first_waitlisted():
     first = register(event, 1)
     second, third = register(event, 2), register(event, 3)
 
-    services.cancel(first)
+    seats.cancel(first)
 
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, third.status) == (Status.CONFIRMED, Status.WAITLISTED)
-    assert services.waitlist_position(third) == 1
+    assert seats.waitlist_position(third) == 1
     assert seats_taken(event) == 1
 
 
@@ -256,7 +259,7 @@ def test_cancel_waitlisted_frees_no_seat():
     register(event, 1)
     waiting = register(event, 2)
 
-    services.cancel(waiting)
+    seats.cancel(waiting)
 
     assert seats_taken(event) == 1
 
@@ -264,10 +267,10 @@ def test_cancel_waitlisted_frees_no_seat():
 def test_cancel_twice_is_conflict():
     event = EventFactory()
     registration = register(event, 1)
-    services.cancel(registration)
+    seats.cancel(registration)
 
     with pytest.raises(Conflict):
-        services.cancel(registration)
+        seats.cancel(registration)
 
 
 def test_reject_pending_frees_seat_for_waitlist():
@@ -276,7 +279,7 @@ def test_reject_pending_frees_seat_for_waitlist():
     pending = register(event, 1)
     waiting = register(event, 2)
 
-    services.reject(pending, actor=organiser, reason="Wrong field")
+    seats.reject(pending, actor=organiser, reason="Wrong field")
 
     pending.refresh_from_db()
     waiting.refresh_from_db()
@@ -288,7 +291,7 @@ def test_reject_pending_frees_seat_for_waitlist():
 def test_approve_pending_confirms():
     event = EventFactory(requires_approval=True)
 
-    registration = services.approve(register(event, 1), actor=UserFactory())
+    registration = seats.approve(register(event, 1), actor=UserFactory())
 
     assert registration.status == Status.CONFIRMED
 
@@ -297,7 +300,7 @@ def test_approve_confirmed_is_conflict():
     event = EventFactory()
 
     with pytest.raises(Conflict):
-        services.approve(register(event, 1), actor=UserFactory())
+        seats.approve(register(event, 1), actor=UserFactory())
 
 
 def test_raising_capacity_promotes_waitlisted(owner):
@@ -335,7 +338,9 @@ def test_update_registration_swaps_choice_seats():
     key = str(morning.question_id)
     registration = register(event, 1, answers={key: morning.pk})
 
-    services.update_registration(registration, {"answers": {key: afternoon.pk}}, by_attendee=True)
+    registration_changes.update_registration(
+        registration, {"answers": {key: afternoon.pk}}, by_attendee=True
+    )
 
     morning.refresh_from_db()
     afternoon.refresh_from_db()
@@ -350,7 +355,9 @@ def test_update_registration_after_close_is_refused_for_attendee():
     event.save()
 
     with pytest.raises(Conflict):
-        services.update_registration(registration, {"name": "Changed"}, by_attendee=True)
+        registration_changes.update_registration(
+            registration, {"name": "Changed"}, by_attendee=True
+        )
 
 
 def test_erase_personal_data_releases_seat_and_blanks_person():
@@ -358,7 +365,7 @@ def test_erase_personal_data_releases_seat_and_blanks_person():
     registration = register(event, 1, affiliation="VAST")
     waiting = register(event, 2)
 
-    services.erase_personal_data(registration)
+    personal_data.erase_personal_data(registration)
 
     registration.refresh_from_db()
     waiting.refresh_from_db()
@@ -374,10 +381,10 @@ def test_erase_personal_data_revokes_manage_link():
     registration = register(event, 1)
     token = registration.manage_token
 
-    services.erase_personal_data(registration)
+    personal_data.erase_personal_data(registration)
 
     with pytest.raises(Exception) as error:
-        services.find_by_token(token)
+        links.find_by_token(token)
     assert error.type.__name__ == "NotFound"
 
 
@@ -388,7 +395,7 @@ def test_counts_report_every_status():
     register(event, 3)
     checkin.check_in(event, first.ticket_code, actor=UserFactory())
 
-    figures = services.counts(event)
+    figures = registration_figures.counts(event)
 
     assert figures["confirmed"] == 2
     assert figures["waitlisted"] == 1
@@ -432,7 +439,7 @@ def test_position_told_at_joining_matches_position_read_later():
     second, third = register(event, 2), register(event, 3)
 
     assert (second.position, third.position) == (1, 2)
-    assert services.waitlist_position(Registration.objects.get(pk=third.pk)) == 2
+    assert seats.waitlist_position(Registration.objects.get(pk=third.pk)) == 2
 
 
 def test_waitlist_counter_follows_leaving_and_promotion():
@@ -440,8 +447,8 @@ def test_waitlist_counter_follows_leaving_and_promotion():
     first = register(event, 1)
     waiting = [register(event, n) for n in (2, 3, 4)]
 
-    services.cancel(waiting[1])
-    services.cancel(first)
+    seats.cancel(waiting[1])
+    seats.cancel(first)
 
     assert Seats.objects.get(pk=event.pk).waitlisted == 1
 
@@ -453,7 +460,7 @@ def test_erasure_after_the_event_keeps_the_figures():
     event = EventFactory(start=past, end=past + timedelta(hours=4))
     registration = RegistrationFactory(event=event, checked_in_at=past)
 
-    services.erase_personal_data(registration)
+    personal_data.erase_personal_data(registration)
 
     registration.refresh_from_db()
     assert (registration.status, registration.name) == ("confirmed", "")

@@ -149,11 +149,11 @@ def test_statistics_are_cached_until_figures_change(programme, settings):
 
 
 def test_statistics_go_stale_when_someone_registers(programme, figures):
-    from registration import services as registration_services
+    from registration import seats as registration_seats
 
     event = EventFactory(programme=programme)
     for n in range(5):
-        registration_services.register(
+        registration_seats.register(
             event, {"name": f"P{n}", "email": f"p{n}@example.org", "consent": True}
         )
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from events import invitations
 from events.models import TeamMembership
 from notifications.models import Delivery
-from registration import services
+from registration import seats
 from tests.factories import (
     ChoiceFactory,
     EventFactory,
@@ -97,7 +97,7 @@ def _arrange() -> dict:
     SessionFactory(
         event=forum, start=forum.start, end=forum.start + timedelta(hours=1)
     ).speakers.add(speaker)
-    registration = services.register(
+    registration = seats.register(
         forum,
         {
             "name": "An Nguyễn",

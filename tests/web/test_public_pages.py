@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from registration import services as registration_services
+from registration import links as registration_links
 from registration.models import Registration
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 from tests.registration.helpers import register
@@ -225,7 +225,7 @@ def test_lost_link_page_sends_the_link_only_to_registered_addresses(client, mail
 
     client.post("/en/events/forum/lost-link/", {"email": "person1@example.org"})
     client.post("/en/events/forum/lost-link/", {"email": "stranger@example.org"})
-    registration_services.answer_link_requests()  # what the outbox sweep does
+    registration_links.answer_link_requests()  # what the outbox sweep does
 
     from notifications.models import Delivery
 

@@ -21,17 +21,19 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from config import ratelimit
+from core import ratelimit
+from core.exceptions import Conflict, NotFound
 from events import access
 from events import audit as audit_text
-from events.exceptions import Conflict, NotFound
 from events.models import AuditLogEntry, Event, ParticipantType
 from notifications import composer
 from notifications import services as notification_services
 from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
 from registration import checkin
-from registration import services as registration_services
+from registration import eligibility as registration_eligibility
+from registration import figures as registration_figures
+from registration import seats as registration_seats
 from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import DoorRegistrationFilter, RegistrationFilter
 from registration.models import ACTIVE_STATUSES, Registration
@@ -104,7 +106,7 @@ def _bulk_confirmation(request: HttpRequest, event: Event) -> HttpResponse | Non
     if action not in BULK_APPLIES_TO or request.POST.get("confirmed") == "yes":
         return None
     # Nothing to confirm once the event has ended: nobody leaves it any more.
-    registration_services.refuse_if_ended(event)
+    registration_eligibility.refuse_if_ended(event)
     ids = validated(BulkApproveSerializer, {"ids": request.POST.getlist("ids")})["ids"]
     if not ids:
         raise ValidationError({"ids": [_("Select at least one registration.")]})
@@ -151,16 +153,16 @@ def _registration_action(request: HttpRequest, event: Event) -> None:
         _("This registration does not exist."),
     )
     if action == "approve":
-        registration_services.approve(registration, actor=request.user)
+        registration_seats.approve(registration, actor=request.user)
         text = _("%(name)s is approved.")
     else:
         body = validated(ReasonSerializer, {"reason": request.POST.get("reason", "")})
         reason = body.get("reason", "")
         if action == "reject":
-            registration_services.reject(registration, actor=request.user, reason=reason)
+            registration_seats.reject(registration, actor=request.user, reason=reason)
             text = _("%(name)s is rejected.")
         else:
-            registration_services.cancel(registration, actor=request.user, reason=reason)
+            registration_seats.cancel(registration, actor=request.user, reason=reason)
             text = _("The registration of %(name)s is cancelled.")
     messages.success(request, text % {"name": registration.name})
 
@@ -174,16 +176,14 @@ def _bulk_action(request: HttpRequest, event: Event, action: str) -> None:
     if not ids:
         raise ValidationError({"ids": [_("Select at least one registration.")]})
     if action == "approve":
-        done = len(registration_services.approve_many(event, ids, actor=request.user))
+        done = len(registration_seats.approve_many(event, ids, actor=request.user))
         text = ngettext(
             "%(count)d registration approved.", "%(count)d registrations approved.", done
         )
     else:
         # Said once for the whole selection, not as "left unchanged" per registration.
-        registration_services.refuse_if_ended(event)
-        service = (
-            registration_services.reject if action == "reject" else registration_services.cancel
-        )
+        registration_eligibility.refuse_if_ended(event)
+        service = registration_seats.reject if action == "reject" else registration_seats.cancel
         done = 0
         for registration in Registration.objects.filter(event=event, pk__in=ids).order_by("id"):
             try:
@@ -267,23 +267,23 @@ def _registrations_page(
         "type_options": ParticipantType.choices,
         "checked_in_options": [("true", _("Yes")), ("false", _("No"))],
         "door": door,
-        "counts": registration_services.counts(event),
+        "counts": registration_figures.counts(event),
         # Once the event has ended nobody is cancelled or rejected: no buttons for it.
-        "ended": registration_services.event_has_ended(event),
+        "ended": registration_eligibility.event_has_ended(event),
         "charts": []
         if door
         else [
             _chart(
                 _("By country"),
-                registration_services.breakdown(event, "country"),
+                registration_figures.breakdown(event, "country"),
                 {code: country_name(code) for code in COUNTRY_CODES},
             ),
             _chart(
                 _("By participant type"),
-                registration_services.breakdown(event, "participant_type"),
+                registration_figures.breakdown(event, "participant_type"),
                 type_labels,
             ),
-            _chart(_("By status"), registration_services.breakdown(event, "status"), status_labels),
+            _chart(_("By status"), registration_figures.breakdown(event, "status"), status_labels),
         ],
     }
     if not door:
@@ -504,7 +504,7 @@ def _check_in_page(
     errors: Errors | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    figures = registration_services.counts(event)
+    figures = registration_figures.counts(event)
     texts = _result_texts()
     today = checkin.event_day(event, timezone.now())
     query = request.GET.get("q", "").strip()[:100]

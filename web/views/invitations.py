@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from config import ratelimit
+from core import ratelimit
+from core.exceptions import Conflict, NotFound
 from events import invitations
-from events.exceptions import Conflict, NotFound
 from events.models import Invitation, TeamMembership
 from web.forms import NON_FIELD, Errors, errors_from
 

@@ -11,11 +11,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from config import ratelimit
-from events.exceptions import Conflict, NotFound
+from core import ratelimit
+from core.exceptions import Conflict, NotFound
 from notifications import services as notification_services
 from notifications.models import OptOut
-from registration import services
+from registration import changes as registration_changes
+from registration import eligibility, personal_data, seats
+from registration import figures as registration_figures
+from registration import links as registration_links
 from registration.emails import email_key
 from registration.models import Question, Registration
 from registration.serializers import AttendeeRegistrationSerializer
@@ -37,7 +40,7 @@ def _edit(request: HttpRequest, registration: Registration) -> None:
     checked = dict(validated(AttendeeRegistrationSerializer, data, partial=True))
     checked["answers"] = answers_from(_questions(registration), post)
     limit_email_change(request, registration, checked)
-    services.update_registration(registration, checked, by_attendee=True)
+    registration_changes.update_registration(registration, checked, by_attendee=True)
     if email_key(checked.get("email") or registration.email) != email_key(registration.email):
         messages.info(
             request,
@@ -49,10 +52,10 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
     """Carry out the posted action; None means "show the page again with errors"."""
     action = request.POST.get("action")
     if action == "cancel":
-        services.cancel(registration)
+        seats.cancel(registration)
         messages.success(request, _("Your registration is cancelled."))
     elif action == "erase":
-        services.erase_personal_data(registration)
+        personal_data.erase_personal_data(registration)
         return render(request, "web/erased.html")
     elif action == "unsubscribe":
         notification_services.unsubscribe(registration)
@@ -67,7 +70,7 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        registration = services.find_by_token(token)
+        registration = registration_links.find_by_token(token)
     except NotFound as exc:
         # Guessing links: too many unknown ones from this address get 429 for a while; a
         # valid link is always answered (a venue's Wi-Fi is shared).
@@ -97,18 +100,18 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "registration": registration,
         "event": event,
-        "position": services.waitlist_position(registration),
+        "position": seats.waitlist_position(registration),
         "welcome": welcome,
         "api": f"/api/v1/registrations/{registration.manage_token}/",
         "unsubscribed": OptOut.objects.filter(registration=registration).exists(),
         "editable": registration.is_active and event.is_registration_open,
         # Once the event has ended its figures are final: nothing to cancel any more.
-        "cancellable": registration.is_active and not services.event_has_ended(event),
+        "cancellable": registration.is_active and not eligibility.event_has_ended(event),
         "errors": errors,
         "values": values,
         "languages": Registration.Language.choices,
         "questions": _questions(registration),
-        "seats_left": services.choice_seats_left(event),
+        "seats_left": registration_figures.choice_seats_left(event),
     }
     return render(request, "web/manage.html", context, status=400 if errors else 200)
 
@@ -117,7 +120,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     """The link emailed to a new address: opening it makes the change. If that address has
     been registered for the event meanwhile, only its owner (who opened this) is told."""
     try:
-        registration, changed = services.confirm_email_change(token)
+        registration, changed = registration_changes.confirm_email_change(token)
     except NotFound as exc:
         ratelimit.limit(request, "token")  # unknown links count, as manage links do
         raise Http404(exc.message) from None

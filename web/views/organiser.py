@@ -15,7 +15,7 @@ from events import access
 from events.duplicate import duplicate_event
 from events.models import Event, Programme, TeamMembership
 from events.serializers import DuplicateEventSerializer
-from registration import services as registration_services
+from registration import figures as registration_figures
 
 from .. import charts
 from ..forms import Errors, errors_from, validated
@@ -66,8 +66,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if not request.user.is_superuser
         else Event.objects.order_by("-start")
     )
-    counts = registration_services.counts_by_event(events)
-    daily = registration_services.registrations_per_day(events, days=30)
+    counts = registration_figures.counts_by_event(events)
+    daily = registration_figures.registrations_per_day(events, days=30)
     rows = [(event, counts.get(event.pk, {})) for event in events]
     # Who may change an event may also duplicate it.
     changeable = set(

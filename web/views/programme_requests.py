@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exceptions import Conflict
 from events import access
 from events import programme_requests as requests
-from events.exceptions import Conflict
 from events.models import Event, Programme, ProgrammeRequest
 from web.views.organiser import CHANGE, team_event
 

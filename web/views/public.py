@@ -16,12 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from config import ratelimit
+from core import ratelimit
+from core.exceptions import Conflict
 from events import access
-from events.exceptions import Conflict
 from events.filters import EventFilter
 from events.models import Event, FieldOfScience, ParticipantType
-from registration import services as registration_services
+from registration import figures as registration_figures
+from registration import links as registration_links
+from registration import seats as registration_seats
 from registration.countries import FIRST as FIRST_COUNTRY
 from registration.countries import country_name
 from registration.emails import per_event
@@ -79,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
             events = events.filter(end__gte=timezone.now())
         page = Paginator(events.order_by("start"), PAGE_SIZE).get_page(request.GET.get("page"))
         for event in page:
-            event.availability = registration_services.availability(event)
+            event.availability = registration_figures.availability(event)
         context = {"page": page}
     context.update(
         view=view,
@@ -129,7 +131,7 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "event": event,
-        "availability": registration_services.availability(event),
+        "availability": registration_figures.availability(event),
         "sessions": sessions,
         "partners": event.partners.all(),
         "fields": event.fields.all(),
@@ -178,7 +180,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             ratelimit.limit(request, "register")
             checked = validated(RegisterSerializer, data)
             key = per_event(event.pk, checked["email"])
-            registration = registration_services.register(
+            registration = registration_seats.register(
                 event, checked, admit=lambda: ratelimit.limit(request, "register-email", key)
             )
         except ratelimit.RateLimited as exc:
@@ -189,10 +191,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             request.session["welcome"] = registration.manage_token
             return redirect("manage-registration", token=registration.manage_token)
-    seats_left = registration_services.choice_seats_left(event)
+    seats_left = registration_figures.choice_seats_left(event)
     context = {
         "event": event,
-        "availability": registration_services.availability(event),
+        "availability": registration_figures.availability(event),
         "questions": questions,
         "seats_left": seats_left,
         "participant_types": _offered_types(event),
@@ -250,7 +252,7 @@ def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
         if "@" not in email or len(email) > 254:
             errors["email"] = [_("Enter the email address you registered with.")]
         else:
-            registration_services.request_manage_link(event, email)
+            registration_links.request_manage_link(event, email)
             messages.success(
                 request,
                 _("If this address is registered for the event, the link is on its way."),
@@ -264,5 +266,5 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event(request, slug)
     if not event.participant_list_public:
         raise Http404(_("This event does not publish a participant list."))
-    people = registration_services.public_participants(event)
+    people = registration_figures.public_participants(event)
     return render(request, "web/participants.html", {"event": event, "people": people})

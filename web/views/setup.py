@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from config import ratelimit
+from core import ratelimit
+from core.exceptions import Conflict
 from events import access, invitations
 from events import services as event_services
-from events.exceptions import Conflict
 from events.models import Event, FieldOfScience, Session, TeamMembership
 from events.serializers import (
     CancelSerializer,
@@ -34,7 +34,7 @@ from events.serializers import (
 from notifications import services as notification_services
 from notifications.models import ReminderRule
 from notifications.serializers import ReminderRuleSerializer
-from registration import services as registration_services
+from registration import questions as registration_questions
 from registration.models import Question
 from registration.serializers import QuestionSerializer
 from web.forms import NON_FIELD, Errors, errors_from, validated
@@ -344,7 +344,7 @@ def event_questions(request: HttpRequest, slug: str) -> HttpResponse:
     if action == "delete":
         question = _one_of(event.questions.all(), request.POST.get("question"))
         try:
-            registration_services.delete_question(question, actor=request.user)
+            registration_questions.delete_question(question, actor=request.user)
         except INVALID as exc:
             errors = _on_top(exc)
         else:
@@ -354,7 +354,9 @@ def event_questions(request: HttpRequest, slug: str) -> HttpResponse:
         values, data = parse_question_form(request.POST)
         try:
             fields = validated(QuestionSerializer, data)
-            registration_services.save_question(event, fields, actor=request.user, question=editing)
+            registration_questions.save_question(
+                event, fields, actor=request.user, question=editing
+            )
         except INVALID as exc:
             errors = _errors(exc, QUESTION_LABELS, QUESTION_RENAME)
         else:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from registration import services
+from registration import personal_data
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options):
-        outcome = services.apply_retention(dry_run=dry_run)
+        outcome = personal_data.apply_retention(dry_run=dry_run)
         would = "would be " if dry_run else ""
         for event in outcome["events"]:
             if event["action"] == "warned":

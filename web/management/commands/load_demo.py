@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, FieldOfScience, Programme, ProgrammeStaff, ProgrammeTarget
-from registration import services as registration_services
+from registration import questions as registration_questions
+from registration import seats as registration_seats
 from registration.models import Registration
 
 DEMO_PEOPLE = [
@@ -215,7 +216,7 @@ class Command(BaseCommand):
 
     def add_registrations(self, event: Event) -> None:
         """A study-tour question with a limited choice and a few dozen people, for the charts."""
-        tour = registration_services.save_question(
+        tour = registration_questions.save_question(
             event,
             {
                 "kind": "single_choice",
@@ -238,7 +239,7 @@ class Command(BaseCommand):
         now = timezone.now()
         for n in range(36):
             name, country, affiliation = DEMO_PEOPLE[n % len(DEMO_PEOPLE)]
-            registration = registration_services.register(
+            registration = registration_seats.register(
                 event,
                 {
                     "name": name if n < len(DEMO_PEOPLE) else f"{name} ({n})",

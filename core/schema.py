@@ -39,7 +39,7 @@ class AutoSchema(SpectacularAutoSchema):
         if self._is_rate_limited():
             extra["429"] = OpenApiResponse(
                 ErrorSerializer,
-                description="Too many attempts (see config/ratelimit.py); "
+                description="Too many attempts (see core/ratelimit.py); "
                 "`Retry-After` says how many seconds to wait.",
             )
         for code, response in extra.items():
@@ -65,13 +65,13 @@ class AutoSchema(SpectacularAutoSchema):
 
     @staticmethod
     def _drop_any_type(response: dict) -> None:
-        """`*/*` (events.renderers.FileRenderer, which only spares clients a 406) is not a
+        """`*/*` (core.renderers.FileRenderer, which only spares clients a 406) is not a
         type any answer has: leave it out where the real type is documented."""
         content = response.get("content") or {}
         if "*/*" in content and len(content) > 1:
             del content["*/*"]
 
-    # Operations config.ratelimit may refuse: registering, asking for the link again, the door,
+    # Operations core.ratelimit may refuse: registering, asking for the link again, the door,
     # signing in for a token, and anything addressed by a manage-link token.
     RATE_LIMITED_PATHS = (
         "/registrations/resend-link/",
@@ -91,7 +91,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_format_parameters(self):
         """No `?format=` where the view does not choose its renderer by it (see
-        events.renderers.NoFormatOverride)."""
+        core.renderers.NoFormatOverride)."""
         negotiation = getattr(self.view, "content_negotiation_class", None)
         if getattr(getattr(negotiation, "settings", None), "URL_FORMAT_OVERRIDE", True) is None:
             return []

@@ -15,7 +15,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from events.exceptions import Conflict, NotFound
+from core.exceptions import Conflict, NotFound
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -45,7 +45,7 @@ def issue_token(user) -> tuple[str, AuthToken]:
 
 class ObtainToken(APIView):
     """POST /api/v1/auth/token/: a new token for a username and password, refused (429)
-    after too many wrong passwords (config/ratelimit.py)."""
+    after too many wrong passwords (core/ratelimit.py)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
