@@ -52,11 +52,11 @@ import json
 from datetime import timedelta
 from django.utils import timezone
 from events.models import Event
-from notifications import services
+from notifications import reminders
 from notifications.models import ReminderRule
 from notifications.tasks import fire_due_reminders
 event = Event.objects.get(slug="SLUG")
-services.save_rule(ReminderRule(event=event, send_at=timezone.now() - timedelta(seconds=1)))
+reminders.save_rule(ReminderRule(event=event, send_at=timezone.now() - timedelta(seconds=1)))
 fire_due_reminders.delay()
 print(json.dumps({"asked": True}))
 """
@@ -64,7 +64,6 @@ print(json.dumps({"asked": True}))
 NAIVE = """
 import json
 from events.models import Event
-from notifications import services
 from notifications.models import Message
 from notifications.tasks import deliver_email
 event = Event.objects.get(slug="SLUG")

@@ -200,7 +200,7 @@ class Event(models.Model):
     privacy_notice_version = models.PositiveIntegerField(
         _("data-processing notice version"), default=0, editable=False
     )
-    # Retention (registration.services.apply_retention): when the team was warned, and when
+    # Retention (registration.personal_data.apply_retention): when the team was warned, and when
     # the registrants' personal data was erased.
     personal_data_warning_sent_at = models.DateTimeField(
         _("retention warning sent"), null=True, blank=True, editable=False

@@ -16,7 +16,8 @@ from events.models import Event
 from registration.models import Choice, Question, Registration
 
 from .models import Message
-from .services import MESSAGE_SUBJECTS, audience, fill
+from .outbox import audience
+from .rendering import MESSAGE_SUBJECTS, fill
 
 LANGUAGES = ("en", "vi")
 

@@ -172,7 +172,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["id"]
-        db_table = "notifications_delivery"  # named in the raw SQL of notifications.services
+        db_table = "notifications_delivery"  # named in the raw SQL of notifications.sending
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [

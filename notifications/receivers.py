@@ -3,11 +3,11 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.dateparse import parse_datetime
-from registration.services import waitlist_position
 
 from events.models import Event
 from events.signals import event_cancelled, event_rescheduled, team_invited
 from registration.models import Registration
+from registration.seats import waitlist_position
 from registration.signals import (
     email_change_requested,
     manage_link_requested,
@@ -17,7 +17,8 @@ from registration.signals import (
     retention_warning_due,
 )
 
-from . import services
+from . import broadcasts, reminders
+from . import outbox as notifications_outbox
 from .models import Delivery, Message
 
 Status = Registration.Status
@@ -48,17 +49,17 @@ def on_registration_changed(sender, registration, previous_status, reason="", **
             context["position"] = getattr(registration, "position", None) or waitlist_position(
                 registration
             )
-        services.queue_email(registration, kind, context)
+        notifications_outbox.queue_email(registration, kind, context)
 
 
 @receiver(manage_link_requested, dispatch_uid="notifications.manage_link_requested")
 def on_manage_link_requested(sender, registration, **kwargs):
-    services.queue_email(registration, Kind.MANAGE_LINK)
+    notifications_outbox.queue_email(registration, Kind.MANAGE_LINK)
 
 
 @receiver(email_change_requested, dispatch_uid="notifications.email_change_requested")
 def on_email_change_requested(sender, registration, new_email, token, **kwargs):
-    services.queue_email_change(registration, new_email, token)
+    notifications_outbox.queue_email_change(registration, new_email, token)
 
 
 @receiver(registration_erased, dispatch_uid="notifications.registration_erased")
@@ -66,17 +67,17 @@ def on_registration_erased(sender, registration, **kwargs):
     # The person's emails are already forgotten (personal_data_expired). One last email says
     # it is done: to the address this in-memory registration still holds, storing no name;
     # the address itself is forgotten once it is sent.
-    services.queue_email(registration, Kind.ERASED)
+    notifications_outbox.queue_email(registration, Kind.ERASED)
 
 
 @receiver(retention_warning_due, dispatch_uid="notifications.retention_warning_due")
 def on_retention_warning_due(sender, event: Event, erase_on, recipients, **kwargs):
-    return services.queue_retention_warning(event, erase_on, recipients)
+    return notifications_outbox.queue_retention_warning(event, erase_on, recipients)
 
 
 @receiver(personal_data_expired, dispatch_uid="notifications.personal_data_expired")
 def on_personal_data_expired(sender, registration_ids, **kwargs):
-    return services.forget_recipients(registration_ids)
+    return notifications_outbox.forget_recipients(registration_ids)
 
 
 @receiver(post_save, sender=Event, dispatch_uid="notifications.event_saved")
@@ -84,24 +85,24 @@ def on_event_saved(sender, instance: Event, created: bool, raw: bool = False, **
     if raw:
         return
     if created:
-        services.add_default_rules(instance)
+        reminders.add_default_rules(instance)
     else:
-        services.move_rules(instance, shift=None)
+        reminders.move_rules(instance, shift=None)
 
 
 @receiver(event_rescheduled, dispatch_uid="notifications.event_rescheduled")
 def on_event_rescheduled(sender, event: Event, changes: dict, **kwargs):
     if "start" in changes:
         old_start = changes["start"][0]  # as the audit log wrote it: ISO 8601
-        services.move_rules(event, shift=event.start - parse_datetime(old_start))
-    services.notify_all(event, Message.Kind.EVENT_CHANGED, {"changed": sorted(changes)})
+        reminders.move_rules(event, shift=event.start - parse_datetime(old_start))
+    broadcasts.notify_all(event, Message.Kind.EVENT_CHANGED, {"changed": sorted(changes)})
 
 
 @receiver(event_cancelled, dispatch_uid="notifications.event_cancelled")
 def on_event_cancelled(sender, event: Event, **kwargs):
-    services.notify_all(event, Message.Kind.EVENT_CANCELLED)
+    broadcasts.notify_all(event, Message.Kind.EVENT_CANCELLED)
 
 
 @receiver(team_invited, dispatch_uid="notifications.team_invited")
 def on_team_invited(sender, invitation, token, **kwargs):
-    services.queue_team_invitation(invitation, token)
+    notifications_outbox.queue_team_invitation(invitation, token)

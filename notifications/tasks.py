@@ -6,29 +6,30 @@ notifications.retry, and the periodic sweep hands it back to a worker when that 
 
 from celery import shared_task
 
-from . import services
+from . import reminders, sending
+from . import sweep as notifications_sweep
 
 
 @shared_task
 def deliver_email(delivery_id: int) -> dict[str, int]:
-    return services.send_deliveries([delivery_id])
+    return sending.send_deliveries([delivery_id])
 
 
 @shared_task
 def drain_outbox() -> int:
-    return services.drain()
+    return sending.drain()
 
 
 @shared_task
 def send_batch(delivery_ids: list[int]) -> dict[str, int]:
-    return services.send_deliveries(delivery_ids)
+    return sending.send_deliveries(delivery_ids)
 
 
 @shared_task
 def fire_due_reminders() -> dict[str, int]:
-    return services.fire_due_reminders()
+    return reminders.fire_due_reminders()
 
 
 @shared_task
 def sweep_outbox() -> dict[str, int]:
-    return services.sweep()
+    return notifications_sweep.sweep()

@@ -13,7 +13,7 @@ from core.exceptions import Conflict
 from events.services import record
 from events.views import EventNestedMixin
 
-from . import services
+from . import broadcasts, outbox, reminders, rendering, sending
 from .models import Delivery, Message, ReminderRule
 from .serializers import (
     BounceSerializer,
@@ -42,16 +42,16 @@ class ReminderRuleViewSet(EventNestedMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = services.add_rule(self.event, data, actor=self.request.user)
+        serializer.instance = reminders.add_rule(self.event, data, actor=self.request.user)
 
     def perform_update(self, serializer):
         data = serializer.validated_data
-        serializer.instance = services.change_rule(
+        serializer.instance = reminders.change_rule(
             serializer.instance, data, actor=self.request.user
         )
 
     def perform_destroy(self, rule):
-        services.delete_rule(rule, actor=self.request.user)
+        reminders.delete_rule(rule, actor=self.request.user)
 
 
 class MessageViewSet(
@@ -73,7 +73,7 @@ class MessageViewSet(
         """Broadcast to a filtered set of registrants (default: everyone confirmed)."""
         body = BroadcastSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        message = services.broadcast(self.event, actor=request.user, data=body.validated_data)
+        message = broadcasts.broadcast(self.event, actor=request.user, data=body.validated_data)
         message = self.nested_queryset().get(pk=message.pk)
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
@@ -95,7 +95,7 @@ class DeliveryViewSet(
     @extend_schema(request=None, responses=DeliverySerializer)
     @action(detail=True, methods=["post"])
     def resend(self, request, event_slug=None, pk=None):
-        delivery = services.resend(self.get_object(), actor=request.user)
+        delivery = sending.resend(self.get_object(), actor=request.user)
         return Response(DeliverySerializer(delivery).data)
 
     @extend_schema(request=BounceSerializer, responses=DeliverySerializer)
@@ -107,7 +107,7 @@ class DeliveryViewSet(
         body.is_valid(raise_exception=True)
         if delivery.state != Delivery.State.SENT:
             raise Conflict(_("Only sent emails can bounce."), "not_sent")
-        delivery = services.mark_bounced(delivery, body.validated_data.get("reason", ""))
+        delivery = sending.mark_bounced(delivery, body.validated_data.get("reason", ""))
         record(self.event, request.user, "delivery.bounced", delivery=delivery.pk)
         return Response(DeliverySerializer(delivery).data)
 
@@ -118,18 +118,18 @@ class DeliveryViewSet(
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def counts(self, request, event_slug=None):
         """Per reminder firing, broadcast and notice: deliveries in each state."""
-        return Response(services.delivery_counts(self.event))
+        return Response(outbox.delivery_counts(self.event))
 
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a form token
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    registration = services.registration_for_unsubscribe(token)
+    registration = rendering.registration_for_unsubscribe(token)
     if registration is None:
         # Only unknown links count and are refused (429 past the rate); a valid one never is.
         ratelimit.limit(request, "token")
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     done = request.method == "POST"
     if done:
-        services.unsubscribe(registration)
+        outbox.unsubscribe(registration)
     context = {"event": registration.event, "done": done, "token": token}
     return render(request, "notifications/unsubscribe.html", context)

@@ -49,7 +49,7 @@ class Seats(models.Model):
     questions_version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        db_table = "registration_seats"  # named in the raw SQL of registration.services
+        db_table = "registration_seats"  # named in the raw SQL of registration.seats
         verbose_name = _("seat counter")
         verbose_name_plural = _("seat counters")
         constraints = [

@@ -66,13 +66,13 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_process_caches():
     """Each test starts as a new process would: no cached events, questions or messages."""
-    from notifications import services as notification_services
+    from notifications import rendering as notification_rendering
     from registration import eligibility
     from registration import questions as registration_questions
 
     eligibility._event_cache.clear()
     registration_questions._question_cache.clear()
-    notification_services._rendered.clear()
+    notification_rendering._rendered.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,9 @@ from rest_framework.test import APIClient
 
 from events import invitations, programme_requests
 from events.models import Invitation, ProgrammeStaff, TeamMembership
-from notifications import services as notification_services
+from notifications import broadcasts as notification_broadcasts
+from notifications import reminders as notification_reminders
+from notifications import rendering as notification_rendering
 from notifications.models import Delivery, ReminderRule
 from registration import changes as registration_changes
 from registration import seats as registration_seats
@@ -277,8 +279,8 @@ def ctx():
     pending = registration_seats.register(event, {**person, "email": "binh@example.org"})
     delivery = Delivery.objects.filter(registration=registration).first()
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.FAILED)
-    rule = notification_services.save_rule(ReminderRule(event=event, minutes_before_start=90))
-    message = notification_services.broadcast(event, actor=owner, data={"body_en": "Hi"})
+    rule = notification_reminders.save_rule(ReminderRule(event=event, minutes_before_start=90))
+    message = notification_broadcasts.broadcast(event, actor=owner, data={"body_en": "Hi"})
     invitations.invite(event, user=owner, email="invited@example.org", role="checkin")
     invitation_url = Delivery.objects.get(to_email="invited@example.org").context["invitation_url"]
     invitation_token = invitation_url.rsplit("/", 1)[1]
@@ -293,7 +295,7 @@ def ctx():
         "asking": asking.slug,
         "asked": asked.pk,
         "token": registration.manage_token,
-        "unsubscribe": notification_services.unsubscribe_url(registration).rsplit("/", 1)[1],
+        "unsubscribe": notification_rendering.unsubscribe_url(registration).rsplit("/", 1)[1],
         "email_change": email_change_token(registration),
         "code": registration.ticket_code,
         "registration": registration.pk,

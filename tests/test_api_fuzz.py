@@ -32,7 +32,7 @@ from schemathesis.config import SchemathesisConfig
 from config.wsgi import application
 from core.tokens import issue_token
 from events.models import Programme, TeamMembership
-from notifications import services as notifications
+from notifications import broadcasts
 from notifications.models import Delivery
 from registration import checkin, eligibility
 from registration import questions as registration_questions
@@ -105,7 +105,7 @@ def fuzz_world(db, settings):
     colleague = TeamMembership.objects.create(
         event=event, user=UserFactory(username="fuzz-checkin"), role="checkin"
     )
-    message = notifications.broadcast(
+    message = broadcasts.broadcast(
         event, actor=owner, data={"subject_en": "Hello", "body_en": "Welcome."}
     )
     Delivery.objects.filter(pk=Delivery.objects.filter(event=event).first().pk).update(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from notifications import services as notification_services
+from notifications import sending as notification_sending
 from notifications.models import Delivery
 from tests.factories import EventFactory, UserFactory
 from tests.notifications.smtp import SmtpServer
@@ -30,7 +30,7 @@ def test_line_breaks_in_a_title_add_no_email_header(smtp_sink):
     event = EventFactory(title_en="Forum\r\nBcc: evil@example.org\r\nX-Evil: 1")
     register(event, 1, language="en")
 
-    notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    notification_sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     [message] = smtp_sink.messages
     assert message["Bcc"] is None and message["X-Evil"] is None
@@ -70,7 +70,7 @@ def test_html_in_a_name_is_shown_as_text_to_organisers(client):
 def test_html_in_a_name_is_escaped_in_the_email(smtp_sink):
     register(EventFactory(), 1, name=SCRIPT, language="en")
 
-    notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    notification_sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     [message] = smtp_sink.messages
     html = next(p for p in message.walk() if p.get_content_type() == "text/html")

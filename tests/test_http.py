@@ -16,7 +16,7 @@ from django.utils.http import http_date
 
 from events import services as event_services
 from events.models import Event
-from notifications.services import unsubscribe_url
+from notifications.rendering import unsubscribe_url
 from reports.services import figures_changed
 from tests.conftest import client_for
 from tests.factories import EventFactory, RegistrationFactory

@@ -123,11 +123,11 @@ def test_make_run_on_other_ports_emails_links_to_the_chosen_port():
 
 SEND = """
 from notifications.models import Delivery
-from notifications.services import send_deliveries
-from registration import services
+from notifications.sending import send_deliveries
+from registration import seats
 from tests.factories import EventFactory
 
-registration = services.register(
+registration = seats.register(
     EventFactory(slug="ports"), {"name": "Port", "email": "ports@example.org", "consent": True}
 )
 send_deliveries(Delivery.objects.filter(registration=registration).values_list("id", flat=True))

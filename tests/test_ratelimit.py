@@ -241,7 +241,7 @@ def test_unknown_manage_links_are_limited_per_ip(settings, client, forum):
 
 def test_valid_links_are_answered_while_unknown_ones_are_refused(settings, client, forum):
     """A venue's shared Wi-Fi: someone guessing links never locks out the people with theirs."""
-    from notifications.services import unsubscribe_url
+    from notifications.rendering import unsubscribe_url
 
     settings.RATELIMIT_TOKEN = "2/m"
     registration = register(forum, 1)

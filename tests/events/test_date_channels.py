@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from notifications import services as notification_services
+from notifications import sending as notification_sending
 from notifications.models import Delivery
 from registration import tickets
 from tests.factories import EventFactory
@@ -51,7 +51,7 @@ def test_home_page_says_the_events_own_time(client, berlin_event, language):
 def test_confirmation_email_text_shows_the_languages_style(berlin_event, language):
     mail.outbox = []
     register(berlin_event, 1, language=language)
-    notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    notification_sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     moment, zone = STYLES[language]
     [email] = mail.outbox

@@ -113,7 +113,7 @@ def test_delivery_log_refused_to_stranger(event, team_client):
 
 
 def test_unsubscribe_page_asks_then_one_click_post_unsubscribes(client):
-    from notifications.services import unsubscribe_url
+    from notifications.rendering import unsubscribe_url
 
     registration = register(EventFactory(), 1)
     path = unsubscribe_url(registration).split("://", 1)[1].split("/", 1)[1]

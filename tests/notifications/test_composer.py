@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from notifications import composer, services
+from notifications import broadcasts, composer, sending
 from registration.models import Question, Registration
 from tests.factories import (
     ChoiceFactory,
@@ -67,7 +67,7 @@ def test_preview_count_equals_deliveries_written_by_sending(event, workshops, ow
     data = {"body_en": "Room 101", "choices": [a.pk]}
 
     shown = composer.preview(event, data)
-    message = services.broadcast(event, actor=owner, data=data)
+    message = broadcasts.broadcast(event, actor=owner, data=data)
 
     assert shown["count"] == 2 == message.deliveries.count()
     assert [v["count"] for v in shown["versions"]] == [1, 1]
@@ -91,8 +91,8 @@ def test_broadcast_by_choice_reaches_the_smtp_sink_as_counted(event, workshops, 
     data = {"subject_en": "Workshop A moves", "body_en": "Room 101", "choices": [a.pk]}
     counted = composer.preview(event, data)["count"]
 
-    message = services.broadcast(event, actor=owner, data=data)
-    services.send_deliveries(message.deliveries.values_list("pk", flat=True))
+    message = broadcasts.broadcast(event, actor=owner, data=data)
+    sending.send_deliveries(message.deliveries.values_list("pk", flat=True))
 
     received = [m for m in smtp.messages if "Workshop A moves" in str(m["Subject"])]
     assert counted == len(received) == 3

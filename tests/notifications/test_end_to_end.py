@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app
-from notifications import services
+from notifications import enqueue, reminders
 from notifications.models import Delivery, ReminderRule
 from notifications.tasks import fire_due_reminders, sweep_outbox
 from tests.factories import EventFactory
@@ -33,7 +33,7 @@ def wait_for(condition, seconds: float = 30.0):
 
 @pytest.fixture
 def worker(smtp):
-    services._last_wake = 0.0
+    enqueue._last_wake = 0.0
     app.control.purge()  # wake-ups queued by earlier tests with no worker to take them
     with start_worker(
         app,
@@ -66,7 +66,7 @@ def test_due_reminder_reaches_every_confirmed_person_exactly_once(worker):
     registration_seats.cancel(people[0])  # the first waiting person takes the seat
     wait_for(lambda: not Delivery.objects.filter(state="queued", message__isnull=True).exists())
     event.registrations.update(created_at=timezone.now() - timedelta(minutes=5))
-    services.save_rule(ReminderRule(event=event, send_at=timezone.now() - timedelta(seconds=1)))
+    reminders.save_rule(ReminderRule(event=event, send_at=timezone.now() - timedelta(seconds=1)))
 
     fire_due_reminders.delay()
     fire_due_reminders.delay()  # a second scan must not send it again
@@ -90,7 +90,7 @@ def test_registrations_succeed_while_broker_is_down_and_mail_follows(api, smtp):
     original = app.conf.broker_url
     app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app._pool = None
-    services._last_wake = 0.0
+    enqueue._last_wake = 0.0
     try:
         statuses = [
             api.post(

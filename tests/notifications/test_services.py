@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from events import services as event_services
-from notifications import services
+from notifications import broadcasts, outbox, reminders, sending, sweep
 from notifications.models import Delivery, Message, OptOut, ReminderRule
 from registration import personal_data as registration_personal_data
 from registration import seats as registration_seats
@@ -22,11 +22,11 @@ def reminder_deliveries(event):
 def due_rule(event, **fields):
     """A rule due a second from now, after everyone registered so far."""
     rule = ReminderRule(event=event, send_at=timezone.now() + timedelta(seconds=1), **fields)
-    return services.save_rule(rule)
+    return reminders.save_rule(rule)
 
 
 def fire():
-    return services.fire_due_reminders(now=timezone.now() + timedelta(seconds=2))
+    return reminders.fire_due_reminders(now=timezone.now() + timedelta(seconds=2))
 
 
 def test_new_event_gets_day_and_two_hours_reminders():
@@ -39,7 +39,7 @@ def test_new_event_gets_day_and_two_hours_reminders():
 
 def test_moving_event_start_moves_unsent_reminders(owner):
     event = EventFactory(owner=owner)
-    absolute = services.save_rule(
+    absolute = reminders.save_rule(
         ReminderRule(event=event, send_at=event.start - timedelta(days=3))
     )
     new_start = event.start + timedelta(days=7)
@@ -82,12 +82,12 @@ def test_reminder_can_include_waitlist_and_pick_participant_types():
 
 def test_late_registrant_gets_no_stale_reminder():
     event = EventFactory()
-    rule = services.save_rule(
+    rule = reminders.save_rule(
         ReminderRule(event=event, send_at=timezone.now() - timedelta(minutes=1))
     )
     register(event, 1)  # registers after the reminder's time
 
-    services.fire_due_reminders()
+    reminders.fire_due_reminders()
 
     rule.refresh_from_db()
     assert rule.state == ReminderRule.State.SENT
@@ -97,12 +97,12 @@ def test_late_registrant_gets_no_stale_reminder():
 def test_reminder_past_grace_is_missed_not_sent():
     event = EventFactory()
     register(event, 1)
-    rule = services.save_rule(
+    rule = reminders.save_rule(
         ReminderRule(event=event, send_at=timezone.now() - timedelta(hours=3), grace_minutes=60)
     )
     ReminderRule.objects.filter(pk=rule.pk).update(due_at=timezone.now() - timedelta(hours=3))
 
-    services.fire_due_reminders()
+    reminders.fire_due_reminders()
 
     rule.refresh_from_db()
     assert rule.state == ReminderRule.State.MISSED
@@ -123,7 +123,7 @@ def test_cancelled_event_sends_no_reminders(owner):
 def test_unsubscribed_person_gets_no_reminder():
     event = EventFactory()
     person = register(event, 1)
-    services.unsubscribe(person)
+    outbox.unsubscribe(person)
     due_rule(event)
 
     fire()
@@ -158,7 +158,7 @@ def test_broadcast_reaches_the_chosen_people_only():
     student = register(event, 1, participant_type="student")
     register(event, 2, participant_type="press")
 
-    message = services.broadcast(
+    message = broadcasts.broadcast(
         event,
         actor=UserFactory(),
         data={"body_en": "Bring your ID", "participant_types": ["student"]},
@@ -170,7 +170,7 @@ def test_broadcast_reaches_the_chosen_people_only():
 def test_confirmation_email_carries_ticket_and_calendar(mailbox):
     registration = register(EventFactory(), 1)
 
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     names = sorted(name for name, _content, _type in mailbox[0].attachments)
     assert names == sorted(
@@ -182,7 +182,7 @@ def test_confirmation_email_carries_ticket_and_calendar(mailbox):
 def test_confirmation_email_in_attendee_language(mailbox):
     register(EventFactory(title_vi="Hội nghị", title_en="Conference"), 1, language="vi")
 
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     assert "Hội nghị" in mailbox[0].subject
     assert "Kính gửi" in mailbox[0].body
@@ -192,9 +192,9 @@ def test_reminder_email_has_one_click_unsubscribe(mailbox):
     event = EventFactory()
     register(event, 1)
     Delivery.objects.all().delete()
-    message = services.broadcast(event, actor=UserFactory(), data={"body_en": "Hello {name}"})
+    message = broadcasts.broadcast(event, actor=UserFactory(), data={"body_en": "Hello {name}"})
 
-    services.send_deliveries(message.deliveries.values_list("pk", flat=True))
+    sending.send_deliveries(message.deliveries.values_list("pk", flat=True))
 
     sent = mailbox[0]
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -206,11 +206,11 @@ def test_placeholders_cannot_reach_attributes(mailbox):
     event = EventFactory()
     register(event, 1)
     Delivery.objects.all().delete()
-    message = services.broadcast(
+    message = broadcasts.broadcast(
         event, actor=UserFactory(), data={"body_en": "{name.__class__} {unknown}"}
     )
 
-    services.send_deliveries(message.deliveries.values_list("pk", flat=True))
+    sending.send_deliveries(message.deliveries.values_list("pk", flat=True))
 
     assert "{name.__class__} {unknown}" in mailbox[0].body
 
@@ -219,8 +219,8 @@ def test_sent_delivery_is_never_sent_again(mailbox):
     register(EventFactory(), 1)
     delivery = Delivery.objects.get()
 
-    services.send_deliveries([delivery.pk])
-    services.send_deliveries([delivery.pk])
+    sending.send_deliveries([delivery.pk])
+    sending.send_deliveries([delivery.pk])
 
     assert len(mailbox) == 1
 
@@ -234,7 +234,7 @@ def test_abandoned_delivery_is_taken_back_after_lease(mailbox):
         state=State.SENDING, claimed_at=timezone.now() - retry.lease() - timedelta(seconds=1)
     )
 
-    services.send_deliveries([delivery.pk])
+    sending.send_deliveries([delivery.pk])
 
     assert len(mailbox) == 1
 
@@ -244,7 +244,7 @@ def test_delivery_being_sent_by_a_live_worker_is_left_alone(mailbox):
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(state=State.SENDING, claimed_at=timezone.now())
 
-    services.send_deliveries([delivery.pk])
+    sending.send_deliveries([delivery.pk])
 
     assert mailbox == []
 
@@ -254,7 +254,7 @@ def test_resend_puts_failed_delivery_back_in_queue():
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(state=State.FAILED, attempts=8)
 
-    services.resend(delivery)
+    sending.resend(delivery)
 
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (State.QUEUED, 0)
@@ -273,8 +273,8 @@ def test_erasure_withdraws_queued_emails():
 def test_opt_out_is_recorded_once():
     registration = register(EventFactory(), 1)
 
-    services.unsubscribe(registration)
-    services.unsubscribe(registration)
+    outbox.unsubscribe(registration)
+    outbox.unsubscribe(registration)
 
     assert OptOut.objects.count() == 1
 
@@ -284,9 +284,9 @@ def test_message_rendered_once_is_personal_for_each_person(mailbox):
     register(event, 1, name="An <b>")
     register(event, 2, name="Bình")
     Delivery.objects.all().delete()
-    message = services.broadcast(event, actor=UserFactory(), data={"body_en": "Hello {name}"})
+    message = broadcasts.broadcast(event, actor=UserFactory(), data={"body_en": "Hello {name}"})
 
-    services.send_deliveries(message.deliveries.order_by("id").values_list("pk", flat=True))
+    sending.send_deliveries(message.deliveries.order_by("id").values_list("pk", flat=True))
 
     first, second = mailbox
     assert "Hello An <b>" in first.body and "Hello Bình" in second.body
@@ -296,7 +296,7 @@ def test_message_rendered_once_is_personal_for_each_person(mailbox):
 
 
 def test_reminder_audience_written_in_chunks_reaches_everyone(monkeypatch):
-    monkeypatch.setattr(services, "AUDIENCE_CHUNK", 2)
+    monkeypatch.setattr(reminders, "AUDIENCE_CHUNK", 2)
     event = EventFactory()
     people = [register(event, n) for n in range(5)]
     due_rule(event)
@@ -321,7 +321,7 @@ def test_interrupted_reminder_audience_is_completed_by_the_sweep():
         audience_complete=False, created_at=timezone.now() - timedelta(hours=1)
     )
 
-    services.sweep()
+    sweep.sweep()
 
     assert message.deliveries.count() == 3
     assert Message.objects.get(pk=message.pk).audience_complete

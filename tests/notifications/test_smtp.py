@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from notifications import retry, services
+from notifications import retry, sending
 from notifications.models import Delivery
 from tests.factories import EventFactory
 from tests.registration.helpers import register
@@ -15,7 +15,7 @@ State = Delivery.State
 def test_email_arrives_over_smtp_with_both_parts(smtp):
     registration = register(EventFactory(), 1)
 
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     [message] = smtp.to(registration.email)
     types = {part.get_content_type() for part in message.walk()}
@@ -26,7 +26,7 @@ def test_temporary_refusal_is_retried_later(smtp):
     register(EventFactory(), 1)
     smtp.refuse_with = "451 4.3.0 Try again later"
 
-    outcome = services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    outcome = sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     delivery = Delivery.objects.get()
     assert outcome["retry"] == 1
@@ -38,12 +38,12 @@ def test_temporary_refusal_is_retried_later(smtp):
 def test_delivered_once_server_recovers(smtp):
     registration = register(EventFactory(), 1)
     smtp.refuse_with = "451 4.3.0 Try again later"
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
     smtp.refuse_with = None
     Delivery.objects.update(next_attempt_at=timezone.now())  # its retry time has come
 
-    services.drain()
-    services.drain()
+    sending.drain()
+    sending.drain()
 
     assert len(smtp.to(registration.email)) == 1
     assert Delivery.objects.get().state == State.SENT
@@ -53,7 +53,7 @@ def test_permanent_refusal_is_failed_with_reason(smtp):
     register(EventFactory(), 1)
     smtp.refuse_with = "550 5.1.1 No such mailbox"
 
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     delivery = Delivery.objects.get()
     assert delivery.state == State.FAILED
@@ -67,7 +67,7 @@ def test_connection_refused_is_retried(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     register(EventFactory(), 1)
 
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     delivery = Delivery.objects.get()
     assert delivery.state == State.QUEUED
@@ -79,7 +79,7 @@ def test_last_retry_failing_marks_failed(smtp):
     Delivery.objects.update(attempts=retry.MAX_ATTEMPTS - 1)
     smtp.refuse_with = "451 4.3.0 Try again later"
 
-    services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     assert Delivery.objects.get().state == State.FAILED
 

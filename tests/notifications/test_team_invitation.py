@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from events import invitations
-from notifications import services
+from notifications import rendering, sending
 from notifications.models import Delivery
 
 pytestmark = pytest.mark.django_db
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 def test_invitation_reaches_the_smtp_server_exactly_once(smtp, event, owner):
     invitations.invite(event, user=owner, email="mai@example.org", role="checkin")
 
-    services.drain()
-    services.drain()  # nothing left to send: no second copy
+    sending.drain()
+    sending.drain()  # nothing left to send: no second copy
 
     [message] = smtp.to("mai@example.org")
     assert len(smtp.messages) == 1
@@ -29,6 +29,6 @@ def test_invitation_is_written_in_the_owners_language(event, owner):
         invitations.invite(event, user=owner, email="mai@example.org", role="organiser")
 
     delivery = Delivery.objects.get(kind="team_invitation")
-    email = services.render(delivery)
+    email = rendering.render(delivery)
     assert delivery.language == "vi"
     assert "Bạn được mời" in email.subject

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from notifications import services
+from notifications import outbox, sending
 from notifications.models import Delivery, Message
 from tests.factories import EventFactory
 from tests.registration.helpers import register
@@ -82,7 +82,7 @@ def queue(kind: str, language: str) -> tuple[Delivery, object]:
     registration = register(event, 1, name=NAME, language=language)
     Delivery.objects.all().delete()  # the confirmation that registering queued
     if kind in REGISTRATION_KINDS:
-        return services.queue_email(registration, kind, REGISTRATION_KINDS[kind]), registration
+        return outbox.queue_email(registration, kind, REGISTRATION_KINDS[kind]), registration
     if kind == "retention_warning":
         erase_on = (timezone.now() + timedelta(days=60)).isoformat()
         delivery = Delivery.objects.create(
@@ -100,7 +100,7 @@ def queue(kind: str, language: str) -> tuple[Delivery, object]:
         **{f"subject_{code}": subject for code in LANGUAGES},
         **{f"body_{code}": body for code in LANGUAGES},
     )
-    services.send_message(message, services.audience(event))
+    outbox.send_message(message, outbox.audience(event))
     return message.deliveries.get(), registration
 
 
@@ -118,7 +118,7 @@ def wire(django_db_setup, django_db_blocker) -> dict[tuple[str, str], tuple[byte
         for kind in KINDS:
             for language in LANGUAGES:
                 delivery, registration = queue(kind, language)
-                services.send_deliveries([delivery.pk])
+                sending.send_deliveries([delivery.pk])
                 [raw] = server.sink.raw[len(captured) :]
                 captured[kind, language] = (raw, registration.ticket_code)
         transaction.set_rollback(True)

@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
-from notifications import services
+from notifications import outbox, sweep
 from notifications.models import Delivery, Message
 from registration.models import Registration
 from tests.factories import EventFactory
@@ -84,7 +84,7 @@ def test_worker_killed_mid_fan_out_loses_nothing(smtp, settings):
     )
     app.control.purge()
     message = Message.objects.create(event=event, kind=Message.Kind.REMINDER)
-    services.send_message(message, services.audience(event))
+    outbox.send_message(message, outbox.audience(event))
     port = settings.EMAIL_PORT
 
     worker = start_worker_process(port)
@@ -97,7 +97,7 @@ def test_worker_killed_mid_fan_out_loses_nothing(smtp, settings):
 
         worker = start_worker_process(port)
         time.sleep(2.1)  # the lease of the email that was on the wire has to run out
-        services.sweep()  # what beat runs every ten seconds
+        sweep.sweep()  # what beat runs every ten seconds
         wait_for(
             lambda: not message.deliveries.filter(state__in=["queued", "sending"]).exists(),
             seconds=90,

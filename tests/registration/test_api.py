@@ -185,13 +185,13 @@ def test_resend_link_answers_202_and_queues_link_for_known_email(api):
 
 
 def test_manage_link_email_carries_token(api, settings):
-    from notifications import services as notification_services
+    from notifications import sending as notification_sending
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     event = EventFactory()
     registration = register(event, 1)
 
-    notification_services.send_deliveries([Delivery.objects.get().pk])
+    notification_sending.send_deliveries([Delivery.objects.get().pk])
 
     assert f"/r/{registration.manage_token}" in mail.outbox[0].body
 

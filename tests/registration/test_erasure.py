@@ -14,7 +14,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from notifications import services as notification_services
+from notifications import broadcasts as notification_broadcasts
+from notifications import models as notification_models
+from notifications import outbox as notification_outbox
+from notifications import rendering as notification_rendering
+from notifications import sending as notification_sending
+from notifications import sweep as notification_sweep
 from notifications.models import Delivery, OptOut
 from registration import eligibility, links, personal_data, questions
 from registration.models import Registration
@@ -79,21 +84,21 @@ def world(settings, smtp):
     assert edit.status_code == 200
     admin = UserFactory(username="erasure-admin", is_staff=True, is_superuser=True)
     LogEntry.objects.log_actions(admin.pk, [registration], CHANGE, "Changed affiliation.")
-    notification_services.broadcast(
+    notification_broadcasts.broadcast(
         event, actor=owner, data={"subject_en": "For {name} only", "body_en": "Hello {name}"}
     )
-    notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    notification_sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
     smtp.refuse_with = f"550 5.1.1 <{EMAIL}>: no such user"
     api.post(f"/api/v1/events/{event.slug}/registrations/resend-link/", {"email": EMAIL})
     links.answer_link_requests()  # the sweep's job: the link goes out now
-    notification_services.drain()
+    notification_sending.drain()
     smtp.refuse_with = None
     failed = Delivery.objects.get(state=State.FAILED)
     assert EMAIL in failed.last_error
     api.post(f"/api/v1/events/{event.slug}/registrations/resend-link/", {"email": EMAIL})
     links.answer_link_requests()
     queued = Delivery.objects.get(state=State.QUEUED)
-    notification_services.unsubscribe(registration)
+    notification_outbox.unsubscribe(registration)
     Delivery.objects.exclude(pk__in=[failed.pk, queued.pk]).update(state=State.SENT)
     registration.refresh_from_db()
     return {
@@ -138,7 +143,7 @@ def every_cached_value() -> str:
             cached,
             repr(eligibility._event_cache),
             repr(questions._question_cache),
-            repr(notification_services._rendered),
+            repr(notification_rendering._rendered),
         ]
     )
 
@@ -209,7 +214,7 @@ def test_the_person_is_everywhere_before_erasure(world):
 
 def test_erasure_on_request_leaves_no_trace_anywhere(world):
     erase(world)
-    notification_services.drain()  # the one last email, saying it is done
+    notification_sending.drain()  # the one last email, saying it is done
 
     everything = "\n".join(
         [every_stored_value(), every_cached_value(), every_organiser_view(world)]
@@ -222,14 +227,14 @@ def test_erasure_sends_one_last_email_without_the_name(world):
     before = len(world["smtp"].messages)
 
     erase(world)
-    notification_services.drain()
-    notification_services.sweep()
+    notification_sending.drain()
+    notification_sweep.sweep()
 
     [notice] = world["smtp"].messages[before:]
     assert notice["To"] == EMAIL
     assert found_in(notice.as_string().replace(EMAIL, "")) == []
     delivery = Delivery.objects.get(kind=Delivery.Kind.ERASED)
-    assert (delivery.state, delivery.to_email) == (State.SENT, notification_services.ERASED_ADDRESS)
+    assert (delivery.state, delivery.to_email) == (State.SENT, notification_models.ERASED_ADDRESS)
 
 
 def test_erasure_withdraws_what_was_still_queued(world):
@@ -241,13 +246,13 @@ def test_erasure_withdraws_what_was_still_queued(world):
 
 def test_resend_to_an_erased_person_is_refused_and_nothing_is_sent(world):
     erase(world)
-    notification_services.drain()
+    notification_sending.drain()
     sent = len(world["smtp"].messages)
     path = f"/api/v1/events/{world['event'].slug}/deliveries/{world['failed'].pk}/resend/"
 
     response = world["organiser"].post(path)
-    notification_services.drain()
-    notification_services.send_deliveries(Delivery.objects.values_list("pk", flat=True))
+    notification_sending.drain()
+    notification_sending.send_deliveries(Delivery.objects.values_list("pk", flat=True))
 
     assert response.status_code == 409
     assert response.json()["code"] == "recipient_erased"

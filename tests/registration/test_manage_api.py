@@ -120,14 +120,14 @@ def test_manage_patch_to_taken_email_answers_as_to_a_free_one(api, client):
 def test_email_change_mail_carries_no_manage_link(api, settings):
     from django.core import mail
 
-    from notifications import services as notification_services
+    from notifications import sending as notification_sending
     from notifications.models import Delivery
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mine = register(EventFactory(), 1)
     api.patch(manage(mine), {"email": "new@example.org"}, format="json")
 
-    notification_services.send_deliveries([Delivery.objects.get(kind="email_change").pk])
+    notification_sending.send_deliveries([Delivery.objects.get(kind="email_change").pk])
 
     assert mail.outbox[0].to == ["new@example.org"]
     assert "/e/" in mail.outbox[0].body

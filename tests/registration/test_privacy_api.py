@@ -5,7 +5,7 @@ see only what the door needs."""
 import pytest
 
 from events.models import AuditLogEntry
-from notifications import services as notification_services
+from notifications import outbox as notification_outbox
 from notifications.models import Delivery
 from registration.models import Registration
 from tests.factories import EventFactory, QuestionFactory
@@ -113,7 +113,7 @@ def test_data_download_lists_the_emails_sent(api, event):
 
 def test_data_download_lists_the_opt_outs(api, event):
     registration = register(event, 1)
-    notification_services.unsubscribe(registration)
+    notification_outbox.unsubscribe(registration)
 
     body = api.get(manage(registration, "data/")).json()
 

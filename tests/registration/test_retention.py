@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from core.exceptions import NotFound
 from events.models import Event, TeamMembership
-from notifications import services as notification_services
+from notifications import models as notification_models
+from notifications import sending as notification_sending
 from notifications.models import Delivery, Message
 from registration import figures as registration_figures
 from registration import links, personal_data, tasks
@@ -122,7 +123,7 @@ def personal_data_left(event: Event) -> list:
         value
         for row in deliveries.values_list("to_email", "context", "subject", "last_error")
         for value in row
-        if value and value != notification_services.ERASED_ADDRESS
+        if value and value != notification_models.ERASED_ADDRESS
     ]
     return found
 
@@ -191,7 +192,7 @@ def test_the_team_is_warned_once_before_and_the_data_goes_after():
 
     first = personal_data.apply_retention()
     second = personal_data.apply_retention()
-    notification_services.drain()
+    notification_sending.drain()
 
     assert (first["warned_events"], first["warning_emails"], first["erased_events"]) == (1, 2, 0)
     assert (second["warned_events"], second["erased_events"]) == (0, 0)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict
 from events import notices
+from notifications import enqueue
 from registration import changes as registration_changes
 from registration import checkin, links, personal_data, seats
 from registration import figures as registration_figures
@@ -129,12 +130,10 @@ def test_request_manage_link_does_the_same_work_whether_or_not_registered(monkey
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from notifications import services as notification_services
-
     event = EventFactory()
     register(event, 1)
     woken = []
-    monkeypatch.setattr(notification_services, "wake_outbox", lambda: woken.append(1))
+    monkeypatch.setattr(enqueue, "wake_outbox", lambda: woken.append(1))
 
     def sql_of(email):
         with CaptureQueriesContext(connection) as queries:

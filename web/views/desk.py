@@ -26,8 +26,10 @@ from core.exceptions import Conflict, NotFound
 from events import access
 from events import audit as audit_text
 from events.models import AuditLogEntry, Event, ParticipantType
+from notifications import broadcasts as notification_broadcasts
 from notifications import composer
-from notifications import services as notification_services
+from notifications import outbox as notification_outbox
+from notifications import sending as notification_sending
 from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
 from registration import checkin
@@ -334,7 +336,7 @@ def _broadcast_data(request: HttpRequest) -> dict[str, Any]:
 
 def _broadcast(request: HttpRequest, event: Event) -> None:
     body = _broadcast_data(request)
-    message = notification_services.broadcast(event, actor=request.user, data=body)
+    message = notification_broadcasts.broadcast(event, actor=request.user, data=body)
     recipients = message.deliveries.count()
     messages.success(
         request,
@@ -353,7 +355,7 @@ def _resend(request: HttpRequest, event: Event) -> None:
         request.POST.get("id"),
         _("This delivery does not exist."),
     )
-    delivery = notification_services.resend(delivery, actor=request.user)
+    delivery = notification_sending.resend(delivery, actor=request.user)
     messages.success(
         request,
         _("The email to %(email)s will be sent again.") % {"email": delivery.shown_to_email},
@@ -379,7 +381,7 @@ def _email_page(
         deliveries = deliveries.filter(state=state)
     elif state:
         errors["state"] = [_("Choose one of the listed states.")]
-    counts = notification_services.delivery_counts(event)
+    counts = notification_outbox.delivery_counts(event)
     sent = Message.objects.in_bulk([row["message_id"] for row in counts])
     values = posted if posted is not None else {}
     language = get_language()

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 
 from core import ratelimit
 from core.exceptions import Conflict, NotFound
-from notifications import services as notification_services
+from notifications import outbox as notification_outbox
 from notifications.models import OptOut
 from registration import changes as registration_changes
 from registration import eligibility, personal_data, seats
@@ -58,7 +58,7 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
         personal_data.erase_personal_data(registration)
         return render(request, "web/erased.html")
     elif action == "unsubscribe":
-        notification_services.unsubscribe(registration)
+        notification_outbox.unsubscribe(registration)
         messages.success(request, _("You will get no more reminders for this event."))
     elif action == "edit":
         _edit(request, registration)

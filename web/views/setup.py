@@ -31,7 +31,7 @@ from events.serializers import (
     TeamMemberSerializer,
     TeamRoleSerializer,
 )
-from notifications import services as notification_services
+from notifications import reminders as notification_reminders
 from notifications.models import ReminderRule
 from notifications.serializers import ReminderRuleSerializer
 from registration import questions as registration_questions
@@ -662,7 +662,7 @@ def _add_reminder(request: HttpRequest, event: Event, data: dict[str, Any]) -> E
         fields = validated(ReminderRuleSerializer, data, context={"event": event})
     except INVALID as exc:
         return _errors(exc, REMINDER_LABELS, REMINDER_RENAME)
-    notification_services.add_rule(event, fields, actor=request.user)
+    notification_reminders.add_rule(event, fields, actor=request.user)
     return {}
 
 
@@ -674,7 +674,7 @@ def event_reminders(request: HttpRequest, slug: str) -> HttpResponse:
     errors: Errors = {}
     if request.method == "POST" and request.POST.get("action") == "delete":
         rule = _one_of(event.reminder_rules.all(), request.POST.get("rule"))
-        notification_services.delete_rule(rule, actor=request.user)
+        notification_reminders.delete_rule(rule, actor=request.user)
         messages.success(request, _("The reminder is deleted."))
         return redirect("web:event-reminders", event.slug)
     if request.method == "POST":

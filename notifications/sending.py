@@ -1,0 +1,229 @@
+"""Sending: claim a delivery with a conditional UPDATE just before handing it to the SMTP
+server, mark it sent right after the server accepted it.
+
+A worker killed between those two steps leaves at most the one email it had on the wire in
+`sending` per sending thread; that row is taken back after the lease (retry.lease()) and sent
+again, so only emails on the wire at the instant of the kill can arrive twice.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import Conflict
+from events.models import Event
+from events.services import record
+
+from . import enqueue, retry
+from .enqueue import BATCH_SIZE
+from .models import ERASED_ADDRESS, Delivery, Message
+from .outbox import forget_deliveries, is_forgotten
+from .rendering import render
+
+Kind = Delivery.Kind
+State = Delivery.State
+log = logging.getLogger(__name__)
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+CLAIM_CHUNK = 20
+
+
+@transaction.atomic
+def _claim(delivery_ids: list[int]) -> list[Delivery]:
+    """Take deliveries for sending: queued and due, or left `sending` by a dead worker.
+
+    Claimed in small chunks to save round trips; each is still marked sent the moment the
+    server accepts it, so a killed worker leaves at most the one on the wire in doubt.
+    """
+    now = timezone.now()
+    due = Q(state=State.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    abandoned = Q(state=State.SENDING, claimed_at__lt=now - retry.lease())
+    ids = list(
+        Delivery.objects.select_for_update(skip_locked=True)
+        .filter(due | abandoned, pk__in=delivery_ids)
+        .values_list("pk", flat=True)
+    )
+    Delivery.objects.filter(pk__in=ids).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return list(
+        Delivery.objects.select_related("registration__event", "message")
+        .filter(pk__in=ids)
+        .order_by("id")
+    )
+
+
+# The subject is not written back to a row whose recipient was forgotten while it was on
+# the wire (erasure scrubs rows in `sending` too): it may hold their name.
+MARK_SENT = (
+    "UPDATE notifications_delivery SET state = 'sent', sent_at = %s, "
+    "subject = CASE WHEN to_email = %s THEN '' ELSE %s END, last_error = '' WHERE id = %s"
+)
+
+
+def _sent(delivery: Delivery, subject: str) -> None:
+    """Recorded the moment the server accepted it: plain SQL, as it runs for every email."""
+    with db_connection.cursor() as cursor:
+        cursor.execute(MARK_SENT, [timezone.now(), ERASED_ADDRESS, subject[:300], delivery.pk])
+    if delivery.kind == Kind.ERASED:
+        # The last email to someone who erased their data: its address goes once it is sent.
+        forget_deliveries(Delivery.objects.filter(pk=delivery.pk))
+
+
+def _failed(delivery: Delivery, error: Exception) -> str:
+    attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
+    when = None if retry.is_permanent(error) else retry.next_attempt(attempts)
+    state = State.FAILED if when is None else State.QUEUED
+    row = Delivery.objects.filter(pk=delivery.pk)
+    row.update(state=state, next_attempt_at=when)
+    # An SMTP error often quotes the address: not kept for a forgotten recipient.
+    row.exclude(to_email=ERASED_ADDRESS).update(last_error=retry.describe(error)[:2000])
+    if state == State.FAILED and delivery.kind == Kind.ERASED:
+        forget_deliveries(row)  # never sent again (see resend): the address can go
+    return state
+
+
+def send_deliveries(delivery_ids: Iterable[int], rate: float | None = None) -> dict[str, int]:
+    """Send these deliveries over one SMTP connection, each claimed just before it goes.
+
+    Returns counts by outcome. Stops at the first connection-level failure: what is left
+    stays queued for the next attempt.
+    """
+    rate = settings.EMAIL_RATE_PER_SECOND if rate is None else rate
+    outcome = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    delivery_ids = list(delivery_ids)
+    connection = get_connection()
+    try:
+        for start in range(0, len(delivery_ids), CLAIM_CHUNK):
+            chunk = delivery_ids[start : start + CLAIM_CHUNK]
+            claimed = _claim(chunk)
+            outcome["skipped"] += len(chunk) - len(claimed)
+            if not _send_claimed(claimed, connection, rate, outcome):
+                break
+    finally:
+        connection.close()
+    return outcome
+
+
+def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dict) -> bool:
+    """Send claimed deliveries one by one; False when the server is in trouble."""
+    for position, delivery in enumerate(claimed):
+        delivery_id = delivery.pk
+        if not _still_wanted(delivery):
+            Delivery.objects.filter(pk=delivery_id).update(state=State.WITHDRAWN)
+            outcome["skipped"] += 1
+            continue
+        started = time.monotonic()
+        try:
+            email = render(delivery)
+            connection.open()  # once per batch: it stays open until send_deliveries closes it
+            connection.send_messages([email])
+        except Exception as error:  # every failure is recorded on its delivery
+            state = _failed(delivery, error)
+            outcome["failed" if state == State.FAILED else "retry"] += 1
+            if retry.is_permanent(error):
+                continue
+            if retry.is_transient(error):
+                # The server or the network is in trouble: the rest of the chunk goes
+                # back to the queue untouched, for the next attempt.
+                untried = [d.pk for d in claimed[position + 1 :]]
+                Delivery.objects.filter(pk__in=untried).update(
+                    state=State.QUEUED, attempts=F("attempts") - 1
+                )
+                return False
+            log.exception("Could not render or send delivery %s", delivery_id)
+            continue
+        _sent(delivery, email.subject)
+        outcome["sent"] += 1
+        if rate:
+            time.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))
+    return True
+
+
+def _still_wanted(delivery: Delivery) -> bool:
+    """Reminders and notices are not sent to people who left, or about cancelled events."""
+    if delivery.kind in (Kind.RETENTION_WARNING, Kind.TEAM_INVITATION):
+        return delivery.event_id is not None
+    if delivery.kind != Kind.MESSAGE:
+        registration = delivery.registration
+        if registration is None:
+            return False
+        # After erasure, only the email saying so goes out.
+        return registration.erased_at is None or delivery.kind == Kind.ERASED
+    message, registration = delivery.message, delivery.registration
+    if registration is None or registration.erased_at:
+        return False
+    if message.kind == Message.Kind.REMINDER:
+        return registration.event.status == Event.Status.PUBLISHED and registration.is_active
+    return True
+
+
+def drain(batch_size: int = BATCH_SIZE) -> int:
+    """Send every due transactional email, oldest first. Returns how many were sent."""
+    sent = 0
+    while True:
+        now = timezone.now()
+        batch = list(
+            Delivery.objects.filter(state=State.QUEUED, message__isnull=True)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("id")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return sent
+        outcome = send_deliveries(batch)
+        sent += outcome["sent"]
+        if outcome["retry"] or not outcome["sent"]:
+            return sent
+
+
+@transaction.atomic
+def resend(delivery: Delivery, *, actor=None) -> Delivery:
+    """An organiser asks again for a failed or bounced delivery."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("registration")
+        .get(pk=delivery.pk)
+    )
+    if is_forgotten(delivery):
+        raise Conflict(
+            _("This person's personal data has been erased: nothing can be sent to them again."),
+            "recipient_erased",
+        )
+    requeued = Delivery.objects.filter(
+        pk=delivery.pk, state__in=[State.FAILED, State.BOUNCED]
+    ).update(state=State.QUEUED, next_attempt_at=None, attempts=0)
+    if not requeued:
+        raise Conflict(_("Only failed deliveries can be sent again."), "not_failed")
+    if actor is not None:
+        record(delivery.event, actor, "delivery.resent", delivery=delivery.pk)
+    delivery.refresh_from_db()
+    transaction.on_commit(
+        lambda: (
+            enqueue.fan_out(delivery.message_id) if delivery.message_id else enqueue.wake_outbox()
+        )
+    )
+    return delivery
+
+
+@transaction.atomic
+def mark_bounced(delivery: Delivery, reason: str) -> Delivery:
+    """A sent email came back (the provider's bounce report): record it, with its reason."""
+    if Delivery.objects.filter(pk=delivery.pk, state=State.SENT).update(state=State.BOUNCED):
+        # A bounce report quotes the address: not kept for a forgotten recipient.
+        Delivery.objects.filter(pk=delivery.pk).exclude(to_email=ERASED_ADDRESS).update(
+            last_error=reason[:2000]
+        )
+    delivery.refresh_from_db()
+    return delivery
