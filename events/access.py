@@ -3,7 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from .models import Event, Programme, ProgrammeStaff, TeamMembership
+from .models import Event, Programme, TeamMembership
+from .programme_models import ProgrammeStaff
 
 Role = TeamMembership.Role
 CHANGE_ROLES = {Role.OWNER, Role.ORGANISER}

@@ -3,19 +3,9 @@ from django.contrib import admin
 from . import services
 from .access import is_owner
 from .admin_scope import OWNER_ONLY, LimitedChoices, TeamScopedAdmin
-from .models import (
-    AuditLogEntry,
-    Event,
-    FieldOfScience,
-    Organisation,
-    Programme,
-    ProgrammeRequest,
-    ProgrammeStaff,
-    ProgrammeTarget,
-    Session,
-    Speaker,
-    TeamMembership,
-)
+from .agenda_models import Session, Speaker
+from .models import AuditLogEntry, Event, FieldOfScience, Organisation, Programme, TeamMembership
+from .programme_models import ProgrammeRequest, ProgrammeStaff, ProgrammeTarget
 
 
 @admin.register(FieldOfScience)

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Event, Session
+from .agenda_models import Session
+from .models import Event
 from .services import _keep_notice, index_for_search, record, unique_slug
 
 # What a copy takes from its source as it is; times are shifted separately.

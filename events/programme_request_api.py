@@ -13,7 +13,8 @@ from core.exceptions import NotFound
 
 from . import access
 from . import programme_requests as requests
-from .models import Programme, ProgrammeRequest
+from .models import Programme
+from .programme_models import ProgrammeRequest
 from .views import EventNestedMixin
 
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 
-from .models import Event, Programme, ProgrammeRequest
+from .models import Event, Programme
+from .programme_models import ProgrammeRequest
 from .services import record
 
 State = ProgrammeRequest.State

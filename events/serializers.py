@@ -13,6 +13,7 @@ from core.fields import MAX_CAPACITY, BoundedDateTimeField
 from core.text import is_known_timezone
 
 from . import access, audit
+from .agenda_models import Session, Speaker
 from .models import (
     AuditLogEntry,
     Event,
@@ -21,8 +22,6 @@ from .models import (
     Organisation,
     ParticipantType,
     Programme,
-    Session,
-    Speaker,
     TeamMembership,
 )
 

@@ -18,17 +18,9 @@ from core.exceptions import Conflict
 from core.text import fold
 
 from . import signals
-from .models import (
-    AuditLogEntry,
-    Event,
-    Organisation,
-    PrivacyNotice,
-    Programme,
-    ProgrammeTarget,
-    Session,
-    Speaker,
-    TeamMembership,
-)
+from .agenda_models import Session, Speaker
+from .models import AuditLogEntry, Event, Organisation, PrivacyNotice, Programme, TeamMembership
+from .programme_models import ProgrammeTarget
 
 # Changing these tells registrants (see notifications) and moves unsent reminders.
 SCHEDULE_FIELDS = ("start", "end", "timezone", "venue_name", "venue_address", "venue_city")

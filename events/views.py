@@ -18,10 +18,11 @@ from core.renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_re
 from core.schema import file_download
 
 from . import access, freshness, notices, services
+from .agenda_models import Session
 from .duplicate import duplicate_event
 from .filters import EventFilter
 from .ical import build_calendar
-from .models import AuditLogEntry, Event, FieldOfScience, Programme, Session, TeamMembership
+from .models import AuditLogEntry, Event, FieldOfScience, Programme, TeamMembership
 from .permissions import EventPermission, EventTeamPermission
 from .serializers import (
     AuditLogEntrySerializer,

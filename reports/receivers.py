@@ -3,7 +3,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from events.models import Event, Programme, ProgrammeTarget
+from events.models import Event, Programme
+from events.programme_models import ProgrammeTarget
 from registration.models import Registration
 from registration.signals import registration_changed
 

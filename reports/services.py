@@ -26,7 +26,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from events.models import Event, Programme, ProgrammeTarget
+from events.models import Event, Programme
+from events.programme_models import ProgrammeTarget
 from notifications.models import Delivery, Message
 from registration.models import CheckIn, Registration
 

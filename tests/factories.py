@@ -6,17 +6,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from events.agenda_models import Session, Speaker
 from events.models import (
     AuditLogEntry,
     Event,
     FieldOfScience,
     Organisation,
     Programme,
-    ProgrammeTarget,
-    Session,
-    Speaker,
     TeamMembership,
 )
+from events.programme_models import ProgrammeTarget
 from registration.models import Choice, Question, Registration
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events import invitations, programme_requests
-from events.models import Invitation, ProgrammeStaff, TeamMembership
+from events.models import Invitation, TeamMembership
+from events.programme_models import ProgrammeStaff
 from notifications import broadcasts as notification_broadcasts
 from notifications import reminders as notification_reminders
 from notifications import rendering as notification_rendering

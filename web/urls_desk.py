@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from .views import desk, printing
+from .views import desk, desk_audit, desk_check_in, desk_email, printing
 
 urlpatterns = [
     path("events/<slug:slug>/registrations/", desk.registrations, name="event-registrations"),
-    path("events/<slug:slug>/email/", desk.email, name="event-email"),
-    path("events/<slug:slug>/check-in/", desk.check_in, name="event-check-in"),
-    path("events/<slug:slug>/audit/", desk.audit, name="event-audit"),
+    path("events/<slug:slug>/email/", desk_email.email, name="event-email"),
+    path("events/<slug:slug>/check-in/", desk_check_in.check_in, name="event-check-in"),
+    path("events/<slug:slug>/audit/", desk_audit.audit, name="event-audit"),
     path(
         "events/<slug:slug>/attendees/print/",
         printing.attendee_list,

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import organiser, programme_requests, setup
+from .views import (
+    organiser,
+    programme_requests,
+    setup,
+    setup_agenda,
+    setup_questions,
+    setup_reminders,
+    setup_team,
+)
 
 urlpatterns = [
     path("events/new/", setup.event_create, name="event-create"),
@@ -12,10 +20,10 @@ urlpatterns = [
         programme_requests.event_programme_request,
         name="event-programme-request",
     ),
-    path("events/<slug:slug>/questions/", setup.event_questions, name="event-questions"),
-    path("events/<slug:slug>/agenda/", setup.event_agenda, name="event-agenda"),
-    path("events/<slug:slug>/team/", setup.event_team, name="event-team"),
-    path("events/<slug:slug>/reminders/", setup.event_reminders, name="event-reminders"),
+    path("events/<slug:slug>/questions/", setup_questions.event_questions, name="event-questions"),
+    path("events/<slug:slug>/agenda/", setup_agenda.event_agenda, name="event-agenda"),
+    path("events/<slug:slug>/team/", setup_team.event_team, name="event-team"),
+    path("events/<slug:slug>/reminders/", setup_reminders.event_reminders, name="event-reminders"),
     path("events/<slug:slug>/preview/", setup.event_preview, name="event-preview"),
     path("events/<slug:slug>/duplicate/", organiser.duplicate, name="event-duplicate"),
 ]

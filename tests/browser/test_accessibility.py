@@ -99,7 +99,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
 
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_programme_pages_have_no_serious_accessibility_violations(new_page, language):
-    from events.models import ProgrammeTarget
+    from events.programme_models import ProgrammeTarget
     from tests.reports.fixtures import build_programme
 
     programme = build_programme()

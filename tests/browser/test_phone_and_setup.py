@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.models import Session
+from events.agenda_models import Session
 from registration.models import Question
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 

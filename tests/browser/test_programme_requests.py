@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from events.models import ProgrammeRequest, ProgrammeStaff
+from events.programme_models import ProgrammeRequest, ProgrammeStaff
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory
 
 from .conftest import screenshot, serious_violations

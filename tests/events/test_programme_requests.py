@@ -5,7 +5,8 @@ from django.db import IntegrityError
 
 from core.exceptions import Conflict
 from events import programme_requests as requests
-from events.models import AuditLogEntry, ProgrammeRequest, ProgrammeStaff
+from events.models import AuditLogEntry
+from events.programme_models import ProgrammeRequest, ProgrammeStaff
 from tests.conftest import client_for
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory
 

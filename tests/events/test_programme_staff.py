@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from events.models import ProgrammeStaff
+from events.programme_models import ProgrammeStaff
 from tests.conftest import client_for
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory
 

@@ -10,15 +10,8 @@ from django.core.exceptions import ValidationError
 from core.exceptions import Conflict
 from core.text import fold
 from events import services, signals
-from events.models import (
-    AuditLogEntry,
-    Event,
-    FieldOfScience,
-    Organisation,
-    Session,
-    Speaker,
-    TeamMembership,
-)
+from events.agenda_models import Session, Speaker
+from events.models import AuditLogEntry, Event, FieldOfScience, Organisation, TeamMembership
 from tests.factories import (
     EventFactory,
     SessionFactory,

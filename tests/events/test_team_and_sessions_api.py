@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
-from events.models import AuditLogEntry, Invitation, Session, Speaker, TeamMembership
+from events.agenda_models import Session, Speaker
+from events.models import AuditLogEntry, Invitation, TeamMembership
 from tests.factories import (
     EventFactory,
     SessionFactory,

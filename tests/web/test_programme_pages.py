@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events.models import ProgrammeStaff, ProgrammeTarget
+from events.programme_models import ProgrammeStaff, ProgrammeTarget
 from reports import services as reports
 from tests.factories import EventFactory, ProgrammeFactory, RegistrationFactory, UserFactory
 from tests.reports.fixtures import HELD_START, at, build_programme

@@ -4,7 +4,8 @@ programme staff land on their programme after sign-in."""
 import pytest
 
 from events import programme_requests as requests
-from events.models import AuditLogEntry, ProgrammeRequest, ProgrammeStaff, TeamMembership
+from events.models import AuditLogEntry, TeamMembership
+from events.programme_models import ProgrammeRequest, ProgrammeStaff
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

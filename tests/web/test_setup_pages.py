@@ -5,7 +5,8 @@ from datetime import datetime
 
 import pytest
 
-from events.models import AuditLogEntry, Event, Session, TeamMembership
+from events.agenda_models import Session
+from events.models import AuditLogEntry, Event, TeamMembership
 from notifications.models import ReminderRule
 from registration.models import Question
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory

@@ -1,10 +1,7 @@
-"""Organiser pages that run an event: registrations, email, door check-in, audit log.
+"""Organiser pages that run an event: the registrations list, its actions and figures.
 
-Thin views: each parses the form, calls the same service (and serializer) as the API, and
-renders. Errors of services and serializers come back to the page through `errors_from`.
-"""
+Errors of actions and serializers come back to the page through `errors_from`."""
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,41 +13,31 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from core import ratelimit
 from core.exceptions import Conflict, NotFound
 from events import access
-from events import audit as audit_text
-from events.models import AuditLogEntry, Event, ParticipantType
-from notifications import broadcasts as notification_broadcasts
-from notifications import composer
-from notifications import outbox as notification_outbox
-from notifications import sending as notification_sending
-from notifications.models import ERASED_ADDRESS, Delivery, Message
-from notifications.serializers import BroadcastSerializer
-from registration import checkin
+from events.models import Event, ParticipantType
 from registration import eligibility as registration_eligibility
 from registration import figures as registration_figures
 from registration import seats as registration_seats
 from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import DoorRegistrationFilter, RegistrationFilter
 from registration.models import ACTIVE_STATUSES, Registration
-from registration.search import normalise_code
-from registration.serializers import BulkApproveSerializer, CheckInSerializer, ReasonSerializer
-from registration.views import door_answer
+from registration.serializers import BulkApproveSerializer, ReasonSerializer
 
 from .. import charts
-from ..forms import NON_FIELD, Errors, errors_from, validated
-from .organiser import CHANGE, CHECK_IN, VIEW, render_event_page, team_event
+from ..forms import Errors, errors_from, validated
+from .organiser import CHANGE, VIEW, render_event_page, team_event
+
+Status = Registration.Status
+
 
 PER_PAGE = 50
 RECENT_CHECK_INS = 10
 FORM_ERRORS = (ValidationError, APIValidationError, Conflict, NotFound)
-Status = Registration.Status
 
 
 def _page(request: HttpRequest, items: QuerySet) -> Page:
@@ -296,292 +283,3 @@ def _registrations_page(
     )
     response.status_code = status
     return response
-
-
-# --- Email --------------------------------------------------------------------------------------
-
-TEXT_FIELDS = ("subject_en", "subject_vi", "body_en", "body_vi")
-
-
-@login_required
-def email(request: HttpRequest, slug: str) -> HttpResponse:
-    """Write to the event's people, and see what was delivered (and re-send what failed)."""
-    event = team_event(request, slug, need=CHANGE)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "resend":
-                _resend(request, event)
-            elif request.POST.get("action") == "preview":
-                shown = composer.preview(event, _broadcast_data(request))
-                return _email_page(request, event, request.POST, preview=shown)
-            else:
-                _broadcast(request, event)
-        except FORM_ERRORS as exc:
-            return _email_page(request, event, request.POST, _form_errors(exc), status=400)
-        return redirect(request.get_full_path())
-    return _email_page(request, event, None)
-
-
-def _broadcast_data(request: HttpRequest) -> dict[str, Any]:
-    data: dict[str, Any] = {name: request.POST.get(name, "") for name in TEXT_FIELDS}
-    # Only what was chosen is passed on, as an API client would: the message records it.
-    for name in ("statuses", "participant_types", "choices"):
-        chosen = request.POST.getlist(name)
-        if chosen:
-            data[name] = chosen
-    if request.POST.get("checked_in"):
-        data["checked_in"] = request.POST["checked_in"]
-    return validated(BroadcastSerializer, data)
-
-
-def _broadcast(request: HttpRequest, event: Event) -> None:
-    body = _broadcast_data(request)
-    message = notification_broadcasts.broadcast(event, actor=request.user, data=body)
-    recipients = message.deliveries.count()
-    messages.success(
-        request,
-        ngettext(
-            "Your message is on its way to %(count)d person.",
-            "Your message is on its way to %(count)d people.",
-            recipients,
-        )
-        % {"count": recipients},
-    )
-
-
-def _resend(request: HttpRequest, event: Event) -> None:
-    delivery = _by_id(
-        Delivery.objects.filter(event=event),
-        request.POST.get("id"),
-        _("This delivery does not exist."),
-    )
-    delivery = notification_sending.resend(delivery, actor=request.user)
-    messages.success(
-        request,
-        _("The email to %(email)s will be sent again.") % {"email": delivery.shown_to_email},
-    )
-
-
-def _email_page(
-    request: HttpRequest,
-    event: Event,
-    posted: Any,
-    errors: Errors | None = None,
-    status: int = 200,
-    preview: dict[str, Any] | None = None,
-) -> HttpResponse:
-    errors = dict(errors or {})
-    deliveries = (
-        Delivery.objects.filter(event=event)
-        .select_related("registration", "message")
-        .order_by("-id")
-    )
-    state = request.GET.get("state", "")
-    if state in Delivery.State.values:
-        deliveries = deliveries.filter(state=state)
-    elif state:
-        errors["state"] = [_("Choose one of the listed states.")]
-    counts = notification_outbox.delivery_counts(event)
-    sent = Message.objects.in_bulk([row["message_id"] for row in counts])
-    values = posted if posted is not None else {}
-    language = get_language()
-    context = {
-        # Default audience as the service's: everyone confirmed.
-        "chosen_statuses": values.getlist("statuses") if posted else [Status.CONFIRMED],
-        "chosen_types": values.getlist("participant_types") if posted else [],
-        "chosen_choices": values.getlist("choices") if posted else [],
-        "choice_options": composer.choice_options(event),
-        "preview": preview,
-        "values": values,
-        "errors": errors,
-        "labels": {
-            "subject_en": _("Subject (English)"),
-            "subject_vi": _("Subject (Vietnamese)"),
-            "body_en": _("Message (English)"),
-            "body_vi": _("Message (Vietnamese)"),
-            "statuses": _("Registration status"),
-            "participant_types": _("Participant types"),
-            "checked_in": _("Checked in"),
-            "choices": _("Answers"),
-            "state": _("State"),
-        },
-        "status_options": [
-            (value, label)
-            for value, label in Status.choices
-            if value in (Status.CONFIRMED, Status.PENDING, Status.WAITLISTED)
-        ],
-        "type_options": [
-            (value, label)
-            for value, label in ParticipantType.choices
-            if not event.participant_types or value in event.participant_types
-        ],
-        "checked_in_options": [("true", _("Checked in")), ("false", _("Not checked in"))],
-        "state_options": Delivery.State.choices,
-        "state": state if state in Delivery.State.values else "",
-        "filter_values": {"state": state},
-        "message_counts": [
-            {
-                **row,
-                "message": sent.get(row["message_id"]),
-                "kind": Message.Kind(row["message__kind"]).label,
-                "subject": sent[row["message_id"]].subject(language)
-                if row["message_id"] in sent
-                else "",
-            }
-            for row in reversed(counts)
-        ],
-        "state_names": Delivery.State.values,
-        "page": _page(request, deliveries),
-        "resendable": (Delivery.State.FAILED, Delivery.State.BOUNCED),
-        "erased_address": ERASED_ADDRESS,
-    }
-    response = render_event_page(
-        request, "web/desk/email.html", event, tab="email", context=context
-    )
-    response.status_code = status
-    return response
-
-
-# --- Check-in -----------------------------------------------------------------------------------
-
-
-def _result_texts() -> dict[str, str]:
-    """The wording of a scan's result: the page shows it, and check-in.js fills it in."""
-    return {
-        "ok": _("Checked in on %(day)s at %(time)s: %(name)s (%(type)s)"),
-        "repeat": _("Already checked in today at %(time)s: %(name)s"),
-        "unknown": _("Unknown ticket code: %(code)s"),
-        "count": _("%(done)s of %(total)s checked in"),
-    }
-
-
-@login_required
-def check_in(request: HttpRequest, slug: str) -> HttpResponse:
-    """The door. Without JavaScript the form posts here; check-in.js uses the API instead."""
-    event = team_event(request, slug, need=CHECK_IN)
-    if request.method != "POST":
-        return _check_in_page(request, event)
-    try:
-        ratelimit.limit(request, "check-in")  # the same counter as the check-in API's
-    except ratelimit.RateLimited as exc:
-        page = _check_in_page(request, event, {"ok": False, "text": exc.message}, status=429)
-        return ratelimit.with_retry_after(page, exc)
-    if request.POST.get("action") == "undo":
-        try:
-            registration = checkin.undo_check_in(
-                event, request.POST.get("code", ""), actor=request.user
-            )
-        except FORM_ERRORS as exc:
-            return _check_in_page(request, event, errors=_form_errors(exc), status=400)
-        messages.success(
-            request, _("The check-in of %(name)s is undone.") % {"name": registration.name}
-        )
-        return redirect(request.path)
-    texts = _result_texts()
-    typed = request.POST.get("code", "")
-    try:
-        code = validated(CheckInSerializer, {"code": typed})["code"]
-        admission = checkin.check_in(event, code, actor=request.user)
-    except NotFound:
-        result = {"ok": False, "text": texts["unknown"] % {"code": normalise_code(typed)}}
-        return _check_in_page(request, event, result=result, status=400)
-    except FORM_ERRORS as exc:
-        errors = _form_errors(exc)
-        text = " ".join(message for messages_ in errors.values() for message in messages_)
-        return _check_in_page(request, event, {"ok": False, "text": text}, errors, status=400)
-    registration = admission.registration
-    said = {"name": registration.name, **door_answer(admission)}
-    if admission.first_time:
-        said["type"] = registration.get_participant_type_display()
-        result = {"ok": True, "text": texts["ok"] % said}
-    else:
-        result = {"ok": False, "text": texts["repeat"] % said}
-    return _check_in_page(request, event, result)
-
-
-def _check_in_page(
-    request: HttpRequest,
-    event: Event,
-    result: dict | None = None,
-    errors: Errors | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    figures = registration_figures.counts(event)
-    texts = _result_texts()
-    today = checkin.event_day(event, timezone.now())
-    query = request.GET.get("q", "").strip()[:100]
-    context = {
-        "query": query,
-        "matches": checkin.door_search(event, query, today) if query else None,
-        "result": result,
-        "errors": errors or {},
-        "code_errors": (errors or {}).get("code") or (errors or {}).get(NON_FIELD),
-        "recent": checkin.recent(event, today, RECENT_CHECK_INS),
-        "count_text": texts["count"]
-        % {"done": checkin.checked_in_on(event, today), "total": figures[Status.CONFIRMED]},
-        "texts": texts,
-        "type_names": json.dumps({value: str(label) for value, label in ParticipantType.choices}),
-        "api_check_in": reverse("event-check-ins", kwargs={"event_slug": event.slug}),
-        "api_stats": reverse("registration-stats", kwargs={"event_slug": event.slug}),
-        "day_number": checkin.day_number(event, today),
-    }
-    response = render_event_page(
-        request, "web/desk/check_in.html", event, tab="check-in", context=context
-    )
-    response.status_code = status
-    return response
-
-
-# --- Audit log ----------------------------------------------------------------------------------
-
-
-def _change_lines(changes: Any) -> list[tuple[str, str]]:
-    """A log entry's changes as (field, text): [old, new] pairs read as "old → new"."""
-    if not isinstance(changes, dict):
-        return [("", str(changes))] if changes else []
-    lines = []
-    for name, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            text = f"{_plain(value[0])} → {_plain(value[1])}"
-        else:
-            text = _plain(value)
-        lines.append((str(name), text))
-    return lines
-
-
-# What the sentence already says (by name), or a bare id nobody can read.
-_ID_KEYS = ("registration", "delivery", "message", "member", "role", "session", "question")
-
-
-def _without_ids(changes: Any) -> Any:
-    if isinstance(changes, dict):
-        return {name: value for name, value in changes.items() if name not in _ID_KEYS}
-    return changes
-
-
-def _plain(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-@login_required
-def audit(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who changed what in this event, newest first."""
-    event = team_event(request, slug, need=VIEW)
-    entries = (
-        AuditLogEntry.objects.filter(event=event)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
-    page = _page(request, entries)
-    # Sentences name people; the registration ids behind them are not shown.
-    rows = [
-        (entry, sentence, _change_lines(_without_ids(entry.changes)))
-        for entry, sentence in zip(page, audit_text.sentences(page), strict=True)
-    ]
-    return render_event_page(
-        request, "web/desk/audit.html", event, tab="audit", context={"page": page, "rows": rows}
-    )

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import Conflict
 from events import access
 from events import programme_requests as requests
-from events.models import Event, Programme, ProgrammeRequest
+from events.models import Event, Programme
+from events.programme_models import ProgrammeRequest
 from web.views.organiser import CHANGE, team_event
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from events import access, programme_requests
 from events import services as event_services
-from events.models import Event, FieldOfScience, ParticipantType, Programme, ProgrammeTarget
+from events.models import Event, FieldOfScience, ParticipantType, Programme
+from events.programme_models import ProgrammeTarget
 from registration.countries import country_name
 from reports import services as reports
 from reports.views import csv_response

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import services
-from events.models import Event, FieldOfScience, Programme, ProgrammeStaff, ProgrammeTarget
+from events.models import Event, FieldOfScience, Programme
+from events.programme_models import ProgrammeStaff, ProgrammeTarget
 from registration import questions as registration_questions
 from registration import seats as registration_seats
 from registration.models import Registration
