@@ -1,13 +1,15 @@
 """The error format every API endpoint answers with."""
 
+import math
 import sys
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from drf_spectacular.utils import extend_schema_field
@@ -52,6 +54,41 @@ class InvalidInputSerializer(serializers.Serializer):
 
     detail = _DetailField(required=False)
     code = _CodeField(required=False)
+
+
+class RateLimited(exceptions.APIException):
+    """Too many requests: answered 429 with `Retry-After` (DRF reads `wait`)."""
+
+    status_code = 429
+    default_code = "rate_limited"
+
+    def __init__(self, wait: int) -> None:
+        self.wait = max(int(wait), 1)
+        self.message = wait_message(self.wait)
+        super().__init__({"detail": self.message, "code": self.default_code})
+
+    def json(self) -> dict[str, str]:
+        return {"detail": self.message, "code": self.default_code}
+
+
+def wait_message(seconds: int) -> str:
+    if seconds < 90:
+        return ngettext(
+            "Too many attempts. Please wait %(count)d second and try again.",
+            "Too many attempts. Please wait %(count)d seconds and try again.",
+            seconds,
+        ) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many attempts. Please wait %(count)d minute and try again.",
+        "Too many attempts. Please wait %(count)d minutes and try again.",
+        minutes,
+    ) % {"count": minutes}
+
+
+def with_retry_after(response: HttpResponse, exc: RateLimited) -> HttpResponse:
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 def exception_handler(exc, context):

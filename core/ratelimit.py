@@ -8,7 +8,7 @@ so a page and its API endpoint share one counter: switching channel does not res
     guard(request, "sign-in", "user|ip")        # only look: 429 once the failures reach the rate
     record(request, "sign-in", "user|ip")       # count a failure, never refuse
 
-Email addresses are counted by their comparison key (registration.emails): quotes and case
+Email addresses are counted by their comparison key (core.emails): quotes and case
 make no new address.
 
 A refusal is the exception `RateLimited` (429, `Retry-After`): DRF views answer it as
@@ -32,9 +32,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
-from rest_framework import exceptions
+
+from .api import RateLimited, with_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -52,36 +52,6 @@ GROUPS: dict[str, tuple[str, str]] = {
     "sign-in": ("RATELIMIT_SIGNIN", "value"),
     "sign-in-ip": ("RATELIMIT_SIGNIN_IP", "ip"),
 }
-
-
-class RateLimited(exceptions.APIException):
-    """Too many requests: answered 429 with `Retry-After` (DRF reads `wait`)."""
-
-    status_code = 429
-    default_code = "rate_limited"
-
-    def __init__(self, wait: int) -> None:
-        self.wait = max(int(wait), 1)
-        self.message = wait_message(self.wait)
-        super().__init__({"detail": self.message, "code": self.default_code})
-
-    def json(self) -> dict[str, str]:
-        return {"detail": self.message, "code": self.default_code}
-
-
-def wait_message(seconds: int) -> str:
-    if seconds < 90:
-        return ngettext(
-            "Too many attempts. Please wait %(count)d second and try again.",
-            "Too many attempts. Please wait %(count)d seconds and try again.",
-            seconds,
-        ) % {"count": seconds}
-    minutes = math.ceil(seconds / 60)
-    return ngettext(
-        "Too many attempts. Please wait %(count)d minute and try again.",
-        "Too many attempts. Please wait %(count)d minutes and try again.",
-        minutes,
-    ) % {"count": minutes}
 
 
 # --- Who is asking --------------------------------------------------------------------------
@@ -169,11 +139,6 @@ def record(request: HttpRequest, group: str, value: str | None = None) -> None:
 
 
 # --- Answers --------------------------------------------------------------------------------
-
-
-def with_retry_after(response: HttpResponse, exc: RateLimited) -> HttpResponse:
-    response["Retry-After"] = str(exc.wait)
-    return response
 
 
 def rate_limited_response(request: HttpRequest, exc: RateLimited) -> HttpResponse:

@@ -6,9 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from core import ratelimit
-
-from . import invitations
+from . import actions, invitations
 from .models import Invitation
 from .serializers import DetailSerializer, InvitationSerializer
 from .views import EventNestedMixin
@@ -35,15 +33,8 @@ class InvitationListView(EventNestedMixin, generics.ListAPIView):
 
     @extend_schema(request=InvitationSerializer, responses={202: DetailSerializer})
     def post(self, request, event_slug: str):
-        ratelimit.limit(request, "team-add")  # each invitation is an email sent
-        body = self.get_serializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        invitations.invite(
-            self.event,
-            user=request.user,
-            email=body.validated_data["email"],
-            role=body.validated_data["role"],
-        )
+        # Each invitation is an email sent: the action counts it ("team-add").
+        actions.invite(request, self.event, request.data, actor=request.user)
         return sent()
 
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from core.emails import email_key
 from core.exceptions import Conflict, NotFound
-from registration.emails import email_key
 
 from .models import Event, Invitation, TeamMembership
 from .services import record

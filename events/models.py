@@ -387,7 +387,7 @@ class Invitation(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"), max_length=254)
-    # The address as mail servers compare it (registration.emails.email_key).
+    # The address as mail servers compare it (core.emails.email_key).
     email_key = models.CharField(max_length=254, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=TeamMembership.Role)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -11,13 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from core import ratelimit
 from core.conditional import conditional_get
 from core.exceptions import NotFound
 from core.renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_renderers
 from core.schema import file_download
 
-from . import access, freshness, notices, services
+from . import access, actions, freshness, notices, services
 from .agenda_models import Session
 from .duplicate import duplicate_event
 from .filters import EventFilter
@@ -31,7 +30,6 @@ from .serializers import (
     DuplicateEventSerializer,
     EventSerializer,
     FieldOfScienceSerializer,
-    InvitationSerializer,
     PrivacyNoticeSerializer,
     ProgrammeSerializer,
     SessionSerializer,
@@ -294,31 +292,21 @@ class TeamViewSet(
     def create(self, request, *args, **kwargs):
         # An email address is invited, never looked up: the answer is the same whether or not
         # an account has it, so adding a member reveals no account and no address.
-        ratelimit.limit(request, "team-add")  # a username add tells whether it exists
         given = request.data.get("user") if hasattr(request.data, "get") else None
         if isinstance(given, str) and "@" in given:
-            from . import invitation_api, invitations
+            from . import invitation_api
 
-            body = InvitationSerializer(
-                data={"email": given.strip(), "role": request.data.get("role")}
-            )
-            body.is_valid(raise_exception=True)
-            invitations.invite(
-                self.event,
-                user=request.user,
-                email=body.validated_data["email"],
-                role=body.validated_data["role"],
-            )
+            data = {"email": given.strip(), "role": request.data.get("role")}
+            actions.invite(request, self.event, data, actor=request.user)
             return invitation_api.sent()
-        return super().create(request, *args, **kwargs)
-
-    def perform_create(self, serializer):
-        serializer.instance = services.add_team_member(
+        membership = actions.add_team_member(
+            request,
             self.event,
-            user=self.request.user,
-            member=serializer.validated_data["user"],
-            role=serializer.validated_data["role"],
+            request.data,
+            actor=request.user,
+            context=self.get_serializer_context(),
         )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TeamRoleSerializer, responses=TeamMemberSerializer)
     def partial_update(self, request, *args, **kwargs):

@@ -8,12 +8,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import ratelimit
 from core.exceptions import Conflict
 from events.services import record
 from events.views import EventNestedMixin
 
-from . import broadcasts, outbox, reminders, rendering, sending
+from . import actions, broadcasts, outbox, reminders, sending
 from .models import Delivery, Message, ReminderRule
 from .serializers import (
     BounceSerializer,
@@ -123,13 +122,13 @@ class DeliveryViewSet(
 
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a form token
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    registration = rendering.registration_for_unsubscribe(token)
-    if registration is None:
-        # Only unknown links count and are refused (429 past the rate); a valid one never is.
-        ratelimit.limit(request, "token")
-        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    # Only unknown links count and are refused (429 past the rate); a valid one never is.
     done = request.method == "POST"
     if done:
-        outbox.unsubscribe(registration)
+        registration = actions.unsubscribe(request, token)
+    else:
+        registration = actions.registration_for_unsubscribe(request, token)
+    if registration is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     context = {"event": registration.event, "done": done, "token": token}
     return render(request, "notifications/unsubscribe.html", context)

@@ -9,12 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.emails import email_key
 from core.exceptions import Conflict, NotFound
 from events.services import record
 
 from .answers import clean_answers, held_choice_ids
 from .eligibility import check_participant_type
-from .emails import email_key
 from .models import (
     Registration,
 )

@@ -4,11 +4,11 @@ whether the address is registered, and revoking a link."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.emails import email_key
 from core.exceptions import NotFound
 from events.models import Event
 from events.services import record
 
-from .emails import email_key
 from .models import (
     ACTIVE_STATUSES,
     LinkRequest,

@@ -5,11 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.emails import email_key_expression
 from core.translation import pick
 from events import notices
 from events.models import Event, ParticipantType
-
-from .emails import email_key_expression
 
 ACTIVE_STATUSES = ("confirmed", "pending", "waitlisted")
 SEAT_STATUSES = ("confirmed", "pending")
@@ -179,7 +178,7 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
-    # The address as mail servers compare it (registration.emails): what "one registration
+    # The address as mail servers compare it (core.emails): what "one registration
     # per address" means. Computed by the database, so every write keeps it true.
     email_key = models.GeneratedField(
         expression=email_key_expression("email"),

@@ -400,3 +400,27 @@ def reject(registration: Registration, *, actor, reason: str = "") -> Registrati
 def approve_many(event: Event, ids: list[int], *, actor) -> list[Registration]:
     pending = Registration.objects.filter(event=event, pk__in=ids, status=Status.PENDING)
     return [approve(registration, actor=actor) for registration in pending.order_by("id")]
+
+
+def reject_many(event: Event, ids: list[int], *, actor) -> list[Registration]:
+    """Reject each selected registration still pending; the others are left unchanged."""
+    return _each(event, ids, reject, actor=actor)
+
+
+def cancel_many(event: Event, ids: list[int], *, actor) -> list[Registration]:
+    """Cancel each selected registration still active; the others are left unchanged."""
+    return _each(event, ids, cancel, actor=actor)
+
+
+def _each(
+    event: Event, ids: list[int], change: Callable[..., Registration], *, actor
+) -> list[Registration]:
+    # An ended event is refused once for the whole selection, not per registration.
+    refuse_if_ended(event)
+    done = []
+    for registration in Registration.objects.filter(event=event, pk__in=ids).order_by("id"):
+        try:
+            done.append(change(registration, actor=actor))
+        except Conflict:
+            continue  # not in a state this action applies to: left unchanged
+    return done

@@ -14,19 +14,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import ratelimit
 from core.api import ErrorSerializer
-from core.exceptions import Conflict, NotFound
+from core.exceptions import Conflict
 from core.renderers import CALENDAR, CSV, PDF, PNG, XLSX, FileActionsMixin
 from core.schema import file_download
 from events import access, dates
 from events.views import ICS_RESPONSE, EventNestedMixin, calendar_response
 
-from . import changes, checkin, eligibility, exports, personal_data, seats, tickets
+from . import actions, changes, checkin, eligibility, exports, personal_data, seats, tickets
 from . import figures as registration_figures
 from . import links as registration_links
 from . import questions as registration_questions
-from .emails import email_key, per_event
 from .filters import DoorRegistrationFilter, RegistrationFilter
 from .models import Question, Registration
 from .serializers import (
@@ -141,16 +139,7 @@ class RegistrationViewSet(
         auth=[],
     )
     def create(self, request, event_slug=None):
-        ratelimit.limit(request, "register")
-        body = RegisterSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        event = self.event
-        email = body.validated_data["email"]
-        registration = seats.register(
-            event,
-            body.validated_data,
-            admit=lambda: ratelimit.limit(request, "register-email", per_event(event.pk, email)),
-        )
+        registration = actions.register(request, self.event, request.data)
         # Built by hand: this is the hottest path, and it is three fields.
         position = getattr(registration, "position", None)
         created = {
@@ -173,12 +162,7 @@ class RegistrationViewSet(
     @action(detail=False, methods=["post"], url_path="resend-link")
     def resend_link(self, request, event_slug=None):
         """Emails the manage link if this address is registered. Always answers 202."""
-        ratelimit.limit(request, "resend")
-        body = EmailSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        event, email = self.event, body.validated_data["email"]
-        ratelimit.limit(request, "resend-email", per_event(event.pk, email))
-        registration_links.request_manage_link(event, email)
+        actions.resend_link(request, self.event, request.data)
         return Response(
             {"detail": _("If this address is registered, its link is on its way.")},
             status=status.HTTP_202_ACCEPTED,
@@ -302,10 +286,7 @@ class CheckInView(EventNestedMixin, generics.GenericAPIView):
         },
     )
     def post(self, request, event_slug=None):
-        ratelimit.limit(request, "check-in")
-        body = CheckInSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        admission = checkin.check_in(self.event, body.validated_data["code"], actor=request.user)
+        admission = actions.check_in(request, self.event, request.data, actor=request.user)
         return check_in_response(admission)
 
     @extend_schema(
@@ -370,8 +351,7 @@ class CheckInUndoView(EventNestedMixin, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, event_slug=None, code=None):
-        ratelimit.limit(request, "check-in")
-        checkin.undo_check_in(self.event, code, actor=request.user)
+        actions.undo_check_in(request, self.event, code, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -403,12 +383,6 @@ class QuestionViewSet(EventNestedMixin, viewsets.ModelViewSet):
         registration_questions.delete_question(instance, actor=self.request.user)
 
 
-def limit_email_change(request, registration: Registration, data: dict) -> None:
-    """Asking for another address is limited per registration (each one emails a stranger)."""
-    if email_key(data.get("email") or registration.email) != email_key(registration.email):
-        ratelimit.limit(request, "email-change", str(registration.pk))
-
-
 class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     """The attendee's self-service, reached with the secret token from the emailed link."""
 
@@ -421,13 +395,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
     queryset = Registration.objects.none()
 
     def get_object(self):
-        try:
-            return registration_links.find_by_token(self.kwargs["token"])
-        except NotFound:
-            # Only unknown links count, and only they are refused: a valid link is always
-            # answered, even from a venue's Wi-Fi where someone else guesses links.
-            ratelimit.limit(self.request, "token")
-            raise
+        return actions.registration_by_token(self.request, self.kwargs["token"])
 
     def retrieve(self, request, token=None):
         return Response(self.get_serializer(self.get_object()).data)
@@ -436,10 +404,7 @@ class ManageRegistrationViewSet(FileActionsMixin, viewsets.GenericViewSet):
         registration = self.get_object()
         body = self.get_serializer(registration, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        limit_email_change(request, registration, body.validated_data)
-        registration = changes.update_registration(
-            registration, body.validated_data, by_attendee=True
-        )
+        registration = actions.update_by_attendee(request, registration, body.validated_data)
         return Response(self.get_serializer(registration).data)
 
     @extend_schema(request=None)

@@ -317,7 +317,7 @@ def email_change_token(registration) -> str:
     address it asks for is the one the registration has)."""
     from django.core import signing
 
-    from registration.emails import email_key
+    from core.emails import email_key
 
     asked = {"r": registration.pk, "to": registration.email, "from": email_key(registration.email)}
     return signing.dumps(asked, salt=registration_changes.EMAIL_CHANGE_SALT, compress=True)

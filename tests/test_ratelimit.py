@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from core import ratelimit
+from core import api, ratelimit
 from registration.models import Registration
 from tests.factories import EventFactory, UserFactory
 from tests.registration.helpers import person, register
@@ -453,9 +453,9 @@ def test_spoofed_forwarded_for_does_not_dodge_the_limit(settings, forum):
 
 
 def test_wait_message_speaks_in_seconds_then_minutes():
-    assert ratelimit.wait_message(1) == "Too many attempts. Please wait 1 second and try again."
-    assert "45 seconds" in ratelimit.wait_message(45)
-    assert "15 minutes" in ratelimit.wait_message(15 * 60)
+    assert api.wait_message(1) == "Too many attempts. Please wait 1 second and try again."
+    assert "45 seconds" in api.wait_message(45)
+    assert "15 minutes" in api.wait_message(15 * 60)
 
 
 # --- Team additions -----------------------------------------------------------------------------

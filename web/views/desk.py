@@ -170,16 +170,10 @@ def _bulk_action(request: HttpRequest, event: Event, action: str) -> None:
             "%(count)d registration approved.", "%(count)d registrations approved.", done
         )
     else:
-        # Said once for the whole selection, not as "left unchanged" per registration.
-        registration_eligibility.refuse_if_ended(event)
-        service = registration_seats.reject if action == "reject" else registration_seats.cancel
-        done = 0
-        for registration in Registration.objects.filter(event=event, pk__in=ids).order_by("id"):
-            try:
-                service(registration, actor=request.user)
-            except Conflict:
-                continue  # not in a state this action applies to: counted as left unchanged
-            done += 1
+        change = (
+            registration_seats.reject_many if action == "reject" else registration_seats.cancel_many
+        )
+        done = len(change(event, ids, actor=request.user))
         if action == "reject":
             text = ngettext(
                 "%(count)d registration rejected.", "%(count)d registrations rejected.", done

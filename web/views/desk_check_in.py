@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import ratelimit
+from core.api import RateLimited, with_retry_after
 from core.exceptions import NotFound
 from events.models import Event, ParticipantType
+from registration import actions as registration_actions
 from registration import checkin
 from registration import figures as registration_figures
 from registration.models import Registration
 from registration.search import normalise_code
-from registration.serializers import CheckInSerializer
 from registration.views import door_answer
 
-from ..forms import NON_FIELD, Errors, validated
+from ..forms import NON_FIELD, Errors
 from .desk import FORM_ERRORS, RECENT_CHECK_INS, _form_errors
 from .organiser import CHECK_IN, render_event_page, team_event
 
@@ -47,14 +47,18 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _check_in_page(request, event)
     try:
-        ratelimit.limit(request, "check-in")  # the same counter as the check-in API's
-    except ratelimit.RateLimited as exc:
+        # The API's actions: the same counter and rules as the check-in API's.
+        return _admit_or_undo(request, event)
+    except RateLimited as exc:
         page = _check_in_page(request, event, {"ok": False, "text": exc.message}, status=429)
-        return ratelimit.with_retry_after(page, exc)
+        return with_retry_after(page, exc)
+
+
+def _admit_or_undo(request: HttpRequest, event: Event) -> HttpResponse:
     if request.POST.get("action") == "undo":
         try:
-            registration = checkin.undo_check_in(
-                event, request.POST.get("code", ""), actor=request.user
+            registration = registration_actions.undo_check_in(
+                request, event, request.POST.get("code", ""), actor=request.user
             )
         except FORM_ERRORS as exc:
             return _check_in_page(request, event, errors=_form_errors(exc), status=400)
@@ -65,8 +69,9 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     texts = _result_texts()
     typed = request.POST.get("code", "")
     try:
-        code = validated(CheckInSerializer, {"code": typed})["code"]
-        admission = checkin.check_in(event, code, actor=request.user)
+        admission = registration_actions.check_in(
+            request, event, {"code": typed}, actor=request.user
+        )
     except NotFound:
         result = {"ok": False, "text": texts["unknown"] % {"code": normalise_code(typed)}}
         return _check_in_page(request, event, result=result, status=400)

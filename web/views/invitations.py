@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from core import ratelimit
 from core.exceptions import Conflict, NotFound
+from events import actions as event_actions
 from events import invitations
 from events.models import Invitation, TeamMembership
 from web.forms import NON_FIELD, Errors, errors_from
@@ -41,9 +41,9 @@ def _gone(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        invited: Invitation = invitations.find(token)
+        # Unknown links count, as manage links do.
+        invited: Invitation = event_actions.invitation_by_token(request, token)
     except NotFound as exc:
-        ratelimit.limit(request, "token")  # unknown links count, as manage links do
         raise Http404(exc.message) from None
     except invitations.InvitationGone:
         return _gone(request)

@@ -11,18 +11,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from core import ratelimit
+from core.emails import email_key
 from core.exceptions import Conflict, NotFound
 from notifications import outbox as notification_outbox
 from notifications.models import OptOut
-from registration import changes as registration_changes
+from registration import actions as registration_actions
 from registration import eligibility, personal_data, seats
 from registration import figures as registration_figures
-from registration import links as registration_links
-from registration.emails import email_key
 from registration.models import Question, Registration
 from registration.serializers import AttendeeRegistrationSerializer
-from registration.views import limit_email_change
 
 from ..forms import answers_as_form, answers_from, errors_from, validated
 
@@ -39,8 +36,7 @@ def _edit(request: HttpRequest, registration: Registration) -> None:
     data["public_listing"] = "public_listing" in post
     checked = dict(validated(AttendeeRegistrationSerializer, data, partial=True))
     checked["answers"] = answers_from(_questions(registration), post)
-    limit_email_change(request, registration, checked)
-    registration_changes.update_registration(registration, checked, by_attendee=True)
+    registration_actions.update_by_attendee(request, registration, checked)
     if email_key(checked.get("email") or registration.email) != email_key(registration.email):
         messages.info(
             request,
@@ -70,11 +66,10 @@ def _act(request: HttpRequest, registration: Registration) -> HttpResponse | Non
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        registration = registration_links.find_by_token(token)
-    except NotFound as exc:
         # Guessing links: too many unknown ones from this address get 429 for a while; a
         # valid link is always answered (a venue's Wi-Fi is shared).
-        ratelimit.limit(request, "token")
+        registration = registration_actions.registration_by_token(request, token)
+    except NotFound as exc:
         raise Http404(exc.message) from None
     # The emailed link opens in the attendee's own language until they pick another one.
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
@@ -120,9 +115,9 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     """The link emailed to a new address: opening it makes the change. If that address has
     been registered for the event meanwhile, only its owner (who opened this) is told."""
     try:
-        registration, changed = registration_changes.confirm_email_change(token)
+        # Unknown links count, as manage links do.
+        registration, changed = registration_actions.confirm_email_change(request, token)
     except NotFound as exc:
-        ratelimit.limit(request, "token")  # unknown links count, as manage links do
         raise Http404(exc.message) from None
     context = {"event": registration.event, "changed": changed}
     return render(request, "web/email_confirmed.html", context)

@@ -16,21 +16,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from core import ratelimit
+from core.api import RateLimited, with_retry_after
 from core.exceptions import Conflict
 from events import access
 from events.filters import EventFilter
 from events.models import Event, FieldOfScience, ParticipantType
+from registration import actions as registration_actions
 from registration import figures as registration_figures
-from registration import links as registration_links
-from registration import seats as registration_seats
 from registration.countries import FIRST as FIRST_COUNTRY
 from registration.countries import country_name
-from registration.emails import per_event
 from registration.models import Question
-from registration.serializers import RegisterSerializer
 
-from ..forms import NON_FIELD, answers_from, errors_from, validated
+from ..forms import NON_FIELD, answers_from, errors_from
 
 PAGE_SIZE = 24
 
@@ -171,19 +168,14 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     questions = list(event.questions.prefetch_related("choices").order_by("position", "pk"))
     errors: dict[str, list[str]] = {}
     values: Any = {}
-    limited: ratelimit.RateLimited | None = None
+    limited: RateLimited | None = None
     if request.method == "POST":
         values = request.POST
         data = _registration_data(event, questions, request.POST)
         try:
-            # The same counters as the API's: a limit is not dodged by switching channel.
-            ratelimit.limit(request, "register")
-            checked = validated(RegisterSerializer, data)
-            key = per_event(event.pk, checked["email"])
-            registration = registration_seats.register(
-                event, checked, admit=lambda: ratelimit.limit(request, "register-email", key)
-            )
-        except ratelimit.RateLimited as exc:
+            # The API's action: the same limits and rules, not dodged by switching channel.
+            registration = registration_actions.register(request, event, data)
+        except RateLimited as exc:
             limited = exc
             errors = {NON_FIELD: [exc.message]}
         except (ValidationError, APIValidationError, Conflict) as exc:
@@ -209,7 +201,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     # Too many attempts: the form comes back as it was typed, with the wait above it.
     if limited is not None:
         response = render(request, "web/register.html", context, status=429)
-        return ratelimit.with_retry_after(response, limited)
+        return with_retry_after(response, limited)
     return render(request, "web/register.html", context, status=400 if errors else 200)
 
 
@@ -238,21 +230,19 @@ def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
     email = request.POST.get("email", "").strip() if request.method == "POST" else ""
     if request.method == "POST":
         try:
-            ratelimit.limit(request, "resend")
-            if "@" in email and len(email) <= 254:
-                ratelimit.limit(request, "resend-email", per_event(event.pk, email))
-        except ratelimit.RateLimited as exc:
+            # The API's action: the same limits and the same email validation.
+            registration_actions.resend_link(request, event, {"email": email})
+        except RateLimited as exc:
             context = {
                 "event": event,
                 "errors": {NON_FIELD: [exc.message]},
                 "values": {"email": email},
             }
             response = render(request, "web/lost_link.html", context, status=429)
-            return ratelimit.with_retry_after(response, exc)
-        if "@" not in email or len(email) > 254:
+            return with_retry_after(response, exc)
+        except APIValidationError:
             errors["email"] = [_("Enter the email address you registered with.")]
         else:
-            registration_links.request_manage_link(event, email)
             messages.success(
                 request,
                 _("If this address is registered for the event, the link is on its way."),

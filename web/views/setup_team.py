@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core import ratelimit
+from core.api import RateLimited
 from events import access, invitations
+from events import actions as event_actions
 from events import services as event_services
 from events.models import Event, TeamMembership
 from events.serializers import (
-    InvitationSerializer,
-    TeamMemberSerializer,
     TeamRoleSerializer,
 )
 from web.forms import NON_FIELD, Errors, validated
@@ -65,26 +64,22 @@ def _team_action(request: HttpRequest, event: Event) -> tuple[str, dict[str, Any
             return "", {}, _on_top(exc)
         return _("The invitation is withdrawn: its link no longer works."), {}, {}
     values = {name: post.get(name, "").strip() for name in TEAM_LABELS}
-    try:
-        ratelimit.limit(request, "team-add")  # the same counter as the API's
-    except ratelimit.RateLimited as exc:
-        return "", values, {NON_FIELD: [exc.message]}
+    # The API's actions: the same counter ("team-add") and the same rules.
     if "@" in values["user"]:
         # An address is invited, never looked up: the same answer whether or not an account
         # has it, so the page reveals no account and no address.
         try:
-            fields = validated(
-                InvitationSerializer, {"email": values["user"], "role": values["role"]}
-            )
-            invitations.invite(event, user=request.user, email=fields["email"], role=fields["role"])
+            data = {"email": values["user"], "role": values["role"]}
+            event_actions.invite(request, event, data, actor=request.user)
+        except RateLimited as exc:
+            return "", values, {NON_FIELD: [exc.message]}
         except INVALID as exc:
             return "", values, _errors(exc, TEAM_LABELS, {"email": "user"})
         return _("Invitation sent."), {}, {}
     try:
-        fields = validated(TeamMemberSerializer, values)
-        event_services.add_team_member(
-            event, user=request.user, member=fields["user"], role=fields["role"]
-        )
+        event_actions.add_team_member(request, event, values, actor=request.user)
+    except RateLimited as exc:
+        return "", values, {NON_FIELD: [exc.message]}
     except INVALID as exc:
         return "", values, _errors(exc, TEAM_LABELS)
     return _("They are on the team now."), {}, {}
