@@ -99,6 +99,24 @@ def test_view_module_writes_through_no_model_manager(path):
     assert manager_writes(path.read_text()) == []
 
 
+def manager_uses(source: str) -> list[int]:
+    """The lines that reach a model manager at all (`X.objects`)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr == "objects"
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "web" / "views").glob("*.py")),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_page_module_reads_through_query_functions(path):
+    assert manager_uses(path.read_text()) == []
+
+
 def test_rate_limiter_import_is_found():
     source = "from core import ratelimit\nfrom core.ratelimit import limit\n"
     assert rate_limiter_imports(source) == {"core.ratelimit", "core.ratelimit.limit"}
@@ -112,3 +130,7 @@ def test_manager_write_is_found_at_the_end_of_a_chain():
         "registration.delete()\n"
     )
     assert manager_writes(source) == [1, 3]
+
+
+def test_manager_read_is_found():
+    assert manager_uses("events = Event.objects.filter(status='published')\n") == [1]

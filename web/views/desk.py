@@ -23,6 +23,7 @@ from events.models import Event, ParticipantType
 from registration import eligibility as registration_eligibility
 from registration import figures as registration_figures
 from registration import seats as registration_seats
+from registration import selectors as registration_selectors
 from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import DoorRegistrationFilter, RegistrationFilter
 from registration.models import ACTIVE_STATUSES, Registration
@@ -99,7 +100,7 @@ def _bulk_confirmation(request: HttpRequest, event: Event) -> HttpResponse | Non
     ids = validated(BulkApproveSerializer, {"ids": request.POST.getlist("ids")})["ids"]
     if not ids:
         raise ValidationError({"ids": [_("Select at least one registration.")]})
-    selected = Registration.objects.filter(event=event, pk__in=ids).order_by("name", "id")
+    selected = registration_selectors.selected_by_name(event, ids)
     affected = [person for person in selected if person.status in BULK_APPLIES_TO[action]]
     count = len(affected)
     if action == "reject":
@@ -137,7 +138,7 @@ def _registration_action(request: HttpRequest, event: Event) -> None:
     if action not in ("approve", "reject", "cancel"):
         raise ValidationError(_("Choose what to do with this registration."))
     registration = _by_id(
-        Registration.objects.filter(event=event),
+        registration_selectors.registrations_of(event),
         request.POST.get("id"),
         _("This registration does not exist."),
     )
@@ -213,7 +214,7 @@ def _registrations_page(
     # The API's own filterset: the page and the exports filter by exactly the same rules.
     filters = (DoorRegistrationFilter if door else RegistrationFilter)(
         request.GET,
-        queryset=Registration.objects.filter(event=event).order_by("-created_at", "-id"),
+        queryset=registration_selectors.newest_registrations(event),
     )
     filter_errors = {name: list(texts) for name, texts in filters.errors.items()}
     cleaned = filters.form.cleaned_data

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from events import audit as audit_text
-from events.models import AuditLogEntry
+from events import selectors as event_selectors
 
 from .desk import _page
 from .organiser import VIEW, render_event_page, team_event
@@ -51,11 +51,7 @@ def _plain(value: Any) -> str:
 def audit(request: HttpRequest, slug: str) -> HttpResponse:
     """Who changed what in this event, newest first."""
     event = team_event(request, slug, need=VIEW)
-    entries = (
-        AuditLogEntry.objects.filter(event=event)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
+    entries = event_selectors.audit_log(event)
     page = _page(request, entries)
     # Sentences name people; the registration ids behind them are not shown.
     rows = [

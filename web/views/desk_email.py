@@ -13,6 +13,7 @@ from events.models import Event, ParticipantType
 from notifications import broadcasts as notification_broadcasts
 from notifications import composer
 from notifications import outbox as notification_outbox
+from notifications import selectors as notification_selectors
 from notifications import sending as notification_sending
 from notifications.models import ERASED_ADDRESS, Delivery, Message
 from notifications.serializers import BroadcastSerializer
@@ -78,7 +79,7 @@ def _broadcast(request: HttpRequest, event: Event) -> None:
 
 def _resend(request: HttpRequest, event: Event) -> None:
     delivery = _by_id(
-        Delivery.objects.filter(event=event),
+        notification_selectors.deliveries_of(event),
         request.POST.get("id"),
         _("This delivery does not exist."),
     )
@@ -98,18 +99,14 @@ def _email_page(
     preview: dict[str, Any] | None = None,
 ) -> HttpResponse:
     errors = dict(errors or {})
-    deliveries = (
-        Delivery.objects.filter(event=event)
-        .select_related("registration", "message")
-        .order_by("-id")
-    )
+    deliveries = notification_selectors.delivery_log(event)
     state = request.GET.get("state", "")
     if state in Delivery.State.values:
         deliveries = deliveries.filter(state=state)
     elif state:
         errors["state"] = [_("Choose one of the listed states.")]
     counts = notification_outbox.delivery_counts(event)
-    sent = Message.objects.in_bulk([row["message_id"] for row in counts])
+    sent = notification_selectors.messages_by_id([row["message_id"] for row in counts])
     values = posted if posted is not None else {}
     language = get_language()
     context = {

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from core.emails import email_key
 from core.exceptions import Conflict, NotFound
 from notifications import outbox as notification_outbox
-from notifications.models import OptOut
+from notifications import selectors as notification_selectors
 from registration import actions as registration_actions
 from registration import eligibility, personal_data, seats
 from registration import figures as registration_figures
@@ -98,7 +98,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "position": seats.waitlist_position(registration),
         "welcome": welcome,
         "api": f"/api/v1/registrations/{registration.manage_token}/",
-        "unsubscribed": OptOut.objects.filter(registration=registration).exists(),
+        "unsubscribed": notification_selectors.has_opted_out(registration),
         "editable": registration.is_active and event.is_registration_open,
         # Once the event has ended its figures are final: nothing to cancel any more.
         "cancellable": registration.is_active and not eligibility.event_has_ended(event),

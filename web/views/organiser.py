@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from events import access
+from events import selectors as event_selectors
 from events.duplicate import duplicate_event
-from events.models import Event, Programme, TeamMembership
+from events.models import Event
 from events.serializers import DuplicateEventSerializer
 from registration import figures as registration_figures
 
@@ -34,7 +35,7 @@ def team_event(request: HttpRequest, slug: str, need: str = VIEW) -> Event:
     Someone not on the team gets 404, as if the event's team pages did not exist; a team
     member without the needed role gets 403.
     """
-    event = Event.objects.filter(slug=slug).select_related("programme", "host").first()
+    event = event_selectors.event_by_slug(slug)
     role = access.role_of(request.user, event) if event is not None else None
     if role is None:
         raise Http404(_("No event of yours has this address."))
@@ -61,20 +62,12 @@ def render_event_page(
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    events = list(
-        Event.objects.filter(team__user=request.user).order_by("-start")
-        if not request.user.is_superuser
-        else Event.objects.order_by("-start")
-    )
+    events = list(event_selectors.events_of_team_member(request.user))
     counts = registration_figures.counts_by_event(events)
     daily = registration_figures.registrations_per_day(events, days=30)
     rows = [(event, counts.get(event.pk, {})) for event in events]
     # Who may change an event may also duplicate it.
-    changeable = set(
-        Event.objects.filter(
-            team__user=request.user, team__role__in=access.CHANGE_ROLES
-        ).values_list("pk", flat=True)
-    )
+    changeable = event_selectors.changeable_event_ids(request.user, access.CHANGE_ROLES)
     context = {
         "changeable": changeable,
         "is_superuser": request.user.is_superuser,
@@ -93,8 +86,8 @@ class SignInView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         user = self.request.user
-        if not user.is_superuser and not TeamMembership.objects.filter(user=user).exists():
-            staffed = Programme.objects.filter(staff__user=user).order_by("code").first()
+        if not user.is_superuser and not event_selectors.is_on_a_team(user):
+            staffed = event_selectors.first_staffed_programme(user)
             if staffed is not None:
                 return reverse("web:programme", args=[staffed.slug])
         return super().get_default_redirect_url()

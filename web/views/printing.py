@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from registration.models import Registration
+from registration import selectors as registration_selectors
 
 from .organiser import CHANGE, render_event_page, team_event
 
@@ -13,11 +13,7 @@ def attendee_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Confirmed people by name, with a column to sign: printed on A4 (site.css @media print)."""
     # It lists organisations: personal data, for the owner and organisers (not door staff).
     event = team_event(request, slug, need=CHANGE)
-    people = (
-        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
-        .only("name", "affiliation", "participant_type")
-        .order_by("name", "id")
-    )
+    people = registration_selectors.attendee_list(event)
     return render_event_page(
         request,
         "web/desk/attendee_list.html",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import Conflict
 from events import access
 from events import programme_requests as requests
+from events import selectors as event_selectors
 from events.models import Event, Programme
 from events.programme_models import ProgrammeRequest
 from web.views.organiser import CHANGE, team_event
@@ -23,7 +24,7 @@ def details_context(event: Event) -> dict[str, Any]:
     """What the details step shows: the latest request and the programmes one can ask."""
     return {
         "programme_request": requests.latest_for(event),
-        "programme_options": Programme.objects.exclude(pk=event.programme_id).order_by("code"),
+        "programme_options": event_selectors.other_programmes(event),
     }
 
 
@@ -44,7 +45,7 @@ def event_programme_request(request: HttpRequest, slug: str) -> HttpResponse:
             requests.withdraw(pending, user=request.user)
             messages.success(request, _("The request is withdrawn."))
         else:
-            programme = Programme.objects.filter(pk=_number(request.POST.get("programme"))).first()
+            programme = event_selectors.programme_by_id(_number(request.POST.get("programme")))
             if programme is None:
                 raise Conflict(_("Choose a programme from the list."))
             requests.ask(event, programme, user=request.user)
@@ -65,7 +66,7 @@ def programme_request_decision(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.is_programme_staff(request.user, programme):
         raise PermissionDenied(_("Only the programme's staff decide what counts for it."))
     asked = get_object_or_404(
-        ProgrammeRequest.objects.select_related("event"),
+        event_selectors.programme_requests(),
         programme=programme,
         pk=_number(request.POST.get("request")),
     )

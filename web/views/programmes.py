@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import access, programme_requests
+from events import selectors as event_selectors
 from events import services as event_services
-from events.models import Event, FieldOfScience, ParticipantType, Programme
+from events.models import Event, ParticipantType, Programme
 from events.programme_models import ProgrammeTarget
 from registration.countries import country_name
 from reports import services as reports
@@ -29,7 +30,7 @@ STATES = ("planned", "held", "cancelled", "draft")
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    programmes = Programme.objects.all()
+    programmes = event_selectors.programmes()
     return render(request, "web/programmes.html", {"programmes": programmes})
 
 
@@ -37,9 +38,7 @@ def _names() -> dict[str, dict[str, str]]:
     return {
         "scope": dict(Event.Scope.choices),
         "kind": dict(Event.Kind.choices),
-        "field": {
-            field.code: field.name for field in FieldOfScience.objects.filter(parent__isnull=True)
-        },
+        "field": {field.code: field.name for field in event_selectors.major_fields()},
     }
 
 
@@ -91,7 +90,7 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "is_staff": is_staff,
         "pending_requests": programme_requests.pending_for(programme) if is_staff else [],
         "feed": reverse("event-feed") + f"?programme={programme.code}",
-        "fields": FieldOfScience.objects.filter(parent__isnull=True),
+        "fields": event_selectors.major_fields(),
     }
     return render(request, "web/programme.html", context)
 
@@ -102,7 +101,7 @@ def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
     shown = [Event.Status.PUBLISHED, Event.Status.CANCELLED]
     if access.is_programme_staff(request.user, programme):
         shown.append(Event.Status.DRAFT)  # staff follow what is being prepared, too
-    events = Event.objects.filter(programme=programme, status__in=shown).select_related("seats")
+    events = event_selectors.programme_events(programme, shown)
     now = timezone.now()
     state = request.GET.get("state")
     if state == "planned":
@@ -160,9 +159,7 @@ def programme_targets(request: HttpRequest, slug: str) -> HttpResponse:
         "values": values,
         "metrics": ProgrammeTarget.Metric.choices,
         "scopes": Event.Scope.choices,
-        "fields": [
-            (f.pk, f"{f.code} {f.name}") for f in FieldOfScience.objects.filter(parent__isnull=True)
-        ],
+        "fields": [(f.pk, f"{f.code} {f.name}") for f in event_selectors.major_fields()],
     }
     return render(request, "web/programme_targets.html", context, status=400 if errors else 200)
 
@@ -187,9 +184,7 @@ def _target(post) -> dict[str, Any]:
         errors["scope"] = [_("Choose a scope from the list.")]
     field = None
     if post.get("field"):
-        field = FieldOfScience.objects.filter(
-            parent__isnull=True, pk=_number(post.get("field"))
-        ).first()
+        field = event_selectors.major_field(_number(post.get("field")))
         if field is None:
             errors["field"] = [_("Choose a field from the list.")]
     if errors:

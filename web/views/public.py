@@ -19,8 +19,9 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from core.api import RateLimited, with_retry_after
 from core.exceptions import Conflict
 from events import access
+from events import selectors as event_selectors
 from events.filters import EventFilter
-from events.models import Event, FieldOfScience, ParticipantType
+from events.models import Event, ParticipantType
 from registration import actions as registration_actions
 from registration import figures as registration_figures
 from registration.countries import FIRST as FIRST_COUNTRY
@@ -41,16 +42,10 @@ def _month(value: str | None) -> date | None:
 
 def _list_filters(request: HttpRequest) -> dict[str, Any]:
     return {
-        "fields": FieldOfScience.objects.filter(parent__isnull=True),
+        "fields": event_selectors.major_fields(),
         "scopes": Event.Scope.choices,
         "kinds": Event.Kind.choices,
-        "cities": (
-            Event.objects.filter(status=Event.Status.PUBLISHED)
-            .exclude(venue_city="")
-            .values_list("venue_city", flat=True)
-            .distinct()
-            .order_by("venue_city")
-        ),
+        "cities": event_selectors.published_cities(),
     }
 
 
@@ -58,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Upcoming published events, filtered, as a list or as a month calendar."""
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
     month = _month(request.GET.get("month"))
-    events = Event.objects.filter(status=Event.Status.PUBLISHED).select_related("seats", "host")
+    events = event_selectors.published_events()
     params = request.GET.copy()
     params.pop("status", None)  # the public list shows published events only
     filterset = EventFilter(params, queryset=events)

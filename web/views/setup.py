@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from events import selectors as event_selectors
 from events import services as event_services
-from events.models import Event, FieldOfScience
+from events.models import Event
 from events.serializers import (
     CancelSerializer,
     EventSerializer,
@@ -120,8 +121,8 @@ def event_values(event: Event) -> dict[str, Any]:
 
 def _event_form_context(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
     # The six major fields; subfields set through the API stay listed so saving keeps them.
-    chosen = FieldOfScience.objects.filter(code__in=values.get("fields") or [])
-    majors = FieldOfScience.objects.filter(parent__isnull=True)
+    chosen = event_selectors.fields_by_code(values.get("fields") or [])
+    majors = event_selectors.major_fields()
     options = [(f.code, f.name) for f in (majors | chosen).distinct().order_by("code")]
     return {
         "values": values,

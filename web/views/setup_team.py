@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from core.api import RateLimited
 from events import access, invitations
 from events import actions as event_actions
+from events import selectors as event_selectors
 from events import services as event_services
 from events.models import Event, TeamMembership
 from events.serializers import (
@@ -39,7 +40,7 @@ GIVEN_ROLES = [
 
 def _team_action(request: HttpRequest, event: Event) -> tuple[str, dict[str, Any], Errors]:
     """Carry out what the owner asked: (success message, values typed, errors)."""
-    post, team = request.POST, TeamMembership.objects.filter(event=event).select_related("user")
+    post, team = request.POST, event_selectors.team_of(event)
     action = post.get("action", "add")
     if action == "role":
         membership = _one_of(team, post.get("member"))
@@ -102,7 +103,7 @@ def event_team(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("web:event-team", event.slug)
         values.update(typed)
     context = {
-        "members": TeamMembership.objects.filter(event=event).select_related("user"),
+        "members": event_selectors.team_of(event),
         "invitations": invitations.pending(event) if is_owner else [],
         "is_owner": is_owner,
         "owner_role": TeamMembership.Role.OWNER.value,

@@ -6,10 +6,7 @@ from django.utils import timezone
 
 from core.exceptions import Conflict
 from events import notices
-from notifications import enqueue
-from registration import changes as registration_changes
-from registration import checkin, links, personal_data, seats
-from registration import figures as registration_figures
+from registration import seats
 from registration.models import Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
@@ -124,44 +121,6 @@ def test_register_full_event_answers_a_registered_address_as_a_new_one():
     assert str(registered.value.message) == str(new.value.message)
     # Only the registered person is sent their link.
     assert list(LinkRequest.objects.values_list("email", flat=True)) == [person(1)["email"]]
-
-
-def test_request_manage_link_does_the_same_work_whether_or_not_registered(monkeypatch):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    event = EventFactory()
-    register(event, 1)
-    woken = []
-    monkeypatch.setattr(enqueue, "wake_outbox", lambda: woken.append(1))
-
-    def sql_of(email):
-        with CaptureQueriesContext(connection) as queries:
-            links.request_manage_link(event, email)
-        return [q["sql"].replace(email, "?") for q in queries.captured_queries]
-
-    registered, unknown = sql_of(person(1)["email"]), sql_of("nobody@example.org")
-
-    assert len(registered) == len(unknown) == 1
-    assert [q.split("VALUES")[0] for q in registered] == [q.split("VALUES")[0] for q in unknown]
-    assert woken == []  # the request never calls the broker, for either
-
-
-def test_answer_link_requests_emails_only_registered_addresses():
-    from notifications.models import Delivery
-    from registration.models import LinkRequest
-
-    event = EventFactory()
-    registration = register(event, 1)
-    Delivery.objects.all().delete()
-    links.request_manage_link(event, '"PERSON1"@example.org')
-    links.request_manage_link(event, "nobody@example.org")
-
-    assert links.answer_link_requests() == 1
-
-    delivery = Delivery.objects.get()
-    assert (delivery.kind, delivery.registration_id) == ("manage_link", registration.pk)
-    assert not LinkRequest.objects.exists()  # typed addresses are not kept
 
 
 def test_register_again_after_cancelling_is_allowed():
@@ -330,78 +289,6 @@ def test_lowering_capacity_below_taken_is_refused(owner):
     assert event.capacity == 3
 
 
-def test_update_registration_swaps_choice_seats():
-    event = EventFactory()
-    morning = ChoiceFactory(question__event=event, capacity=1)
-    afternoon = ChoiceFactory(question=morning.question, capacity=1)
-    key = str(morning.question_id)
-    registration = register(event, 1, answers={key: morning.pk})
-
-    registration_changes.update_registration(
-        registration, {"answers": {key: afternoon.pk}}, by_attendee=True
-    )
-
-    morning.refresh_from_db()
-    afternoon.refresh_from_db()
-    assert (morning.taken, afternoon.taken) == (0, 1)
-
-
-def test_update_registration_after_close_is_refused_for_attendee():
-    event = EventFactory()
-    registration = register(event, 1)
-    event.registration_closes = timezone.now() - timedelta(minutes=1)
-    event.registration_opens = None
-    event.save()
-
-    with pytest.raises(Conflict):
-        registration_changes.update_registration(
-            registration, {"name": "Changed"}, by_attendee=True
-        )
-
-
-def test_erase_personal_data_releases_seat_and_blanks_person():
-    event = EventFactory(capacity=1, waitlist_enabled=True)
-    registration = register(event, 1, affiliation="VAST")
-    waiting = register(event, 2)
-
-    personal_data.erase_personal_data(registration)
-
-    registration.refresh_from_db()
-    waiting.refresh_from_db()
-    assert (registration.name, registration.affiliation, registration.answers) == ("", "", {})
-    assert "person1" not in registration.email
-    assert registration.erased_at is not None
-    assert registration.country == "VN"  # kept for aggregate counts
-    assert waiting.status == Status.CONFIRMED
-
-
-def test_erase_personal_data_revokes_manage_link():
-    event = EventFactory()
-    registration = register(event, 1)
-    token = registration.manage_token
-
-    personal_data.erase_personal_data(registration)
-
-    with pytest.raises(Exception) as error:
-        links.find_by_token(token)
-    assert error.type.__name__ == "NotFound"
-
-
-def test_counts_report_every_status():
-    event = EventFactory(capacity=2, waitlist_enabled=True)
-    first = register(event, 1)
-    register(event, 2)
-    register(event, 3)
-    checkin.check_in(event, first.ticket_code, actor=UserFactory())
-
-    figures = registration_figures.counts(event)
-
-    assert figures["confirmed"] == 2
-    assert figures["waitlisted"] == 1
-    assert figures["checked_in"] == 1
-    assert figures["seats_left"] == 0
-
-
 def test_manage_tokens_are_long_and_unrelated_to_ids():
     event = EventFactory()
     tokens = [register(event, n).manage_token for n in range(3)]
@@ -450,17 +337,3 @@ def test_waitlist_counter_follows_leaving_and_promotion():
     seats.cancel(first)
 
     assert Seats.objects.get(pk=event.pk).waitlisted == 1
-
-
-def test_erasure_after_the_event_keeps_the_figures():
-    from tests.factories import RegistrationFactory
-
-    past = timezone.now() - timedelta(days=3)
-    event = EventFactory(start=past, end=past + timedelta(hours=4))
-    registration = RegistrationFactory(event=event, checked_in_at=past)
-
-    personal_data.erase_personal_data(registration)
-
-    registration.refresh_from_db()
-    assert (registration.status, registration.name) == ("confirmed", "")
-    assert registration.checked_in_at == past
