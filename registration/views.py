@@ -48,6 +48,10 @@ NO_TICKET = OpenApiResponse(
 DOOR_QUERY = OpenApiParameter(
     "q", str, description="Part of a name (accents and case ignored) or a ticket code."
 )
+ENDED = OpenApiResponse(
+    ErrorSerializer,
+    description="The event has ended: its registrations can no longer change (`event_ended`).",
+)
 RATE_LIMITED = OpenApiResponse(
     ErrorSerializer,
     description="Too many attempts from this address or for this email (`rate_limited`), "
@@ -211,6 +215,36 @@ class RegistrationViewSet(
         body.is_valid(raise_exception=True)
         approved = seats.approve_many(self.event, body.validated_data["ids"], actor=request.user)
         return Response({"approved": [registration.pk for registration in approved]})
+
+    @extend_schema(
+        request=BulkApproveSerializer,
+        responses={
+            200: inline_serializer("BulkRejected", {"rejected": serializers.ListField()}),
+            409: ENDED,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-reject")
+    def bulk_reject(self, request, event_slug=None):
+        """Reject the selected registrations still pending; the others are left unchanged."""
+        body = BulkApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rejected = seats.reject_many(self.event, body.validated_data["ids"], actor=request.user)
+        return Response({"rejected": [registration.pk for registration in rejected]})
+
+    @extend_schema(
+        request=BulkApproveSerializer,
+        responses={
+            200: inline_serializer("BulkCancelled", {"cancelled": serializers.ListField()}),
+            409: ENDED,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-cancel")
+    def bulk_cancel(self, request, event_slug=None):
+        """Cancel the selected registrations still active; the others are left unchanged."""
+        body = BulkApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        cancelled = seats.cancel_many(self.event, body.validated_data["ids"], actor=request.user)
+        return Response({"cancelled": [registration.pk for registration in cancelled]})
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])

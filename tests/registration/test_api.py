@@ -12,7 +12,7 @@ from registration.models import Registration
 from tests.conftest import client_for
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
-from .helpers import person, register
+from .helpers import end_event, person, register
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +288,34 @@ def test_bulk_approve_approves_only_pending(owner):
     assert sorted(response.json()["approved"]) == sorted(r.pk for r in pending)
     other.refresh_from_db()
     assert other.status == "pending"
+
+
+def test_bulk_reject_rejects_only_pending_of_this_event(owner):
+    event = EventFactory(requires_approval=True, owner=owner)
+    pending = [register(event, n) for n in range(2)]
+    approved = register(event, 3)
+    client_for(owner).post(url(event, f"{approved.pk}/approve/"))
+    other = register(EventFactory(requires_approval=True), 9)
+    ids = [r.pk for r in pending] + [approved.pk, other.pk]
+
+    response = client_for(owner).post(url(event, "bulk-reject/"), {"ids": ids}, format="json")
+
+    assert sorted(response.json()["rejected"]) == sorted(r.pk for r in pending)
+    other.refresh_from_db()
+    approved.refresh_from_db()
+    assert (other.status, approved.status) == ("pending", "confirmed")
+
+
+def test_bulk_cancel_after_the_event_ended_is_409(owner):
+    event = EventFactory(owner=owner)
+    registration = register(event, 1)
+    end_event(event)
+
+    response = client_for(owner).post(
+        url(event, "bulk-cancel/"), {"ids": [registration.pk]}, format="json"
+    )
+
+    assert (response.status_code, response.json()["code"]) == (409, "event_ended")
 
 
 def test_organiser_cancel_promotes_waitlisted(owner):

@@ -2,20 +2,16 @@
 non-choice answers hold no choice, capacities count holders, an ended event's figures are
 final, a reject never undoes an approve, a cancelled ticket never gets in."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from core.exceptions import Conflict
-from events.models import Event
 from registration import checkin, personal_data, questions
 from registration import seats as registration_seats
 from registration.models import Choice, Question, Registration, Seats
 from tests.factories import ChoiceFactory, EventFactory, QuestionFactory, UserFactory
 
-from .helpers import register
+from .helpers import end_event, register
 
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
@@ -33,15 +29,6 @@ def set_capacity(choice: Choice, capacity: int | None) -> None:
         actor=UserFactory(),
         question=question,
     )
-
-
-def end_event(event: Event) -> None:
-    """The event took place: it started two days ago and ended yesterday."""
-    now = timezone.now()
-    Event.objects.filter(pk=event.pk).update(
-        start=now - timedelta(days=2), end=now - timedelta(days=1), registration_closes=None
-    )
-    event.refresh_from_db()
 
 
 # --- 12. Only a choice question's own choices hold a seat --------------------------------------
