@@ -50,7 +50,8 @@ def wheel(tmp_path_factory) -> set[str]:
 
 
 def local_packages() -> dict[str, Path]:
-    """Every app of INSTALLED_APPS that lives in this repository, and the settings' package."""
+    """Every app of INSTALLED_APPS that lives in this repository, the settings' package and
+    the shared kernel (core/, a package but no app: it has no models, templates or locale)."""
     found = {}
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
@@ -58,11 +59,12 @@ def local_packages() -> dict[str, Path]:
             found[config.name] = path
     settings_module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     found["config"] = Path(settings_module.__file__).resolve().parent
+    found["core"] = Path(importlib.import_module("core").__file__).resolve().parent
     return found
 
 
 def test_local_apps_are_found():
-    assert {"config", "events", "registration", "notifications", "reports", "web"} <= set(
+    assert {"config", "core", "events", "registration", "notifications", "reports", "web"} <= set(
         local_packages()
     )
 
