@@ -11,7 +11,6 @@ from events import notices
 from events.models import Event, ParticipantType
 
 ACTIVE_STATUSES = ("confirmed", "pending", "waitlisted")
-SEAT_STATUSES = ("confirmed", "pending")
 
 
 def new_manage_token() -> str:
@@ -244,10 +243,6 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
-
-    @property
-    def holds_seat(self) -> bool:
-        return self.status in SEAT_STATUSES
 
     @property
     def consent_notice(self) -> dict | None:
