@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import badge_views, views
 
 registrations = views.RegistrationViewSet
 manage = views.ManageRegistrationViewSet
@@ -33,6 +33,7 @@ urlpatterns = [
         registrations.as_view({"get": "export_xlsx"}),
         name="registrations-xlsx",
     ),
+    path(f"{EVENT}/badges.pdf", badge_views.BadgesView.as_view(), name="event-badges"),
     path(f"{EVENT}/availability/", views.AvailabilityView.as_view(), name="event-availability"),
     path(f"{EVENT}/check-ins/", views.CheckInView.as_view(), name="event-check-ins"),
     path(f"{EVENT}/check-ins/<str:code>/", views.CheckInUndoView.as_view(), name="event-check-in"),

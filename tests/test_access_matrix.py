@@ -147,6 +147,7 @@ ACCESS = [
          CHANGE),
     Call("registrations-csv", "get", at(E + "/registrations/export.csv"), PERSONAL),
     Call("registrations-xlsx", "get", at(E + "/registrations/export.xlsx"), PERSONAL),
+    Call("event-badges", "get", at(E + "/badges.pdf"), TEAM),
     Call("event-availability", "get", at(E + "/availability/"), ANYONE),
     Call("event-check-ins", "post", at(E + "/check-ins/"), TEAM, {"code": "{code}"}),
     Call("event-check-ins", "get", at(E + "/check-ins/?q=a"), TEAM),
