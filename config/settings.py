@@ -227,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     # Personal data retention: warn the teams, erase what is due (hourly, so erasure happens
     # on the day the warning named).
     "apply-retention": {"task": "registration.tasks.apply_retention", "schedule": 3600.0},
+    # Certificates of attendance once an event has ended (each person once: a unique row).
+    "issue-certificates": {"task": "registration.tasks.issue_certificates", "schedule": 600.0},
 }
 # Transactional mail and bulk fan-out have their own queues (and workers), so a reminder to
 # 10,000 people never delays someone's confirmation.

@@ -94,7 +94,7 @@ def fit(pdf: FPDF, text: str, box: Box, bold: bool) -> tuple[float, list[str]]:
     return size, lines
 
 
-def _text(pdf: FPDF, x: float, y: float, box: Box, text: str, bold: bool) -> None:
+def fitted_text(pdf: FPDF, x: float, y: float, box: Box, text: str, bold: bool) -> None:
     """The fitted text, centred in the box horizontally and vertically."""
     size, lines = fit(pdf, text, box, bold)
     step = size * PT_TO_MM * LINE_HEIGHT
@@ -119,12 +119,12 @@ def _badge(
     pdf.set_draw_color(190, 190, 190)
     pdf.rect(x, y, width, height)  # the cutting line, on A4
     pdf.set_text_color(60, 60, 60)
-    _text(pdf, x + MARGIN, y + 5, Box(width - 2 * MARGIN, 12, 11, 6), event.title, bold=False)
+    fitted_text(pdf, x + MARGIN, y + 5, Box(width - 2 * MARGIN, 12, 11, 6), event.title, bold=False)
     pdf.set_text_color(0, 0, 0)
-    _text(pdf, x + MARGIN, y + 19, NAME_BOX, person.name, bold=True)
+    fitted_text(pdf, x + MARGIN, y + 19, NAME_BOX, person.name, bold=True)
     if organisation and person.affiliation:
         pdf.set_text_color(40, 40, 40)
-        _text(pdf, x + MARGIN, y + 54, AFFILIATION_BOX, person.affiliation, bold=False)
+        fitted_text(pdf, x + MARGIN, y + 54, AFFILIATION_BOX, person.affiliation, bold=False)
     side = 42.0
     pdf.image(io.BytesIO(_qr_png(person.ticket_code)), x=x + (width - side) / 2, y=y + 70, w=side)
     pdf.set_font("DejaVu", "", 9)
@@ -134,7 +134,7 @@ def _badge(
     pdf.rect(x, y + height - 22, width, 22, style="F")
     pdf.set_text_color(255, 255, 255)
     band = Box(width - 2 * MARGIN, 16, 20, 9)
-    _text(pdf, x + MARGIN, y + height - 19, band, person.get_participant_type_display(), True)
+    fitted_text(pdf, x + MARGIN, y + height - 19, band, person.get_participant_type_display(), True)
     pdf.set_text_color(0, 0, 0)
 
 
