@@ -227,6 +227,9 @@ ACCESS = [
     Call("web:event-check-in", "post", at(P + "/check-in/"), TEAM, {"code": "{code}"}),
     Call("web:event-audit", "get", at(P + "/audit/"), TEAM),
     Call("web:event-attendee-list", "get", at(P + "/attendees/print/"), PERSONAL),
+    Call("web:event-certificates", "get", at(P + "/certificates/"), PERSONAL),
+    Call("web:event-certificates", "post", at(P + "/certificates/"), CHANGE,
+         {"action": "reissue", "id": "{certificate}"}),
 ]  # fmt: skip
 
 NOT_OURS = ("admin:",)

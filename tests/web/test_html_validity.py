@@ -66,6 +66,7 @@ ORGANISER = {
             "email",
             "check-in",
             "audit",
+            "certificates",
         )
     },
 }
