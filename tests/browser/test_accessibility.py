@@ -87,6 +87,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
             "email",
             "check-in",
             "audit",
+            "certificates",
         )
     ]
     found = {}
