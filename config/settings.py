@@ -237,6 +237,7 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.send_batch": {"queue": "bulk"},
     "notifications.tasks.fire_due_reminders": {"queue": "bulk"},
     "registration.tasks.apply_retention": {"queue": "bulk"},
+    "registration.tasks.issue_certificates": {"queue": "bulk"},
 }
 # Messages per second one sender may send (0: as fast as the server takes them).
 EMAIL_RATE_PER_SECOND = float(env_str("EMAIL_RATE_PER_SECOND", "0") or 0)

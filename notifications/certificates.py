@@ -23,17 +23,19 @@ from .services import wake_outbox
 
 
 @receiver(certificate_issued, dispatch_uid="notifications.certificate_issued")
-def on_certificate_issued(sender, certificate, **kwargs) -> Delivery:
+def on_certificate_issued(sender, certificate, **kwargs) -> None:
+    """The email, unless this person was already sent one (a certificate deleted in the admin
+    and issued again): the unique index answers, and the insert does nothing."""
     registration = certificate.registration
-    delivery = Delivery.objects.create(
+    delivery = Delivery(
         kind=Delivery.Kind.CERTIFICATE,
         event_id=registration.event_id,
         registration=registration,
         to_email=registration.email,
         language=registration.language,
     )
+    Delivery.objects.bulk_create([delivery], ignore_conflicts=True)
     transaction.on_commit(wake_outbox)
-    return delivery
 
 
 def render_certificate_email(delivery: Delivery) -> WrittenEmail:

@@ -39,7 +39,10 @@ def text_of(message) -> str:
     return plain.get_payload(decode=True).decode()
 
 
-def test_certificate_email_reaches_each_checked_in_person_exactly_once(smtp, ended):
+def test_certificate_email_reaches_each_checked_in_person_exactly_once(smtp, ended, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["issue-certificates"]["task"] == (
+        "registration.tasks.issue_certificates"
+    )
     issue_certificates()
     services.drain()
     issue_certificates()  # the beat runs again: no second certificate, no second email
@@ -86,3 +89,17 @@ def test_certificate_email_is_not_sent_after_erasure(smtp, ended):
     subjects = [subject_of(message) for message in smtp.to("an@example.org")]
     assert [s for s in subjects if "chứng nhận" in s] == []
     assert Delivery.objects.get(kind="certificate", registration=an).state == "withdrawn"
+
+
+def test_certificate_issued_again_after_deletion_sends_no_second_email(smtp, ended):
+    from registration.models import Certificate
+
+    issue_certificates()
+    services.drain()
+    Certificate.objects.all().delete()  # say, in the admin
+
+    outcome = issue_certificates()
+    services.drain()
+
+    assert outcome == {"issued": 2, "failed": 0}
+    assert len(smtp.messages) == 2
