@@ -129,6 +129,7 @@ def day_minutes(event: Event, day: date, sessions: list[Session]) -> int:
     if start.date() != end.date() and end.time() > start.time():
         opens = max(opens, datetime.combine(day, start.time(), zone))
         closes = min(closes, datetime.combine(day, end.time(), zone))
+    opens, closes = max(opens, start), min(closes, end)  # a scan outside the event counts 0
     return max(0, int((closes - opens).total_seconds() // 60))
 
 

@@ -300,3 +300,12 @@ def test_certificates_cost_the_same_queries_for_each_person(past_event):
     # Each extra person costs the same few queries: nothing grows with the crowd.
     assert counts[2] - counts[1] == counts[1] - counts[0]
     assert Certificate.objects.count() == 6
+
+
+def test_certificate_hours_count_nothing_for_a_day_outside_the_event():
+    start = (timezone.now() - timedelta(days=3)).replace(hour=1, minute=0, second=0)
+    event = EventFactory.build(start=start, end=start + timedelta(hours=8))
+    first_day = event.local(start).date()
+
+    assert certificates.day_minutes(event, first_day - timedelta(days=1), []) == 0
+    assert certificates.day_minutes(event, first_day, []) == 8 * 60
