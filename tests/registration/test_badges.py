@@ -23,7 +23,10 @@ NAMES = [LONG_NAME, "Lê Văn Đức", "Phạm Thị Hồng Nhung", "Trần Qu�
 
 def pdf_text(pdf: bytes) -> str:
     tool = shutil.which("pdftotext") or "/usr/bin/pdftotext"
-    out = subprocess.run([tool, "-", "-"], input=pdf, capture_output=True, check=True, timeout=60)
+    out = subprocess.run(
+        [tool, "-raw", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
+    )
+    # In drawing order (-raw): the lines of one badge stay together on a sheet of four.
     return " ".join(out.stdout.decode().split())  # wrapped lines joined back
 
 
@@ -176,3 +179,13 @@ def test_badges_pdf_unknown_participant_type_is_a_400(event_and_people):
 
     assert response.status_code == 400
     assert "participant_type" in response.json()
+
+
+def test_badges_pdf_past_the_limit_asks_to_print_in_parts(event_and_people, monkeypatch):
+    event, _people = event_and_people
+    monkeypatch.setattr(badges, "MAX_BADGES", 4)  # five people, one more than the limit
+
+    response = client_for(event, "organiser").get("/api/v1/events/badges/badges.pdf")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "too_many_badges"
