@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from events.exceptions import NotFound
@@ -142,9 +143,9 @@ def attended_minutes(registration: Registration, sessions: list[Session] | None 
 
 
 def hours(certificate: Certificate) -> str:
-    """Hours attended, as people write them: "7", "7.5"."""
+    """Hours attended, as people write them in the active language: "7", "7.5", "7,5"."""
     value = round((certificate.minutes or 0) / 60, 1)
-    return f"{value:g}"
+    return f"{value:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def presented(certificate: Certificate) -> list[Session]:

@@ -309,3 +309,16 @@ def test_certificate_hours_count_nothing_for_a_day_outside_the_event():
 
     assert certificates.day_minutes(event, first_day - timedelta(days=1), []) == 0
     assert certificates.day_minutes(event, first_day, []) == 8 * 60
+
+
+def test_certificate_hours_are_written_as_each_language_writes_numbers():
+    from django.utils import translation
+
+    certificate = Certificate(minutes=750)
+
+    with translation.override("vi"):
+        vietnamese = certificates.hours(certificate)
+    with translation.override("en"):
+        english = certificates.hours(certificate)
+
+    assert (vietnamese, english) == ("12,5", "12.5")
