@@ -227,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     # Personal data retention: warn the teams, erase what is due (hourly, so erasure happens
     # on the day the warning named).
     "apply-retention": {"task": "registration.tasks.apply_retention", "schedule": 3600.0},
+    # Certificates of attendance once an event has ended (each person once: a unique row).
+    "issue-certificates": {"task": "registration.tasks.issue_certificates", "schedule": 600.0},
 }
 # Transactional mail and bulk fan-out have their own queues (and workers), so a reminder to
 # 10,000 people never delays someone's confirmation.
@@ -235,6 +237,7 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.send_batch": {"queue": "bulk"},
     "notifications.tasks.fire_due_reminders": {"queue": "bulk"},
     "registration.tasks.apply_retention": {"queue": "bulk"},
+    "registration.tasks.issue_certificates": {"queue": "bulk"},
 }
 # Messages per second one sender may send (0: as fast as the server takes them).
 EMAIL_RATE_PER_SECOND = float(env_str("EMAIL_RATE_PER_SECOND", "0") or 0)

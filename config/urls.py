@@ -8,6 +8,7 @@ from core.tokens import ObtainToken, RevokeAllTokens, RevokeToken
 from notifications import views as notification_views
 from web.views import invitations as invitation_pages
 from web.views import manage as manage_pages
+from web.views import verify as verify_pages
 
 # Swagger UI from drf-spectacular-sidecar's files, served as our static files: the page keeps
 # the site's CSP (our own origin only). The split view serves its start-up script as a file.
@@ -23,6 +24,8 @@ urlpatterns = [
     path("u/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
     path("e/<str:token>", manage_pages.confirm_email, name="confirm-email"),
     path("invitations/<str:token>", invitation_pages.invitation, name="team-invitation"),
+    # Printed on certificates (and their QR code): anyone checks one, in their own language.
+    path("verify/<str:code>", verify_pages.verify, name="verify-certificate"),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/auth/token/revoke/", RevokeToken.as_view(), name="api-token-revoke"),
     path("api/v1/auth/token/revoke-all/", RevokeAllTokens.as_view(), name="api-token-revoke-all"),

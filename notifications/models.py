@@ -140,6 +140,8 @@ class Delivery(models.Model):
         RETENTION_WARNING = "retention_warning", _("Personal data erasure warning")
         # To someone invited to the team (no registration either).
         TEAM_INVITATION = "team_invitation", _("Invitation to the team")
+        # After the event: the link to the certificate of attendance (once per person).
+        CERTIFICATE = "certificate", _("Certificate of attendance")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -180,7 +182,12 @@ class Delivery(models.Model):
                 fields=["message", "registration"],
                 condition=Q(message__isnull=False),
                 name="delivery_once_per_message_and_person",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(kind="certificate"),
+                name="delivery_one_certificate_email_per_person",
+            ),
         ]
         indexes = [
             models.Index(

@@ -103,6 +103,10 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
         return _render_retention_warning(delivery)
     if delivery.kind == Kind.TEAM_INVITATION:
         return _render_team_invitation(delivery)
+    if delivery.kind == Kind.CERTIFICATE:
+        from .certificates import render_certificate_email
+
+        return render_certificate_email(delivery)
     registration = delivery.registration
     event = registration.event
     with translation.override(delivery.language), timezone.override(event.tzinfo):

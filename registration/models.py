@@ -297,3 +297,62 @@ class LinkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.email}"
+
+
+class Certificate(models.Model):
+    """A certificate of attendance (a checked-in registrant) or of presentation (a speaker of
+    the agenda). Its verification code is signed, never stored (registration.certificates);
+    re-issuing bumps `issue`, so the previous code stops verifying. Erasing the person deletes
+    the row (registration.certificates, on `personal_data_expired`), and with it the proof."""
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", _("Certificate of attendance")
+        PRESENTATION = "presentation", _("Certificate of presentation")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    registration = models.ForeignKey(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    speaker = models.ForeignKey(
+        "events.Speaker",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    issue = models.PositiveIntegerField(_("issue"), default=1)
+    # Minutes attended, from the days checked in and the event's schedule (attendance only).
+    minutes = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            # One certificate of attendance per person, one of presentation per speaker: the
+            # beat issuing them twice at once still writes one row, and sends one email.
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(registration__isnull=False),
+                name="certificate_once_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["speaker"],
+                condition=Q(speaker__isnull=False),
+                name="certificate_once_per_speaker",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="attendance", registration__isnull=False, speaker__isnull=True)
+                | Q(kind="presentation", registration__isnull=True, speaker__isnull=False),
+                name="certificate_of_a_registrant_or_a_speaker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.event_id})"

@@ -23,3 +23,6 @@ retention_warning_due = Signal()
 # Arguments: event, registration_ids. Their personal data has just been erased (on request or
 # by retention): nothing stored elsewhere (emails sent to them) may keep it.
 personal_data_expired = Signal()
+# Arguments: certificate. A certificate of attendance was just issued to a registrant: email
+# them the link to it, once (its row is unique per registration).
+certificate_issued = Signal()

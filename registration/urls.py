@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import badge_views, certificate_views, views
 
 registrations = views.RegistrationViewSet
 manage = views.ManageRegistrationViewSet
@@ -32,6 +32,32 @@ urlpatterns = [
         f"{EXPORTS}/export.xlsx",
         registrations.as_view({"get": "export_xlsx"}),
         name="registrations-xlsx",
+    ),
+    path(f"{EVENT}/badges.pdf", badge_views.BadgesView.as_view(), name="event-badges"),
+    path(
+        f"{MANAGE}/certificate.pdf",
+        certificate_views.HolderCertificateView.as_view(),
+        name="registration-certificate-pdf",
+    ),
+    path(
+        "certificates/<str:code>/",
+        certificate_views.CertificateCheckView.as_view(),
+        name="certificate-verify",
+    ),
+    path(
+        f"{EVENT}/certificates/",
+        certificate_views.EventCertificatesView.as_view(),
+        name="event-certificates",
+    ),
+    path(
+        f"{EVENT}/certificates/<int:pk>/certificate.pdf",
+        certificate_views.EventCertificatePdfView.as_view(),
+        name="event-certificate-pdf",
+    ),
+    path(
+        f"{EVENT}/certificates/<int:pk>/reissue/",
+        certificate_views.EventCertificateReissueView.as_view(),
+        name="event-certificate-reissue",
     ),
     path(f"{EVENT}/availability/", views.AvailabilityView.as_view(), name="event-availability"),
     path(f"{EVENT}/check-ins/", views.CheckInView.as_view(), name="event-check-ins"),

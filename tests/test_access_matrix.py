@@ -22,13 +22,16 @@ from notifications import broadcasts as notification_broadcasts
 from notifications import reminders as notification_reminders
 from notifications import rendering as notification_rendering
 from notifications.models import Delivery, ReminderRule
+from registration import certificates
 from registration import changes as registration_changes
 from registration import seats as registration_seats
+from registration.models import Certificate
 from tests.factories import (
     EventFactory,
     ProgrammeFactory,
     QuestionFactory,
     SessionFactory,
+    SpeakerFactory,
     UserFactory,
 )
 
@@ -155,6 +158,17 @@ ACCESS = [
          CHANGE),
     Call("registrations-csv", "get", at(E + "/registrations/export.csv"), PERSONAL),
     Call("registrations-xlsx", "get", at(E + "/registrations/export.xlsx"), PERSONAL),
+    Call("event-badges", "get", at(E + "/badges.pdf"), TEAM),
+    # Certificates: checked by anyone holding the code; they name people (organisers)
+    Call("verify-certificate", "get", at("/verify/{certificate_code}"), ANYONE),
+    Call("certificate-verify", "get", at("/api/v1/certificates/{certificate_code}/"), ANYONE),
+    Call("registration-certificate-pdf", "get", at(R + "/certificate.pdf"), ANYONE),
+    Call("event-certificates", "get", at(E + "/certificates/"), PERSONAL),
+    Call("event-certificates", "post", at(E + "/certificates/"), CHANGE, {"speaker": "{speaker}"}),
+    Call("event-certificate-pdf", "get", at(E + "/certificates/{certificate}/certificate.pdf"),
+         PERSONAL),
+    Call("event-certificate-reissue", "post", at(E + "/certificates/{certificate}/reissue/"),
+         CHANGE),
     Call("event-availability", "get", at(E + "/availability/"), ANYONE),
     Call("event-check-ins", "post", at(E + "/check-ins/"), TEAM, {"code": "{code}"}),
     Call("event-check-ins", "get", at(E + "/check-ins/?q=a"), TEAM),
@@ -221,6 +235,9 @@ ACCESS = [
     Call("web:event-check-in", "post", at(P + "/check-in/"), TEAM, {"code": "{code}"}),
     Call("web:event-audit", "get", at(P + "/audit/"), TEAM),
     Call("web:event-attendee-list", "get", at(P + "/attendees/print/"), PERSONAL),
+    Call("web:event-certificates", "get", at(P + "/certificates/"), PERSONAL),
+    Call("web:event-certificates", "post", at(P + "/certificates/"), CHANGE,
+         {"action": "reissue", "id": "{certificate}"}),
 ]  # fmt: skip
 
 NOT_OURS = ("admin:",)
@@ -289,6 +306,9 @@ def ctx():
     invitations.invite(event, user=owner, email="invited@example.org", role="checkin")
     invitation_url = Delivery.objects.get(to_email="invited@example.org").context["invitation_url"]
     invitation_token = invitation_url.rsplit("/", 1)[1]
+    certificate = Certificate.objects.create(
+        event=event, kind="attendance", registration=registration, issued_at=timezone.now()
+    )
     return {
         "users": users,
         "event": event.slug,
@@ -313,6 +333,9 @@ def ctx():
         "delivery": delivery.pk,
         "invitation": invitation_token,
         "invitation_pk": Invitation.objects.get(email="invited@example.org").pk,
+        "certificate": certificate.pk,
+        "certificate_code": certificates.code_of(certificate),
+        "speaker": SpeakerFactory(event=event).pk,
     }
 
 

@@ -5,9 +5,10 @@ import keyword
 import re
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from registration.models import Registration
+from registration.models import Certificate, Registration
 from tests.factories import EventFactory
 from tests.registration.helpers import register
 
@@ -24,6 +25,9 @@ DOWNLOADS = {
     ("/api/v1/events/{event_slug}/registrations/export.xlsx", XLSX),
     ("/api/v1/open-data/events.csv", "text/csv"),
     ("/api/v1/open-data/statistics.csv", "text/csv"),
+    ("/api/v1/events/{event_slug}/badges.pdf", "application/pdf"),
+    ("/api/v1/registrations/{token}/certificate.pdf", "application/pdf"),
+    ("/api/v1/events/{event_slug}/certificates/{id}/certificate.pdf", "application/pdf"),
 }
 
 
@@ -122,6 +126,9 @@ def files(owner, event):
     owner_api = APIClient()
     owner_api.force_authenticate(owner)
     token = confirmed.manage_token
+    certificate = Certificate.objects.create(
+        event=event, kind="attendance", registration=confirmed, issued_at=timezone.now()
+    )
     return {
         "/api/v1/events/{slug}/calendar.ics": (f"/api/v1/events/{event.slug}/calendar.ics", None),
         "/api/v1/events/calendar.ics": ("/api/v1/events/calendar.ics", None),
@@ -147,6 +154,18 @@ def files(owner, event):
         ),
         "/api/v1/open-data/events.csv": ("/api/v1/open-data/events.csv", None),
         "/api/v1/open-data/statistics.csv": ("/api/v1/open-data/statistics.csv", None),
+        "/api/v1/events/{event_slug}/badges.pdf": (
+            f"/api/v1/events/{event.slug}/badges.pdf",
+            owner_api,
+        ),
+        "/api/v1/registrations/{token}/certificate.pdf": (
+            f"/api/v1/registrations/{token}/certificate.pdf",
+            None,
+        ),
+        "/api/v1/events/{event_slug}/certificates/{id}/certificate.pdf": (
+            f"/api/v1/events/{event.slug}/certificates/{certificate.pk}/certificate.pdf",
+            owner_api,
+        ),
     }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import desk, desk_audit, desk_check_in, desk_email, printing
+from .views import certificates, desk, desk_audit, desk_check_in, desk_email, printing
 
 urlpatterns = [
     path("events/<slug:slug>/registrations/", desk.registrations, name="event-registrations"),
@@ -13,5 +13,10 @@ urlpatterns = [
         "events/<slug:slug>/attendees/print/",
         printing.attendee_list,
         name="event-attendee-list",
+    ),
+    path(
+        "events/<slug:slug>/certificates/",
+        certificates.certificates_page,
+        name="event-certificates",
     ),
 ]

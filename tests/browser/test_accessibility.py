@@ -87,6 +87,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
             "email",
             "check-in",
             "audit",
+            "certificates",
         )
     ]
     found = {}
@@ -124,3 +125,32 @@ def test_programme_pages_have_no_serious_accessibility_violations(new_page, lang
             screenshot(page, name)
 
     assert found == {name: [] for name in found}
+
+
+def test_certificate_check_page_has_no_serious_accessibility_violations(new_page, forum):
+    from django.utils import timezone
+
+    from registration import certificates
+    from registration.models import Certificate
+
+    registration = seats.register(
+        forum,
+        {
+            "name": "Đặng Thùy",
+            "email": "an@example.org",
+            "consent": True,
+            "answers": answered(forum),
+        },
+    )
+    certificate = Certificate.objects.create(
+        event=forum, kind="attendance", registration=registration, issued_at=timezone.now()
+    )
+    found = {}
+    for locale in ("en-GB", "vi-VN"):
+        page = new_page(width=390, locale=locale)
+        for name, code in (("real", certificates.code_of(certificate)), ("altered", "A-B")):
+            page.goto(f"/verify/{code}")
+            assert page.locator("h1").is_visible()
+            found[f"{name}-{locale}"] = serious_violations(page)
+
+    assert found == {name: [] for name in found} and len(found) == 4

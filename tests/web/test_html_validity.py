@@ -16,7 +16,8 @@ from django.utils import timezone
 from events import invitations
 from events.models import TeamMembership
 from notifications.models import Delivery
-from registration import seats
+from registration import certificates, seats
+from registration.models import Certificate
 from tests.factories import (
     ChoiceFactory,
     EventFactory,
@@ -65,6 +66,7 @@ ORGANISER = {
             "email",
             "check-in",
             "audit",
+            "certificates",
         )
     },
 }
@@ -112,7 +114,11 @@ def _arrange() -> dict:
     # A pending invitation: the team page lists it, and its link is a page of its own.
     invitations.invite(forum, user=organiser, email="mai@example.org", role="checkin")
     link = Delivery.objects.get(kind="team_invitation").context["invitation_url"]
+    certificate = Certificate.objects.create(
+        event=forum, kind="attendance", registration=registration, issued_at=timezone.now()
+    )
     return {
+        "certificate": "/verify/" + certificates.code_of(certificate),
         "manage_token": registration.manage_token,
         "organiser": organiser,
         "invitation": "/invitations/" + link.rsplit("/", 1)[1],
@@ -144,6 +150,10 @@ def _render(tmp: Path) -> dict[str, Path]:
     )
     organiser.post(arranged["invitation"])  # accepted: the link is spent
     files["invitation-gone"] = _save(tmp, "invitation-gone", visitor.get(arranged["invitation"]))
+    for language in ("en", "vi"):
+        for name, path in (("verify", arranged["certificate"]), ("verify-gone", "/verify/A-B")):
+            answer = visitor.get(path, HTTP_ACCEPT_LANGUAGE=language)
+            files[f"{name}-{language}"] = _save(tmp, f"{name}-{language}", answer)
     for name in ("500", "503"):  # rendered by handlers when things go wrong
         files[name] = tmp / f"{name}.html"
         files[name].write_text(render_to_string(f"{name}.html"))
@@ -199,6 +209,11 @@ def test_error_page_is_valid_html(errors, page):
 
 @pytest.mark.parametrize("page", ["invitation", "invitation-signed-in", "invitation-gone"])
 def test_invitation_page_is_valid_html(errors, page):
+    assert errors[page] == []
+
+
+@pytest.mark.parametrize("page", ["verify-en", "verify-vi", "verify-gone-en", "verify-gone-vi"])
+def test_certificate_check_page_is_valid_html(errors, page):
     assert errors[page] == []
 
 
