@@ -250,12 +250,17 @@ def questions_changed(event: Event) -> None:
     Seats.objects.filter(pk=event.pk).update(questions_version=F("questions_version") + 1)
 
 
-def check_open(event: Event) -> None:
+def check_open(event: Event, *, walk_in: bool = False) -> None:
     if event.status == Event.Status.CANCELLED:
         raise Conflict(_("This event has been cancelled."), "event_cancelled")
     if event.status != Event.Status.PUBLISHED:
         raise Conflict(_("This event is not open for registration."), "event_not_published")
     now = timezone.now()
+    if walk_in:
+        # At the door the registration window does not apply, only the event's end.
+        if now >= event.end:
+            raise Conflict(_("This event has ended."), "event_ended")
+        return
     if event.registration_opens and now < event.registration_opens:
         opens = dates.when(event.registration_opens, event.timezone)
         raise Conflict(
@@ -278,7 +283,11 @@ def _duplicate(exc: IntegrityError) -> bool:
 
 
 def register(
-    event: Event, data: dict[str, Any], *, admit: Callable[[], None] | None = None
+    event: Event,
+    data: dict[str, Any],
+    *,
+    admit: Callable[[], None] | None = None,
+    walk_in: bool = False,
 ) -> Registration:
     """Register one person: confirmed, pending approval or waitlisted, or Conflict if not.
 
@@ -287,8 +296,9 @@ def register(
     per-address abuse limit, so attempts at a closed event or with bad input never count.
     An address already registered gets the answer a new one would get where that says
     nothing (full: `event_full`), else `check_email`; its owner is emailed their link.
+    `walk_in`: registered at the door by the event's staff, while the event runs.
     """
-    check_open(event)
+    check_open(event, walk_in=walk_in)
     participant_type = data.get("participant_type") or ParticipantType.DELEGATE
     check_participant_type(event, participant_type)
     questions = questions_of(event)
