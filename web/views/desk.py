@@ -41,6 +41,7 @@ from registration.views import door_answer
 
 from .. import charts
 from ..forms import NON_FIELD, Errors, errors_from, validated
+from . import door_offline
 from .organiser import CHANGE, CHECK_IN, VIEW, render_event_page, team_event
 
 PER_PAGE = 50
@@ -522,6 +523,7 @@ def _check_in_page(
         "api_check_in": reverse("event-check-ins", kwargs={"event_slug": event.slug}),
         "api_stats": reverse("registration-stats", kwargs={"event_slug": event.slug}),
         "day_number": checkin.day_number(event, today),
+        **door_offline.door_context(event),
     }
     response = render_event_page(
         request, "web/desk/check_in.html", event, tab="check-in", context=context
