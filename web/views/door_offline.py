@@ -222,7 +222,9 @@ def door_context(event: Event) -> dict:
             "no_roster_yet": _("No roster on this device yet."),
             "online": _("Online."),
             "offline_mode": _("Offline: tickets are checked against the roster on this device."),
-            "roster": _("Roster on this device: %(count)s people, updated at %(time)s."),
+            "roster": _(
+                "People on the roster kept on this device: %(count)s (updated at %(time)s)."
+            ),
             "queue": _("Scans waiting to be sent: %(count)s."),
         },
     }

@@ -21,6 +21,9 @@
   const report = document.getElementById("door-sync-report");
   const reportList = document.getElementById("door-sync-list");
   const syncButton = document.getElementById("door-sync-button");
+  // What the last request found: navigator.onLine alone says "online" on a Wi-Fi without
+  // internet, and after a reload from the service worker.
+  let unreachable = false;
   let types = {};
   let notAdmitted = {};
   try {
@@ -107,8 +110,11 @@
     try {
       response = await fetch(data.roster, { credentials: "same-origin", headers });
     } catch (error) {
-      return; // offline after all: the kept roster stays
+      unreachable = true; // offline after all: the kept roster stays
+      render();
+      return;
     }
+    unreachable = false;
     if ([401, 403, 404].includes(response.status)) {
       await forget(); // signed out or no longer on the team: nothing stays on the device
       return;
@@ -168,6 +174,7 @@
 
   // --- Scanning offline ---------------------------------------------------------------------
   async function scanOffline(raw) {
+    unreachable = true;
     const code = normalise(raw);
     await expireIfOver();
     const roster = await getRoster();
@@ -258,8 +265,9 @@
       let sent = false;
       try {
         sent = await sendBatch(scans.slice(start, start + BATCH));
+        unreachable = false;
       } catch (error) {
-        sent = false;
+        unreachable = true;
       }
       if (!sent) break; // tried again on the next round
     }
@@ -287,7 +295,7 @@
       return;
     }
     const pending = scans.filter((scan) => scan.state === "pending").length;
-    const lines = [navigator.onLine ? data.textOnline : data.textOfflineMode];
+    const lines = [navigator.onLine && !unreachable ? data.textOnline : data.textOfflineMode];
     if (roster) {
       const when = clock(new Date(roster.fetched_at));
       lines.push(fill(data.textRoster, { count: Object.keys(roster.people).length, time: when }));
