@@ -67,6 +67,7 @@ ORGANISER = {
             "audit",
         )
     },
+    "event-walk-in": "/en/organiser/events/forum/check-in/walk-in/",
 }
 
 
