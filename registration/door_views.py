@@ -74,7 +74,6 @@ class DoorSyncView(DoorMixin, APIView):
         request=SyncSerializer,
         responses={
             200: SyncResultSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Not a list of scans."),
             401: NOT_SIGNED_IN,
             403: TEAM_ONLY,
             429: RATE_LIMITED,
@@ -100,7 +99,6 @@ class WalkInView(DoorMixin, APIView):
         request=WalkInSerializer,
         responses={
             201: WalkInResultSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
             401: NOT_SIGNED_IN,
             403: TEAM_ONLY,
             409: OpenApiResponse(
