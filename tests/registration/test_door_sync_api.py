@@ -261,3 +261,22 @@ def test_same_key_from_two_requests_at_once_checks_in_once(owner):
     assert [a.status_code for a in answers] == [200, 200]
     assert CheckIn.objects.count() == 1
     assert DoorScan.objects.count() == 1
+
+
+def test_sync_counts_once_per_request_on_the_check_in_limit(settings, running, door):
+    from django.core.cache import cache
+
+    settings.RATELIMIT_ENABLED = True
+    settings.RATELIMIT_CHECKIN = "2/m"
+    cache.clear()
+    people = [register(running, n) for n in range(6)]
+    scan_api = f"/api/v1/events/{running.slug}/check-ins/"
+
+    batch = {"scans": [scan(p.ticket_code) for p in people[:5]]}
+    assert door.post(sync_url(running), batch, format="json").status_code == 200
+    assert door.post(scan_api, {"code": people[5].ticket_code}, format="json").status_code == 201
+    refused = door.post(sync_url(running), batch, format="json")
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert CheckIn.objects.count() == 6
