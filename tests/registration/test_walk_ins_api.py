@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from events import audit
 from events.models import AuditLogEntry, TeamMembership
 from notifications.models import Delivery
 from registration import services
@@ -78,6 +79,7 @@ def test_walk_in_is_audited_with_who_took_it(running):
     entry = AuditLogEntry.objects.get(action="registration.walk_in")
     assert entry.actor.username == f"door-{running.slug}"
     assert entry.changes["status"] == "confirmed"
+    assert audit.sentences([entry]) == [f"door-{running.slug} registered Lê Văn Bình at the door."]
 
 
 def test_walk_in_at_a_full_event_joins_the_waiting_list_not_the_hall(owner):
