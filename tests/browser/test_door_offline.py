@@ -145,6 +145,7 @@ def test_door_page_is_installable_and_opens_without_network(new_page, live_serve
     # Playwright's contexts are incognito, where nothing installs; every other check counts.
     errors = [error["errorId"] for error in found if error["errorId"] != "in-incognito"]
     manifest = session.send("Page.getAppManifest")
+    scope = page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.scope)")
 
     page.context.set_offline(True)
     page.reload()
@@ -152,6 +153,7 @@ def test_door_page_is_installable_and_opens_without_network(new_page, live_serve
 
     assert errors == []
     assert manifest["errors"] == []
+    assert scope == f"{live_server.url}{door_url(running)}"  # this event's door, nothing else
     expect(page.locator("#scan-result")).to_have_class("scan-result scan-ok")
     expect(page.locator("#scan-result")).to_contain_text("Checked in offline")
     expect(page.locator("#door-offline-status")).to_contain_text("Offline")
