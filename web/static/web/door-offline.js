@@ -302,8 +302,11 @@
     } else {
       lines.push(data.textNoRosterYet);
     }
-    if (status) status.textContent = lines.join(" ");
-    if (queueText) queueText.textContent = pending ? fill(data.textQueue, { count: pending }) : "";
+    // Written only when changed, so assistive technology is not told the same thing again.
+    const said = lines.join(" ");
+    if (status && status.textContent !== said) status.textContent = said;
+    const queued = pending ? fill(data.textQueue, { count: pending }) : "";
+    if (queueText && queueText.textContent !== queued) queueText.textContent = queued;
     if (syncButton) syncButton.hidden = !scans.some(due);
     const attention = scans
       .filter((scan) => scan.state === "synced" && (scan.outcome !== "checked_in" || scan.duplicate))
