@@ -311,7 +311,9 @@
     const attention = scans
       .filter((scan) => scan.state === "synced" && (scan.outcome !== "checked_in" || scan.duplicate))
       .sort((a, b) => a.scanned_at.localeCompare(b.scanned_at));
-    if (report && reportList) {
+    const listed = attention.map((scan) => `${scan.key}:${scan.outcome}:${scan.duplicate}`).join();
+    if (report && reportList && reportList.dataset.listed !== listed) {
+      reportList.dataset.listed = listed;
       report.hidden = attention.length === 0;
       const items = attention.map((scan) => {
         const item = document.createElement("li");
