@@ -40,6 +40,7 @@ SENTENCES = {
     "registration.cancelled": N_("%(actor)s cancelled the registration of %(registrant)s."),
     "registration.checked_in": N_("%(actor)s checked %(registrant)s in."),
     "registration.check_in_undone": N_("%(actor)s undid the check-in of %(registrant)s."),
+    "registration.walk_in": N_("%(actor)s registered %(registrant)s at the door."),
     "registration.link_revoked": N_("%(actor)s revoked the personal link of %(registrant)s."),
     "reminder.created": N_("%(actor)s added a reminder."),
     "reminder.updated": N_("%(actor)s changed a reminder."),

@@ -40,12 +40,17 @@ def event_for_registration(slug: str) -> Event:
     return event
 
 
-def check_open(event: Event) -> None:
+def check_open(event: Event, *, walk_in: bool = False) -> None:
     if event.status == Event.Status.CANCELLED:
         raise Conflict(_("This event has been cancelled."), "event_cancelled")
     if event.status != Event.Status.PUBLISHED:
         raise Conflict(_("This event is not open for registration."), "event_not_published")
     now = timezone.now()
+    if walk_in:
+        # At the door the registration window does not apply, only the event's end.
+        if now >= event.end:
+            raise Conflict(_("This event has ended."), "event_ended")
+        return
     if event.registration_opens and now < event.registration_opens:
         opens = dates.when(event.registration_opens, event.timezone)
         raise Conflict(

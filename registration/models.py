@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -356,3 +357,48 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} ({self.event_id})"
+
+
+class DoorScan(models.Model):
+    """A scan made at the door without a network, synced later (registration/door_sync.py).
+
+    The device gives every scan a random key; the database keeps one row per key and event,
+    so a batch sent twice (a lost answer, two tabs) admits nobody twice. The check-in itself
+    stays the one `CheckIn` row per person and day: two devices that scanned the same ticket
+    offline make one check-in and two scans, which is how both are told of the duplicate.
+    No ticket code is kept here: an unknown code matches nobody, a known one is the
+    registration's (erased with it).
+    """
+
+    class Outcome(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in")
+        ALREADY = "already_checked_in", _("Already checked in")
+        REFUSED = "refused", _("Not admitted")
+        UNKNOWN = "unknown", _("Unknown ticket")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="door_scans"
+    )
+    day = models.DateField(_("day"))
+    scanned_at = models.DateTimeField(_("scanned"))
+    synced_at = models.DateTimeField(_("synced"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome)
+    # The refusal's code ("ticket_cancelled"...), as the check-in API would have answered.
+    refusal = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["scanned_at", "id"]
+        verbose_name = _("offline door scan")
+        verbose_name_plural = _("offline door scans")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "key"], name="door_scan_once_per_key")
+        ]
+        indexes = [models.Index(fields=["registration", "day"], name="door_scan_person_day")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.outcome}"

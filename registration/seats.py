@@ -183,7 +183,11 @@ def _duplicate(exc: IntegrityError) -> bool:
 
 
 def register(
-    event: Event, data: dict[str, Any], *, admit: Callable[[], None] | None = None
+    event: Event,
+    data: dict[str, Any],
+    *,
+    admit: Callable[[], None] | None = None,
+    walk_in: bool = False,
 ) -> Registration:
     """Register one person: confirmed, pending approval or waitlisted, or Conflict if not.
 
@@ -193,7 +197,7 @@ def register(
     An address already registered gets the answer a new one would get where that says
     nothing (full: `event_full`), else `check_email`; its owner is emailed their link.
     """
-    check_open(event)
+    check_open(event, walk_in=walk_in)
     participant_type = data.get("participant_type") or ParticipantType.DELEGATE
     check_participant_type(event, participant_type)
     questions = questions_of(event)

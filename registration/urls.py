@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import badge_views, certificate_views, views
+from . import badge_views, certificate_views, door_views, views
 
 registrations = views.RegistrationViewSet
 manage = views.ManageRegistrationViewSet
@@ -62,5 +62,9 @@ urlpatterns = [
     path(f"{EVENT}/availability/", views.AvailabilityView.as_view(), name="event-availability"),
     path(f"{EVENT}/check-ins/", views.CheckInView.as_view(), name="event-check-ins"),
     path(f"{EVENT}/check-ins/<str:code>/", views.CheckInUndoView.as_view(), name="event-check-in"),
+    # The door's offline roster, queued scans and walk-ins (registration/door_views.py).
+    path(f"{EVENT}/door/roster/", door_views.DoorRosterView.as_view(), name="event-door-roster"),
+    path(f"{EVENT}/door/sync/", door_views.DoorSyncView.as_view(), name="event-door-sync"),
+    path(f"{EVENT}/walk-ins/", door_views.WalkInView.as_view(), name="event-walk-ins"),
     *router.urls,
 ]

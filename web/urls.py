@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from core.ratelimit import sign_in_limited
 
-from .views import organiser, programme_requests, programmes, public
+from .views import door_offline, organiser, programme_requests, programmes, public
 
 app_name = "web"
 
@@ -30,7 +30,11 @@ urlpatterns = [
         sign_in_limited(organiser.SignInView.as_view()),
         name="login",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "sign-out/",
+        door_offline.clearing_site_data(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     path("organiser/", organiser.dashboard, name="dashboard"),
     # Names stay in the "web" namespace: these modules declare no app_name.
     path("organiser/", include("web.urls_setup")),

@@ -86,6 +86,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
             "registrations",
             "email",
             "check-in",
+            "check-in/walk-in",
             "audit",
             "certificates",
         )

@@ -69,6 +69,7 @@ ORGANISER = {
             "certificates",
         )
     },
+    "event-walk-in": "/en/organiser/events/forum/check-in/walk-in/",
 }
 
 

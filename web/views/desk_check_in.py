@@ -21,6 +21,7 @@ from registration.search import normalise_code
 from registration.views import door_answer
 
 from ..forms import NON_FIELD, Errors
+from . import door_offline
 from .desk import FORM_ERRORS, RECENT_CHECK_INS, _form_errors
 from .organiser import CHECK_IN, render_event_page, team_event
 
@@ -114,6 +115,7 @@ def _check_in_page(
         "api_check_in": reverse("event-check-ins", kwargs={"event_slug": event.slug}),
         "api_stats": reverse("registration-stats", kwargs={"event_slug": event.slug}),
         "day_number": checkin.day_number(event, today),
+        **door_offline.door_context(event),
     }
     response = render_event_page(
         request, "web/desk/check_in.html", event, tab="check-in", context=context

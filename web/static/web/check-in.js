@@ -89,6 +89,17 @@
     if (!code) return;
     let response;
     let data = null;
+    const door = window.scieventsDoor;
+    // Without a network the roster kept on this device answers (door-offline.js).
+    const offline = async () => {
+      const answer = await door.scanOffline(code);
+      show(answer.ok, answer.text);
+      input.focus();
+    };
+    if (door && navigator.onLine === false) {
+      await offline();
+      return;
+    }
     try {
       response = await fetch(texts.api, {
         method: "POST",
@@ -104,8 +115,12 @@
       });
       data = await response.json().catch(() => null);
     } catch (error) {
-      show(false, texts.textOffline);
-      input.focus();
+      if (door) {
+        await offline();
+      } else {
+        show(false, texts.textOffline);
+        input.focus();
+      }
       return;
     }
     // checked_in_at is this day's check-in in the event's timezone: its HH:MM is the page's.
@@ -116,6 +131,7 @@
       } else {
         const type = types[data.participant_type] || data.participant_type;
         show(true, fill(texts.textOk, { name: data.name, type, time, day: data.day_label }));
+        if (door) door.noteOnline(data.ticket_code, time);
         refreshRecent();
       }
     } else if (response.status === 404) {
@@ -132,23 +148,63 @@
     checkIn(input.value);
   });
 
-  // Camera scanning, where the browser can read QR codes itself.
+  // Camera scanning: with the browser's own BarcodeDetector where it reads QR codes, else
+  // with jsQR (vendored: static/web/vendor/jsqr), loaded the first time the camera starts.
   const control = document.getElementById("camera-control");
   const button = document.getElementById("camera-button");
   const video = document.getElementById("scanner");
   if (!control || !button || !video) return;
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices?.getUserMedia) return;
-  let detector;
-  try {
-    detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-  } catch (error) {
-    return; // no QR support after all: typing the code still works
-  }
+  if (!navigator.mediaDevices?.getUserMedia) return;
   control.hidden = false;
+  let detect = null;
   let stream = null;
   let timer = null;
   let lastCode = "";
   let lastSeen = 0;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.append(script);
+    });
+  }
+
+  async function nativeDetector() {
+    if (!("BarcodeDetector" in window)) return null;
+    try {
+      const formats = await window.BarcodeDetector.getSupportedFormats();
+      if (!formats.includes("qr_code")) return null;
+      const native = new window.BarcodeDetector({ formats: ["qr_code"] });
+      return async () => {
+        const found = await native.detect(video);
+        return found.length ? String(found[0].rawValue || "") : "";
+      };
+    } catch (error) {
+      return null;
+    }
+  }
+
+  async function decoderDetector() {
+    if (!window.jsQR) await loadScript(form.dataset.decoder);
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    return async () => {
+      const width = video.videoWidth;
+      const height = video.videoHeight;
+      if (!width || !height) return "";
+      // A ticket fills much of the view: 640 pixels across read it, at a fraction of the work.
+      const scale = Math.min(1, 640 / Math.max(width, height));
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      const found = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      return found ? found.data : "";
+    };
+  }
 
   function stop() {
     window.clearInterval(timer);
@@ -161,28 +217,32 @@
     input.focus();
   }
 
+  let busy = false;
   async function scan() {
-    if (video.readyState < 2) return;
-    let found;
+    if (video.readyState < 2 || busy) return;
+    busy = true;
+    let code = "";
     try {
-      found = await detector.detect(video);
+      // The ticket's QR code holds the ticket code itself, nothing else (registration/tickets.py).
+      code = String((await detect()) || "").trim();
     } catch (error) {
-      return;
+      code = "";
+    } finally {
+      busy = false;
     }
-    if (!found.length) return;
-    // The ticket's QR code holds the ticket code itself, nothing else (registration/tickets.py).
-    const code = String(found[0].rawValue || "").trim();
+    if (!code) return;
     const now = Date.now();
     // A ticket stays in view for a while: the same one counts again only once it has been
     // out of sight for 3 seconds, so holding it up does not turn green into "already".
     const again = code === lastCode && now - lastSeen < 3000;
     lastCode = code;
     lastSeen = now;
-    if (code && !again) checkIn(code);
+    if (!again) checkIn(code);
   }
 
   async function start() {
     try {
+      detect = detect || (await nativeDetector()) || (await decoderDetector());
       stream = await navigator.mediaDevices.getUserMedia({
         video: { facingMode: "environment" },
         audio: false,
@@ -200,7 +260,7 @@
       // Autoplay of a muted inline video is allowed; if not, detection waits for frames.
     }
     button.textContent = button.dataset.stop;
-    timer = window.setInterval(scan, 300);
+    timer = window.setInterval(scan, 250);
   }
 
   button.addEventListener("click", () => (stream ? stop() : start()));
