@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "events",
     "registration",
+    "abstracts",
     "notifications",
     "reports",
     "web",
@@ -227,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
     # Personal data retention: warn the teams, erase what is due (hourly, so erasure happens
     # on the day the warning named).
     "apply-retention": {"task": "registration.tasks.apply_retention", "schedule": 3600.0},
+    # Reviewers with unfinished reviews near the deadline: one reminder each.
+    "remind-reviewers": {"task": "abstracts.tasks.remind_reviewers", "schedule": 900.0},
 }
 # Transactional mail and bulk fan-out have their own queues (and workers), so a reminder to
 # 10,000 people never delays someone's confirmation.

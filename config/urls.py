@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/auth/token/revoke/", RevokeToken.as_view(), name="api-token-revoke"),
     path("api/v1/auth/token/revoke-all/", RevokeAllTokens.as_view(), name="api-token-revoke-all"),
     path("api/v1/", include("registration.urls")),
+    path("api/v1/", include("abstracts.urls")),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("events.urls")),
     path("api/v1/", include("reports.urls")),

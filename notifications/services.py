@@ -44,6 +44,13 @@ Kind = Delivery.Kind
 State = Delivery.State
 BATCH_SIZE = 200
 TICKET_KINDS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.APPROVED}
+# Emails of the call for abstracts, to people who need not be registrants (abstract_emails).
+ABSTRACT_KINDS = (
+    Kind.ABSTRACT_SUBMITTED,
+    Kind.ABSTRACT_LISTED,
+    Kind.ABSTRACT_DECIDED,
+    Kind.REVIEW_REMINDER,
+)
 DEFAULT_REMINDERS = (24 * 60, 120)  # one day and two hours before the start
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 FIVE_S = timedelta(seconds=5)
@@ -315,6 +322,10 @@ MESSAGE_SUBJECTS = {
 
 
 def render(delivery: Delivery) -> EmailMultiAlternatives:
+    if delivery.kind in ABSTRACT_KINDS:
+        from .abstract_emails import render_abstract_email
+
+        return render_abstract_email(delivery)
     if delivery.kind == Kind.RETENTION_WARNING:
         return _render_retention_warning(delivery)
     if delivery.kind == Kind.TEAM_INVITATION:
@@ -595,7 +606,7 @@ def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dic
 
 def _still_wanted(delivery: Delivery) -> bool:
     """Reminders and notices are not sent to people who left, or about cancelled events."""
-    if delivery.kind in (Kind.RETENTION_WARNING, Kind.TEAM_INVITATION):
+    if delivery.kind in (Kind.RETENTION_WARNING, Kind.TEAM_INVITATION, *ABSTRACT_KINDS):
         return delivery.event_id is not None
     if delivery.kind != Kind.MESSAGE:
         registration = delivery.registration
