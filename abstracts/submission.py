@@ -116,7 +116,7 @@ def _fill(abstract: Abstract, data: dict[str, Any]) -> list[Author]:
     if "contribution_type" in data or abstract.pk is None:
         types = {kind.pk: kind for kind in offer["contribution_types"]}
         abstract.contribution_type = types.get(data.get("contribution_type"))
-        if abstract.contribution_type is None:
+        if abstract.contribution_type_id is None:
             errors["contribution_type"] = [_("Choose a contribution type.")]
     if data.get("topic"):
         topics = {field.code: field for field in offer["topics"]}

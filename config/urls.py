@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from notifications import views as notification_views
+from web.views import abstracts as abstract_pages
 from web.views import invitations as invitation_pages
 from web.views import manage as manage_pages
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("u/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
     path("e/<str:token>", manage_pages.confirm_email, name="confirm-email"),
     path("invitations/<str:token>", invitation_pages.invitation, name="team-invitation"),
+    path("a/<str:token>", abstract_pages.mine, name="my-abstract"),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/auth/token/revoke/", RevokeToken.as_view(), name="api-token-revoke"),
     path("api/v1/auth/token/revoke-all/", RevokeAllTokens.as_view(), name="api-token-revoke-all"),
