@@ -6,8 +6,6 @@ emails are written in the transaction of the decision that won, so one email rou
 """
 
 from datetime import timedelta
-from decimal import Decimal
-from statistics import pstdev
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,7 +27,7 @@ MAX_BULK = 500
 
 def board(event: Event, filters: dict[str, Any] | None = None) -> QuerySet[Abstract]:
     """Every abstract of the event with its review figures: `score_mean`, `score_spread`
-    (standard deviation), `review_count`; one query, whatever the number of abstracts.
+    (population standard deviation), `review_count`; one query, whatever the number of abstracts.
 
     Filters: track, contribution_type (ids), status, min_score, max_score.
     """
@@ -55,10 +53,6 @@ def board(event: Event, filters: dict[str, Any] | None = None) -> QuerySet[Abstr
     if filters.get("max_score") is not None:
         rows = rows.filter(score_mean__lte=filters["max_score"])
     return rows
-
-
-def spread(scores: list[Decimal]) -> float | None:
-    return round(pstdev(float(s) for s in scores), 2) if len(scores) > 1 else None
 
 
 def reviews_for_committee(abstract: Abstract) -> list[Review]:
