@@ -24,6 +24,8 @@ DOWNLOADS = {
     ("/api/v1/events/{event_slug}/registrations/export.xlsx", XLSX),
     ("/api/v1/open-data/events.csv", "text/csv"),
     ("/api/v1/open-data/statistics.csv", "text/csv"),
+    ("/api/v1/events/{event_slug}/book-of-abstracts.pdf", "application/pdf"),
+    ("/api/v1/events/{event_slug}/accepted-abstracts.csv", "text/csv"),
 }
 
 
@@ -147,6 +149,14 @@ def files(owner, event):
         ),
         "/api/v1/open-data/events.csv": ("/api/v1/open-data/events.csv", None),
         "/api/v1/open-data/statistics.csv": ("/api/v1/open-data/statistics.csv", None),
+        "/api/v1/events/{event_slug}/book-of-abstracts.pdf": (
+            f"/api/v1/events/{event.slug}/book-of-abstracts.pdf",
+            None,
+        ),
+        "/api/v1/events/{event_slug}/accepted-abstracts.csv": (
+            f"/api/v1/events/{event.slug}/accepted-abstracts.csv",
+            None,
+        ),
     }
 
 
