@@ -92,8 +92,7 @@ class AbstractListView(EventAbstractsView):
     )
     def get(self, request, event_slug):
         filters = queries.board_filters(request.query_params)
-        rows = decisions.board(self.event, filters)
-        return Response(BoardRowSerializer(rows, many=True).data)
+        return Response(decisions.board(self.event, filters))
 
 
 class PrivateLinkView(APIView):

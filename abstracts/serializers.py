@@ -98,8 +98,11 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class AuthorInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(max_length=254)
+    """Types and sizes only: the service checks names and addresses with the other rules, so
+    a form shows every error at once."""
+
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     affiliation = serializers.CharField(max_length=300, required=False, allow_blank=True)
     country = serializers.CharField(
         max_length=100, required=False, allow_blank=True, help_text="ISO 3166-1 code or name."
@@ -250,30 +253,21 @@ class CommitteeAbstractSerializer(AbstractSerializer):
         fields = [*AbstractSerializer.Meta.fields, "reviews"]
 
 
-class BoardRowSerializer(ContentMixin, serializers.ModelSerializer):
+class BoardRowSerializer(serializers.Serializer):
+    """A row of the committee board (documentation: the rows are built as plain data)."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    title = serializers.CharField()
+    track = NamedSerializer(allow_null=True)
+    contribution_type = NamedSerializer()
+    topic = serializers.CharField(allow_null=True)
     score_mean = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     score_spread = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     review_count = serializers.IntegerField()
-    decision = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Abstract
-        fields = [
-            "id",
-            "status",
-            "title",
-            "track",
-            "contribution_type",
-            "topic",
-            "score_mean",
-            "score_spread",
-            "review_count",
-            "decision",
-        ]
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_decision(self, abstract) -> str | None:
-        return AbstractSerializer.get_decision(self, abstract)
+    decision = serializers.CharField(allow_null=True)
+    decision_label = serializers.CharField(allow_null=True)
 
 
 class DecisionInputSerializer(serializers.Serializer):
