@@ -13,8 +13,16 @@ from .conftest import serious_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct-horse-battery"
 WORDS = {
-    "en": {"submit": "Submit the abstract", "save": "Save the review", "decide": "Decide"},
-    "vi": {"submit": "Nộp bản tóm tắt", "save": "Lưu phản biện", "decide": "Quyết định"},
+    "en": {
+        "submit": "Submit the abstract",
+        "save": "Save the review",
+        "decide": "Decide the selected abstracts",
+    },
+    "vi": {
+        "submit": "Nộp bản tóm tắt",
+        "save": "Lưu phản biện",
+        "decide": "Quyết định các bản đã chọn",
+    },
 }
 
 
@@ -79,7 +87,7 @@ def test_submit_review_and_decide_through_the_pages(new_page, call_event, langua
     found["committee"] = serious_violations(committee)
     committee.locator(f"#pick-{abstract.pk}").check()
     committee.locator('[name="outcome"]').select_option("talk")
-    committee.locator("form[method=post] button[type=submit]").click()
+    committee.get_by_role("button", name=words["decide"]).click()
     committee.locator("[role=status]").wait_for()
 
     assert Decision.objects.get().outcome == "talk"
