@@ -128,7 +128,9 @@ def comments_to_authors(abstract: Abstract) -> list[str]:
 def _slot(event: Event, minutes: int) -> tuple:
     """The next free time after the sessions made from abstracts, at first the event's start;
     the organisers move sessions where they belong."""
-    last = Session.objects.filter(event=event, abstract__isnull=False).aggregate(end=Max("end"))
+    last = Session.objects.filter(event=event, from_abstract__isnull=False).aggregate(
+        end=Max("end")
+    )
     start = last["end"] or event.start
     if start + timedelta(minutes=minutes) > event.end:
         start = event.start

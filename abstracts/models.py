@@ -211,7 +211,7 @@ class Abstract(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_abstract_token, editable=False)
     # The agenda slot an accepted abstract became.
     session = models.OneToOneField(
-        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="abstract"
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="from_abstract"
     )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -106,6 +106,7 @@ def test_accepted_abstract_becomes_a_session_in_the_api_and_the_calendar(api, ev
     sessions = api.get(E.format(event.slug) + "/sessions/").data
     assert [s["title_en"] for s in sessions] == ["Graphene membranes for clean water"]
     assert sessions[0]["speakers"][0]["name"] == "Nguyễn Văn 1"
+    assert sessions[0]["abstract"].startswith("We make membranes")  # the text, not a relation
     calendar = api.get(E.format(event.slug) + "/calendar.ics").content.decode()
     assert "SUMMARY:Graphene membranes for clean water" in calendar.replace("\r\n ", "")
 
