@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "events",
     "registration",
+    "abstracts",
     "notifications",
     "reports",
     "web",
@@ -229,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {"task": "registration.tasks.apply_retention", "schedule": 3600.0},
     # Certificates of attendance once an event has ended (each person once: a unique row).
     "issue-certificates": {"task": "registration.tasks.issue_certificates", "schedule": 600.0},
+    # Reviewers with unfinished reviews near the deadline: one reminder each.
+    "remind-reviewers": {"task": "abstracts.tasks.remind_reviewers", "schedule": 900.0},
 }
 # Transactional mail and bulk fan-out have their own queues (and workers), so a reminder to
 # 10,000 people never delays someone's confirmation.

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core.ratelimit import sign_in_limited
 from core.tokens import ObtainToken, RevokeAllTokens, RevokeToken
 from notifications import views as notification_views
+from web.views import abstracts as abstract_pages
 from web.views import invitations as invitation_pages
 from web.views import manage as manage_pages
 from web.views import verify as verify_pages
@@ -26,10 +27,12 @@ urlpatterns = [
     path("invitations/<str:token>", invitation_pages.invitation, name="team-invitation"),
     # Printed on certificates (and their QR code): anyone checks one, in their own language.
     path("verify/<str:code>", verify_pages.verify, name="verify-certificate"),
+    path("a/<str:token>", abstract_pages.mine, name="my-abstract"),
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/auth/token/revoke/", RevokeToken.as_view(), name="api-token-revoke"),
     path("api/v1/auth/token/revoke-all/", RevokeAllTokens.as_view(), name="api-token-revoke-all"),
     path("api/v1/", include("registration.urls")),
+    path("api/v1/", include("abstracts.urls")),
     path("api/v1/", include("notifications.urls")),
     path("api/v1/", include("events.urls")),
     path("api/v1/", include("reports.urls")),

@@ -8,6 +8,9 @@ from .programme_models import ProgrammeStaff
 
 Role = TeamMembership.Role
 CHANGE_ROLES = {Role.OWNER, Role.ORGANISER}
+# The people who run the event: its registrations, door and audit log. Reviewers and the
+# programme committee are on the team for the call for abstracts only (abstracts.access).
+STAFF_ROLES = {Role.OWNER, Role.ORGANISER, Role.CHECKIN}
 PUBLIC_STATUSES = (Event.Status.PUBLISHED, Event.Status.CANCELLED)
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -71,7 +74,7 @@ def listed_events(user: AnyUser) -> QuerySet[Event]:
 
 
 def can_view_team_data(user: AnyUser, event: Event) -> bool:
-    return role_of(user, event) is not None
+    return role_of(user, event) in STAFF_ROLES
 
 
 def can_change(user: AnyUser, event: Event) -> bool:
@@ -83,7 +86,7 @@ def is_owner(user: AnyUser, event: Event) -> bool:
 
 
 def can_check_in(user: AnyUser, event: Event) -> bool:
-    return role_of(user, event) is not None
+    return role_of(user, event) in STAFF_ROLES
 
 
 def can_view_personal_data(user: AnyUser, event: Event) -> bool:

@@ -22,15 +22,22 @@ def _location(event: Event) -> str:
 
 
 def build_calendar(
-    events: Iterable[Event], *, site_url: str, name: str, language: str | None = None
+    events: Iterable[Event],
+    *,
+    site_url: str,
+    name: str,
+    language: str | None = None,
+    sessions: bool = False,
 ) -> bytes:
     """The events as an iCalendar file. With a `language` (a reader's, e.g. an attendee's),
     titles and descriptions are in that language where the event has them (else in the other),
     each labelled with the language it is in."""
     if language is None:
-        return _calendar(events, site_url=site_url, name=name, language=None)
+        return _calendar(events, site_url=site_url, name=name, language=None, sessions=sessions)
     with translation.override(language):
-        return _calendar(events, site_url=site_url, name=name, language=language[:2])
+        return _calendar(
+            events, site_url=site_url, name=name, language=language[:2], sessions=sessions
+        )
 
 
 def _text(event: Event, field: str, language: str | None) -> tuple[str, dict[str, str]]:
@@ -44,7 +51,35 @@ def _text(event: Event, field: str, language: str | None) -> tuple[str, dict[str
     return "", {}
 
 
-def _calendar(events: Iterable[Event], *, site_url: str, name: str, language: str | None) -> bytes:
+def _session_entries(event: Event, stamp, site_url: str) -> list[CalendarEvent]:
+    """The event's agenda, one entry per session (accepted abstracts included), so a
+    calendar shows the talks and posters at their times."""
+    entries = []
+    for session in event.sessions.prefetch_related("speakers"):
+        entry = CalendarEvent()
+        entry.add("uid", f"session-{session.pk}-{event.uuid}@scievents")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", event.local(session.start))
+        entry.add("dtend", event.local(session.end))
+        entry.add("summary", _one_line(session.title))
+        speakers = ", ".join(speaker.name for speaker in session.speakers.all())
+        if speakers:
+            entry.add("description", speakers)
+        if session.room:
+            entry.add("location", _one_line(session.room))
+        entry.add("url", f"{site_url}/events/{event.slug}/")
+        entries.append(entry)
+    return entries
+
+
+def _calendar(
+    events: Iterable[Event],
+    *,
+    site_url: str,
+    name: str,
+    language: str | None,
+    sessions: bool = False,
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//scievents//EN")
     calendar.add("version", "2.0")
@@ -70,6 +105,8 @@ def _calendar(events: Iterable[Event], *, site_url: str, name: str, language: st
         entry.add("last-modified", event.updated_at)
         entry.add("status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED")
         calendar.add_component(entry)
+        for session_entry in _session_entries(event, stamp, site_url) if sessions else []:
+            calendar.add_component(session_entry)
     last = max((event.end.date() for event in events), default=None)
     if last:
         calendar.add_missing_timezones(last_date=last.replace(year=last.year + 1))

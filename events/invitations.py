@@ -29,7 +29,12 @@ from .services import record
 from .signals import team_invited
 
 INVITATION_DAYS = 7
-GIVEN_ROLES = (TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN)
+GIVEN_ROLES = (
+    TeamMembership.Role.ORGANISER,
+    TeamMembership.Role.CHECKIN,
+    TeamMembership.Role.REVIEWER,
+    TeamMembership.Role.COMMITTEE,
+)
 
 
 class InvitationGone(Exception):

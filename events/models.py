@@ -348,6 +348,10 @@ class TeamMembership(models.Model):
         OWNER = "owner", _("Owner")
         ORGANISER = "organiser", _("Organiser")
         CHECKIN = "checkin", _("Check-in staff")
+        # Call for abstracts (the abstracts app): reviewers score the abstracts assigned to
+        # them; the committee decides.
+        REVIEWER = "reviewer", _("Reviewer")
+        COMMITTEE = "committee", _("Programme committee")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="team")
     user = models.ForeignKey(
@@ -413,7 +417,8 @@ class Invitation(models.Model):
                 name="invitation_one_pending_per_address",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["organiser", "checkin"]), name="invitation_role_given"
+                condition=Q(role__in=["organiser", "checkin", "reviewer", "committee"]),
+                name="invitation_role_given",
             ),
         ]
 

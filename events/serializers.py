@@ -349,7 +349,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
     {
         "type": "string",
         "enum": TeamMembership.Role.values,
-        "description": "Given: organiser or checkin. Shown: the owner's role too.",
+        "description": "Given: organiser, checkin, reviewer or committee. "
+        "Shown: the owner's role too.",
     }
 )
 class TeamRoleField(serializers.ChoiceField):
@@ -357,7 +358,12 @@ class TeamRoleField(serializers.ChoiceField):
     owner's role reads "owner"."""
 
     def __init__(self, **kwargs):
-        choices = [TeamMembership.Role.ORGANISER, TeamMembership.Role.CHECKIN]
+        choices = [
+            TeamMembership.Role.ORGANISER,
+            TeamMembership.Role.CHECKIN,
+            TeamMembership.Role.REVIEWER,
+            TeamMembership.Role.COMMITTEE,
+        ]
         super().__init__(choices=choices, **kwargs)
 
     def to_representation(self, value):

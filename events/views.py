@@ -40,8 +40,8 @@ from .serializers import (
 ICS_RESPONSE = file_download(CALENDAR, "An iCalendar file (RFC 5545).")
 
 
-def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
-    body = build_calendar(events, site_url=settings.SITE_URL, name=name)
+def calendar_response(events, *, name: str, filename: str, sessions: bool = False) -> HttpResponse:
+    body = build_calendar(events, site_url=settings.SITE_URL, name=name, sessions=sessions)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -166,7 +166,9 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
     def calendar(self, request, slug=None):
         """The event as an iCalendar file (routed as /events/{slug}/calendar.ics)."""
         event = self.get_object()
-        return calendar_response([event], name=event.title, filename=f"{event.slug}.ics")
+        return calendar_response(
+            [event], name=event.title, filename=f"{event.slug}.ics", sessions=True
+        )
 
 
 class EventFeedView(generics.GenericAPIView):

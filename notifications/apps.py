@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import certificates, receivers  # noqa: F401
+        from . import abstract_receivers, certificates, receivers  # noqa: F401

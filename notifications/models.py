@@ -142,6 +142,11 @@ class Delivery(models.Model):
         TEAM_INVITATION = "team_invitation", _("Invitation to the team")
         # After the event: the link to the certificate of attendance (once per person).
         CERTIFICATE = "certificate", _("Certificate of attendance")
+        # The call for abstracts (no registration either): notifications/abstract_emails.py.
+        ABSTRACT_SUBMITTED = "abstract_submitted", _("Abstract received")
+        ABSTRACT_LISTED = "abstract_listed", _("Listed as an author")
+        ABSTRACT_DECIDED = "abstract_decided", _("Decision on an abstract")
+        REVIEW_REMINDER = "review_reminder", _("Review reminder")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -169,6 +174,9 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # What makes a one-off email one (e.g. "abstract-decided:12:3", one author's decision
+    # email): the database refuses a second row with the same key, whoever writes it.
+    once_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

@@ -25,6 +25,13 @@ from .models import Delivery, Message
 Kind = Delivery.Kind
 
 
+# Emails of the call for abstracts, to people who need not be registrants (abstract_emails).
+ABSTRACT_KINDS = (
+    Kind.ABSTRACT_SUBMITTED,
+    Kind.ABSTRACT_LISTED,
+    Kind.ABSTRACT_DECIDED,
+    Kind.REVIEW_REMINDER,
+)
 TICKET_KINDS = {Kind.CONFIRMED, Kind.PROMOTED, Kind.APPROVED}
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -99,6 +106,10 @@ MESSAGE_SUBJECTS = {
 
 
 def render(delivery: Delivery) -> EmailMultiAlternatives:
+    if delivery.kind in ABSTRACT_KINDS:
+        from .abstract_emails import render_abstract_email
+
+        return render_abstract_email(delivery)
     if delivery.kind == Kind.RETENTION_WARNING:
         return _render_retention_warning(delivery)
     if delivery.kind == Kind.TEAM_INVITATION:

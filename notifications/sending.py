@@ -26,7 +26,7 @@ from . import enqueue, retry
 from .enqueue import BATCH_SIZE
 from .models import ERASED_ADDRESS, Delivery, Message
 from .outbox import forget_deliveries, is_forgotten
-from .rendering import render
+from .rendering import ABSTRACT_KINDS, render
 
 Kind = Delivery.Kind
 State = Delivery.State
@@ -153,7 +153,7 @@ def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dic
 
 def _still_wanted(delivery: Delivery) -> bool:
     """Reminders and notices are not sent to people who left, or about cancelled events."""
-    if delivery.kind in (Kind.RETENTION_WARNING, Kind.TEAM_INVITATION):
+    if delivery.kind in (Kind.RETENTION_WARNING, Kind.TEAM_INVITATION, *ABSTRACT_KINDS):
         return delivery.event_id is not None
     if delivery.kind != Kind.MESSAGE:
         registration = delivery.registration

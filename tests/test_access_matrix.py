@@ -37,7 +37,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "stranger", "programme", "checkin", "organiser", "owner")
+ROLES = (
+    "anonymous", "stranger", "programme", "checkin", "reviewer", "committee", "organiser", "owner"
+)  # fmt: skip
 ANYONE = set(ROLES)
 SIGNED_IN = ANYONE - {"anonymous"}
 TEAM = {"checkin", "organiser", "owner"}
@@ -50,6 +52,11 @@ PERSONAL = {"organiser", "owner"}
 # The event asking for the programme has a team of its own: the owner and the organiser.
 ASKING_TEAM = {"organiser", "owner"}
 ASKING_CHANGE = ASKING_TEAM
+# The call for abstracts: reviewers see the abstracts assigned to them; the committee and the
+# organisers the board and the decisions. Neither reviewers nor the committee see registrants.
+REVIEWER = {"reviewer"}
+DECIDE = {"committee", "organiser", "owner"}
+READ_ABSTRACT = DECIDE | REVIEWER
 
 
 @dataclass
@@ -248,6 +255,36 @@ ACCESS = [
     Call("web:event-certificates", "get", at(P + "/certificates/"), PERSONAL),
     Call("web:event-certificates", "post", at(P + "/certificates/"), CHANGE,
          {"action": "reissue", "id": "{certificate}"}),
+    # Call for abstracts
+    Call("abstracts-call", "get", at(E + "/call-for-abstracts/"), ANYONE),
+    Call("abstracts-call", "put", at(E + "/call-for-abstracts/"), CHANGE, {"word_limit": 5}),
+    Call("abstract-list", "post", at(E + "/abstracts/"), ANYONE, {"title_en": "T"}),
+    Call("abstract-list", "get", at(E + "/abstracts/"), DECIDE),
+    Call("abstracts-assign", "post", at(E + "/abstracts/assign/"), CHANGE, {}),
+    Call("abstracts-decisions", "post", at(E + "/abstracts/decisions/"), DECIDE,
+         {"ids": [], "outcome": "reject"}),
+    Call("abstract-detail", "get", at(E + "/abstracts/{abstract}/"), READ_ABSTRACT),
+    Call("abstract-review", "get", at(E + "/abstracts/{abstract}/review/"), REVIEWER),
+    Call("abstract-review", "put", at(E + "/abstracts/{abstract}/review/"), REVIEWER, {}),
+    Call("abstract-conflict", "post", at(E + "/abstracts/{abstract}/conflict/"), REVIEWER),
+    Call("abstract-assignments", "post", at(E + "/abstracts/{abstract}/assignments/"), CHANGE,
+         {}),
+    Call("abstract-decision", "post", at(E + "/abstracts/{abstract}/decision/"), DECIDE,
+         {"outcome": "maybe"}),
+    Call("abstracts-reviews", "get", at(E + "/reviews/"), REVIEWER),
+    Call("abstracts-reviewer", "put", at(E + "/reviewers/{reviewer}/"), CHANGE, {}),
+    Call("abstracts-book", "get", at(E + "/book-of-abstracts.pdf"), ANYONE),
+    Call("abstracts-accepted-json", "get", at(E + "/accepted-abstracts.json"), ANYONE),
+    Call("abstracts-accepted-csv", "get", at(E + "/accepted-abstracts.csv"), ANYONE),
+    Call("abstract-mine", "get", at("/api/v1/abstracts/{abstract_token}/"), ANYONE),
+    Call("abstract-mine", "patch", at("/api/v1/abstracts/{abstract_token}/"), ANYONE, {}),
+    Call("abstract-mine-withdraw", "post", at("/api/v1/abstracts/{abstract_token}/withdraw/"),
+         ANYONE),
+    Call("my-abstract", "get", at("/a/{abstract_token}"), ANYONE),
+    Call("web:abstract-submit", "get", at("/en/events/{event}/abstracts/submit/"), ANYONE),
+    Call("web:reviews", "get", at(P + "/reviews/"), REVIEWER),
+    Call("web:review", "get", at(P + "/reviews/{abstract}/"), REVIEWER),
+    Call("web:committee", "get", at(P + "/committee/"), DECIDE),
 ]  # fmt: skip
 
 NOT_OURS = ("admin:",)
@@ -287,7 +324,7 @@ def ctx():
         end=timezone.now() - timezone.timedelta(days=2),
     )
     users = {"owner": owner}
-    for role in ("checkin", "organiser"):
+    for role in ("checkin", "reviewer", "committee", "organiser"):
         users[role] = UserFactory(username=f"{role}-role")
         TeamMembership.objects.create(event=event, user=users[role], role=role)
     users["stranger"] = UserFactory(username="stranger-role")
@@ -319,6 +356,7 @@ def ctx():
     certificate = Certificate.objects.create(
         event=event, kind="attendance", registration=registration, issued_at=timezone.now()
     )
+    abstract = abstract_for_matrix(event, users["reviewer"])
     return {
         "users": users,
         "event": event.slug,
@@ -346,7 +384,21 @@ def ctx():
         "certificate": certificate.pk,
         "certificate_code": certificates.code_of(certificate),
         "speaker": SpeakerFactory(event=event).pk,
+        "abstract": abstract.pk,
+        "abstract_token": abstract.token,
+        "reviewer": users["reviewer"].pk,
     }
+
+
+def abstract_for_matrix(event, reviewer):
+    """An open call with one abstract, assigned to the reviewer, who has reviewed it."""
+    from tests.abstracts.helpers import assign, open_call, review, submit
+
+    open_call(event)
+    abstract = submit(event)
+    assign(abstract, reviewer)
+    review(abstract, reviewer)
+    return abstract
 
 
 def email_change_token(registration) -> str:

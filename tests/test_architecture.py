@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("core", "events", "registration", "notifications", "reports", "web")
+APPS = ("core", "events", "registration", "abstracts", "notifications", "reports", "web")
 MAX_LINES = 500
 # The DRF views; the pages are every module of web/views.
 API_VIEWS = (

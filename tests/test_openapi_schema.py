@@ -28,6 +28,8 @@ DOWNLOADS = {
     ("/api/v1/events/{event_slug}/badges.pdf", "application/pdf"),
     ("/api/v1/registrations/{token}/certificate.pdf", "application/pdf"),
     ("/api/v1/events/{event_slug}/certificates/{id}/certificate.pdf", "application/pdf"),
+    ("/api/v1/events/{event_slug}/book-of-abstracts.pdf", "application/pdf"),
+    ("/api/v1/events/{event_slug}/accepted-abstracts.csv", "text/csv"),
 }
 
 
@@ -165,6 +167,14 @@ def files(owner, event):
         "/api/v1/events/{event_slug}/certificates/{id}/certificate.pdf": (
             f"/api/v1/events/{event.slug}/certificates/{certificate.pk}/certificate.pdf",
             owner_api,
+        ),
+        "/api/v1/events/{event_slug}/book-of-abstracts.pdf": (
+            f"/api/v1/events/{event.slug}/book-of-abstracts.pdf",
+            None,
+        ),
+        "/api/v1/events/{event_slug}/accepted-abstracts.csv": (
+            f"/api/v1/events/{event.slug}/accepted-abstracts.csv",
+            None,
         ),
     }
 

@@ -64,9 +64,16 @@ def local_packages() -> dict[str, Path]:
 
 
 def test_local_apps_are_found():
-    assert {"config", "core", "events", "registration", "notifications", "reports", "web"} <= set(
-        local_packages()
-    )
+    assert {
+        "config",
+        "core",
+        "events",
+        "registration",
+        "abstracts",
+        "notifications",
+        "reports",
+        "web",
+    } <= set(local_packages())
 
 
 @pytest.mark.parametrize("package", sorted(local_packages()))

@@ -39,4 +39,5 @@ urlpatterns = [
     # Names stay in the "web" namespace: these modules declare no app_name.
     path("organiser/", include("web.urls_setup")),
     path("organiser/", include("web.urls_desk")),
+    path("", include("web.urls_abstracts")),
 ]

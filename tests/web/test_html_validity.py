@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 
+from ..abstracts.helpers import assign, member, open_call, submit
 from . import html_checker
 
 # The mark makes pytest-django create the test database the module fixture writes to.
@@ -49,6 +50,7 @@ PUBLIC = {
     "event-report": "/{language}/events/past/report/",
     "not-found": "/{language}/events/nothing/",
     "sign-in": "/{language}/sign-in/",
+    "abstract-submit": "/{language}/events/forum/abstracts/submit/",
 }
 ORGANISER = {
     "dashboard": "/en/organiser/",
@@ -67,10 +69,13 @@ ORGANISER = {
             "check-in",
             "audit",
             "certificates",
+            "committee",
         )
     },
     "event-walk-in": "/en/organiser/events/forum/check-in/walk-in/",
 }
+# Pages of the call for abstracts only a reviewer or its submitter opens.
+ABSTRACT_PAGES = ("my-abstract", "abstract-errors", "reviews", "review", "review-errors")
 
 
 def _arrange() -> dict:
@@ -118,8 +123,14 @@ def _arrange() -> dict:
     certificate = Certificate.objects.create(
         event=forum, kind="attendance", registration=registration, issued_at=timezone.now()
     )
+    open_call(forum)
+    abstract = submit(forum)
+    reviewer = member(forum, "reviewer", email="r@review.org")
+    assign(abstract, reviewer)
     return {
         "certificate": "/verify/" + certificates.code_of(certificate),
+        "abstract": abstract,
+        "reviewer": reviewer,
         "manage_token": registration.manage_token,
         "organiser": organiser,
         "invitation": "/invitations/" + link.rsplit("/", 1)[1],
@@ -145,6 +156,16 @@ def _render(tmp: Path) -> dict[str, Path]:
     )
     for name, path in ORGANISER.items():
         files[name] = _save(tmp, name, organiser.get(path))
+    abstract, reviewer = arranged["abstract"], Client()
+    reviewer.force_login(arranged["reviewer"])
+    files["my-abstract"] = _save(tmp, "my-abstract", visitor.get(f"/a/{abstract.token}"))
+    files["abstract-errors"] = _save(
+        tmp, "abstract-errors", visitor.post("/en/events/forum/abstracts/submit/", {"title_en": ""})
+    )
+    files["reviews"] = _save(tmp, "reviews", reviewer.get("/en/organiser/events/forum/reviews/"))
+    review_page = f"/en/organiser/events/forum/reviews/{abstract.pk}/"
+    files["review"] = _save(tmp, "review", reviewer.get(review_page))
+    files["review-errors"] = _save(tmp, "review-errors", reviewer.post(review_page, {}))
     files["invitation"] = _save(tmp, "invitation", visitor.get(arranged["invitation"]))
     files["invitation-signed-in"] = _save(
         tmp, "invitation-signed-in", organiser.get(arranged["invitation"])
@@ -215,6 +236,11 @@ def test_invitation_page_is_valid_html(errors, page):
 
 @pytest.mark.parametrize("page", ["verify-en", "verify-vi", "verify-gone-en", "verify-gone-vi"])
 def test_certificate_check_page_is_valid_html(errors, page):
+    assert errors[page] == []
+
+
+@pytest.mark.parametrize("page", ABSTRACT_PAGES)
+def test_abstract_page_is_valid_html(errors, page):
     assert errors[page] == []
 
 

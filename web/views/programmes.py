@@ -20,6 +20,7 @@ from events import services as event_services
 from events.models import Event, ParticipantType, Programme
 from events.programme_models import ProgrammeTarget
 from registration.countries import country_name
+from reports import abstract_figures
 from reports import services as reports
 from reports.views import csv_response
 
@@ -91,6 +92,7 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "pending_requests": programme_requests.pending_for(programme) if is_staff else [],
         "feed": reverse("event-feed") + f"?programme={programme.code}",
         "fields": event_selectors.major_fields(),
+        "abstracts": abstract_figures.programme_figures(programme),
     }
     return render(request, "web/programme.html", context)
 
@@ -233,6 +235,7 @@ def event_report(request: HttpRequest, slug: str) -> HttpResponse:
         "report": report,
         "threshold": reports.threshold(),
         "by_type": [(types.get(t, t), n) for t, n in report["by_participant_type"]],
+        "abstracts": abstract_figures.event_figures(event),
     }
     return render(request, "web/event_report.html", context)
 

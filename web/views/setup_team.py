@@ -35,6 +35,8 @@ TEAM_LABELS = {
 GIVEN_ROLES = [
     (TeamMembership.Role.ORGANISER.value, TeamMembership.Role.ORGANISER.label),
     (TeamMembership.Role.CHECKIN.value, TeamMembership.Role.CHECKIN.label),
+    (TeamMembership.Role.REVIEWER.value, TeamMembership.Role.REVIEWER.label),
+    (TeamMembership.Role.COMMITTEE.value, TeamMembership.Role.COMMITTEE.label),
 ]
 
 

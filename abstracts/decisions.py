@@ -1,0 +1,210 @@
+"""The committee board and decisions.
+
+One decision per abstract is the database's rule (the decision's primary key is the
+abstract): two committee members deciding at once end with one decision, and the authors'
+emails are written in the transaction of the decision that won, so one email round too.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Max, QuerySet, StdDev
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.exceptions import Conflict
+from events.models import Event, Session
+from events.services import save_session
+
+from .models import Abstract, ContributionType, Decision, Review, Track
+from .signals import abstract_decided
+
+Outcome = Decision.Outcome
+Status = Abstract.Status
+MAX_BULK = 500
+
+
+def board(event: Event, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every abstract of the event with its review figures: `score_mean`, `score_spread`
+    (population standard deviation), `review_count`, best first.
+
+    Three small queries (the abstracts' short fields, the review figures grouped by abstract,
+    the names of tracks and types), whatever the number of abstracts; the rows are plain data,
+    so 2,000 abstracts cost milliseconds, not a model instance and a serializer each.
+    Filters: track, contribution_type (ids), status, min_score, max_score.
+    """
+    filters = filters or {}
+    abstracts = Abstract.objects.filter(event=event)
+    for name in ("track", "contribution_type"):
+        if filters.get(name):
+            abstracts = abstracts.filter(**{f"{name}_id": filters[name]})
+    if filters.get("status"):
+        abstracts = abstracts.filter(status=filters["status"])
+    figures = {
+        row["assignment__abstract_id"]: row
+        for row in Review.objects.filter(assignment__abstract__event=event)
+        .values("assignment__abstract_id")
+        .annotate(mean=Avg("score"), spread=StdDev("score"), count=Count("pk"))
+    }
+    names = _names(event)
+    statuses, outcomes = dict(Status.choices), dict(Outcome.choices)
+    with_language = get_language()
+    rows = []
+    for row in abstracts.values(
+        "id", "status", "title_en", "title_vi", "track_id", "contribution_type_id",
+        "topic__code", "decision__outcome",
+    ):  # fmt: skip
+        scores = figures.get(row["id"], {})
+        mean = scores.get("mean")
+        if filters.get("min_score") is not None and (mean is None or mean < filters["min_score"]):
+            continue
+        if filters.get("max_score") is not None and (mean is None or mean > filters["max_score"]):
+            continue
+        outcome = row["decision__outcome"] if row["status"] != Status.SUBMITTED else None
+        rows.append(
+            {
+                "id": row["id"],
+                "status": row["status"],
+                "status_label": str(statuses[row["status"]]),
+                "title": _pick(row, "title", with_language),
+                "track": names["track"].get(row["track_id"]),
+                "contribution_type": names["type"].get(row["contribution_type_id"]),
+                "topic": row["topic__code"],
+                "score_mean": _two(mean),
+                "score_spread": _two(scores.get("spread")),
+                "review_count": scores.get("count", 0),
+                "decision": outcome,
+                "decision_label": str(outcomes[outcome]) if outcome else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["score_mean"] is None, -float(r["score_mean"] or 0), r["id"]))
+    return rows
+
+
+def _two(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _pick(row: dict, field: str, language: str | None) -> str:
+    first, second = ("vi", "en") if (language or "").startswith("vi") else ("en", "vi")
+    return row[f"{field}_{first}"] or row[f"{field}_{second}"]
+
+
+def _names(event: Event) -> dict[str, dict[int, dict[str, Any]]]:
+    language = get_language()
+    return {
+        "track": {
+            t["id"]: {"id": t["id"], "name": _pick(t, "name", language)}
+            for t in Track.objects.filter(event=event).values("id", "name_en", "name_vi")
+        },
+        "type": {
+            t["id"]: {"id": t["id"], "name": _pick(t, "name", language)}
+            for t in ContributionType.objects.filter(event=event).values("id", "name_en", "name_vi")
+        },
+    }
+
+
+def reviews_for_committee(abstract: Abstract) -> list[Review]:
+    return list(
+        Review.objects.filter(assignment__abstract=abstract)
+        .select_related("assignment__reviewer")
+        .order_by("assignment_id")
+    )
+
+
+def comments_to_authors(abstract: Abstract) -> list[str]:
+    """What the reviewers wrote to the authors, without saying who wrote it."""
+    return [
+        text
+        for text in Review.objects.filter(assignment__abstract=abstract)
+        .order_by("assignment_id")
+        .values_list("comment_to_authors", flat=True)
+        if text
+    ]
+
+
+def _slot(event: Event, minutes: int) -> tuple:
+    """The next free time after the sessions made from abstracts, at first the event's start;
+    the organisers move sessions where they belong."""
+    last = Session.objects.filter(event=event, from_abstract__isnull=False).aggregate(
+        end=Max("end")
+    )
+    start = last["end"] or event.start
+    if start + timedelta(minutes=minutes) > event.end:
+        start = event.start
+    return start, start + timedelta(minutes=minutes)
+
+
+def _session(abstract: Abstract, outcome: str, actor) -> Session:
+    presenting = [author for author in abstract.authors.all() if author.presenting]
+    start, end = _slot(abstract.event, abstract.contribution_type.minutes)
+    return save_session(
+        abstract.event,
+        user=actor,
+        data={
+            "title_en": abstract.title_en,
+            "title_vi": abstract.title_vi,
+            "abstract_en": abstract.text_en,
+            "abstract_vi": abstract.text_vi,
+            "start": start,
+            "end": end,
+            "speakers": [{"name": a.name, "affiliation": a.affiliation} for a in presenting],
+        },
+    )
+
+
+@transaction.atomic
+def decide(abstract: Abstract, *, actor, outcome: str) -> Decision:
+    """Accept (as a talk or a poster) or reject one abstract; 409 if it is decided already."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("Choose talk, poster or reject.")]})
+    # The row lock makes a second decider wait for the first, then find its decision.
+    abstract = (
+        Abstract.objects.select_for_update(of=("self",))
+        .select_related("event", "contribution_type")
+        .get(pk=abstract.pk)
+    )
+    if abstract.status == Status.WITHDRAWN:
+        raise Conflict(_("This abstract was withdrawn."), code="withdrawn")
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.create(abstract=abstract, outcome=outcome, decided_by=actor)
+    except IntegrityError:
+        raise Conflict(_("This abstract has been decided already."), code="decided") from None
+    abstract.status = Status.REJECTED if outcome == Outcome.REJECT else Status.ACCEPTED
+    if decision.accepted:
+        abstract.session = _session(abstract, outcome, actor)
+    abstract.save(update_fields=["status", "session", "updated_at"])
+    abstract_decided.send(sender=Abstract, abstract=abstract, decision=decision)
+    return decision
+
+
+def decide_many(event: Event, ids: list[int], *, actor, outcome: str) -> dict[str, list[int]]:
+    """The same decision for several abstracts, each in its own transaction: those decided
+    already (by someone else meanwhile) are reported, not decided twice."""
+    if len(ids) > MAX_BULK:
+        raise ValidationError({"ids": [_("At most %(n)d at once.") % {"n": MAX_BULK}]})
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("Choose talk, poster or reject.")]})
+    done, skipped = [], []
+    for abstract in Abstract.objects.filter(event=event, pk__in=ids).order_by("id"):
+        try:
+            decide(abstract, actor=actor, outcome=outcome)
+        except Conflict:
+            skipped.append(abstract.pk)
+        else:
+            done.append(abstract.pk)
+    unknown = sorted(set(ids) - set(done) - set(skipped))
+    return {"decided": done, "skipped": skipped + unknown}
+
+
+def accepted_in_programme_order(event: Event) -> QuerySet[Abstract]:
+    """Accepted abstracts as the programme runs: by their session's start."""
+    return (
+        Abstract.objects.filter(event=event, status=Status.ACCEPTED)
+        .select_related("session", "track", "contribution_type", "topic", "decision")
+        .prefetch_related("authors")
+        .order_by("session__start", "session_id", "id")
+    )

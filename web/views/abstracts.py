@@ -1,0 +1,273 @@
+"""Pages of the call for abstracts: submitting, the submitter's private link, the reviewer's
+list and review form, and the committee board. Each calls the same service as the API; what
+was typed comes back as typed when something is refused, with the errors beside the fields."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError as APIValidationError
+
+from abstracts import access, decisions, queries, reviewing, setup, submission
+from abstracts.models import Abstract, Call, Decision, Review
+from abstracts.serializers import EditSerializer, SubmitSerializer
+from core import ratelimit
+from core.exceptions import Conflict, NotFound
+from events import access as event_access
+from events.models import Event
+from registration.countries import country_name
+
+from ..forms import NON_FIELD, errors_from, validated
+
+AUTHOR_ROWS = 6  # blank author rows on the form; more authors: through the API
+ERRORS = (ValidationError, APIValidationError, Conflict)
+
+
+def _public_event(request: HttpRequest, slug: str) -> Event:
+    event = event_access.visible_events(request.user).filter(slug=slug).first()
+    if event is None:
+        raise Http404(_("No event has this address."))
+    return event
+
+
+def _form_data(event: Event, post: QueryDict) -> dict[str, Any]:
+    """The form's fields in the shape the API takes."""
+    data: dict[str, Any] = {
+        name: post.get(name, "") for name in ("title_en", "title_vi", "text_en", "text_vi")
+    }
+    data["keywords"] = [k.strip() for k in post.get("keywords", "").split(",") if k.strip()]
+    for name in ("track", "contribution_type"):
+        if post.get(name, "").isdigit():
+            data[name] = int(post[name])
+    data["topic"] = post.get("topic", "")
+    data["authors"] = []
+    for row in range(AUTHOR_ROWS):
+        fields = {
+            key: post.get(f"authors.{row}.{key}", "").strip()
+            for key in ("name", "email", "affiliation", "country")
+        }
+        if any(fields.values()):
+            fields["presenting"] = post.get("presenting") == str(row)
+            fields["language"] = (get_language() or "en")[:2]
+            data["authors"].append(fields)
+    data["conflicts"] = [line.strip() for line in post.get("conflicts", "").split() if line]
+    data["answers"] = {
+        str(q.pk): (f"answers.{q.pk}" in post)
+        if q.kind == "checkbox"
+        else post.get(f"answers.{q.pk}", "")
+        for q in submission.questions_of(event)
+    }
+    data["consent"] = "consent" in post
+    data["language"] = (get_language() or "en")[:2]
+    return data
+
+
+def _as_form(abstract: Abstract) -> QueryDict:
+    form = QueryDict(mutable=True)
+    for name in ("title_en", "title_vi", "text_en", "text_vi"):
+        form[name] = getattr(abstract, name)
+    form["keywords"] = ", ".join(abstract.keywords)
+    form["track"] = str(abstract.track_id or "")
+    form["contribution_type"] = str(abstract.contribution_type_id)
+    form["topic"] = abstract.topic.code if abstract.topic else ""
+    for row, author in enumerate(abstract.authors.order_by("position")):
+        for key in ("name", "email", "affiliation"):
+            form[f"authors.{row}.{key}"] = getattr(author, key)
+        form[f"authors.{row}.country"] = country_name(author.country) if author.country else ""
+        if author.presenting:
+            form["presenting"] = str(row)
+    for key, value in abstract.answers.items():
+        form[f"answers.{key}"] = value
+    return form
+
+
+def _form_context(event: Event, values, errors) -> dict[str, Any]:
+    offer = setup.offer(event)
+    return {
+        "event": event,
+        "call": setup.call_of(event),
+        "values": values,
+        "errors": errors,
+        "tracks": [(t.pk, t.name) for t in offer["tracks"]],
+        "types": [(t.pk, t.name) for t in offer["contribution_types"]],
+        "topics": [(f.code, f.name) for f in offer["topics"]],
+        "questions": offer["questions"],
+        "author_rows": [str(row) for row in range(AUTHOR_ROWS)],
+        "labels": {
+            "title_en": _("Title (English)"),
+            "text_en": _("Abstract (English)"),
+            "text_vi": _("Abstract (Vietnamese)"),
+            "track": _("Track"),
+            "contribution_type": _("Contribution type"),
+            "topic": _("Topic"),
+            "authors": _("Authors"),
+            "consent": _("Consent"),
+        },
+    }
+
+
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(request, slug)
+    errors: dict[str, list[str]] = {}
+    values: Any = QueryDict()
+    if request.method == "POST":
+        values = request.POST
+        try:
+            ratelimit.limit(request, "register")
+            checked = validated(SubmitSerializer, _form_data(event, request.POST))
+            abstract = submission.submit(event, checked)
+        except ratelimit.RateLimited as exc:
+            errors = {NON_FIELD: [exc.message]}
+        except ERRORS as exc:
+            errors = errors_from(exc)
+        else:
+            request.session["abstract_welcome"] = abstract.token
+            return redirect("my-abstract", token=abstract.token)
+    context = {**_form_context(event, values, errors), "open": setup.is_open(setup.call_of(event))}
+    return render(request, "web/abstracts/submit.html", context, status=400 if errors else 200)
+
+
+def mine(request: HttpRequest, token: str) -> HttpResponse:
+    """The private link: the abstract, its state, the form to change it, withdrawing."""
+    try:
+        abstract = submission.find_by_token(token)
+    except NotFound as exc:
+        ratelimit.limit(request, "token")
+        raise Http404(exc.message) from None
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(abstract.language)
+        request.LANGUAGE_CODE = abstract.language
+    errors: dict[str, list[str]] = {}
+    event = abstract.event
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                submission.withdraw(abstract)
+            else:
+                data = _form_data(event, request.POST)
+                data.pop("consent"), data.pop("language")
+                submission.edit(abstract, validated(EditSerializer, data))
+        except ERRORS as exc:
+            errors = errors_from(exc)
+        else:
+            return redirect("my-abstract", token=token)
+    abstract = queries.full(abstract.pk)
+    values = request.POST if errors else _as_form(abstract)
+    context = {
+        **_form_context(event, values, errors),
+        "abstract": abstract,
+        "editable": submission.can_edit(abstract),
+        "welcome": request.session.pop("abstract_welcome", None) == token,
+    }
+    return render(request, "web/abstracts/mine.html", context, status=400 if errors else 200)
+
+
+def _team_event(request: HttpRequest, slug: str, allowed) -> Event:
+    event = Event.objects.filter(slug=slug).first()
+    if event is None or event_access.role_of(request.user, event) is None:
+        raise Http404(_("No event of yours has this address."))
+    if not allowed(request.user, event):
+        raise PermissionDenied(_("Your role on this event's team does not allow this."))
+    return event
+
+
+@login_required
+def reviews(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _team_event(request, slug, access.is_reviewer)
+    rows = list(reviewing.queue_of(event, request.user))
+    done = set(
+        Review.objects.filter(
+            assignment__reviewer=request.user, assignment__abstract__in=rows
+        ).values_list("assignment__abstract_id", flat=True)
+    )
+    context = {"event": event, "rows": rows, "done": done, "call": setup.call_of(event)}
+    return render(request, "web/abstracts/reviews.html", context)
+
+
+@login_required
+def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _team_event(request, slug, access.is_reviewer)
+    try:
+        abstract = reviewing.abstract_for_reviewer(event, request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    criteria = setup.offer(event)["criteria"]
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "conflict":
+                reviewing.declare_conflict(abstract, request.user)
+                return redirect("web:reviews", slug=slug)
+            data = {
+                "scores": {str(c.pk): request.POST.get(f"scores.{c.pk}", "") for c in criteria},
+                "recommendation": request.POST.get("recommendation", ""),
+                "comment_to_authors": request.POST.get("comment_to_authors", ""),
+                "comment_to_committee": request.POST.get("comment_to_committee", ""),
+            }
+            reviewing.save_review(abstract, request.user, data)
+        except ERRORS as exc:
+            errors = errors_from(exc)
+        else:
+            return redirect("web:reviews", slug=slug)
+    existing = reviewing.review_of(abstract, request.user)
+    if errors:
+        values: Any = request.POST
+    else:
+        values = {f"scores.{k}": str(v) for k, v in (existing.scores if existing else {}).items()}
+        if existing:
+            for name in ("recommendation", "comment_to_authors", "comment_to_committee"):
+                values[name] = getattr(existing, name)
+    blind = queries.blind_mode(event) == Call.Blind.DOUBLE
+    context = {
+        "event": event,
+        "abstract": abstract,
+        "authors": [] if blind else list(abstract.authors.order_by("position")),
+        "criteria": [
+            (c, f"scores.{c.pk}", [(str(n), str(n)) for n in range(1, c.max_score + 1)])
+            for c in criteria
+        ],
+        "recommendations": Review.Recommendation.choices,
+        "values": values,
+        "errors": errors,
+        "labels": {"recommendation": _("Recommendation")},
+    }
+    return render(request, "web/abstracts/review.html", context, status=400 if errors else 200)
+
+
+@login_required
+def committee(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _team_event(request, slug, access.can_decide)
+    errors: dict[str, list[str]] = {}
+    outcome = None
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        try:
+            if not ids:
+                raise ValidationError({"ids": [_("Select at least one abstract.")]})
+            outcome = decisions.decide_many(
+                event, ids, actor=request.user, outcome=request.POST.get("outcome", "")
+            )
+        except ERRORS as exc:
+            errors = errors_from(exc)
+    filters = queries.board_filters(request.GET)
+    offer = setup.offer(event)
+    context = {
+        "event": event,
+        "rows": decisions.board(event, filters),
+        "filters": request.GET,
+        "tracks": [(str(t.pk), t.name) for t in offer["tracks"]],
+        "types": [(str(t.pk), t.name) for t in offer["contribution_types"]],
+        "statuses": Abstract.Status.choices,
+        "outcomes": Decision.Outcome.choices,
+        "errors": errors,
+        "values": request.POST,
+        "outcome": outcome,
+        "labels": {"ids": _("Abstracts"), "outcome": _("Decision")},
+    }
+    return render(request, "web/abstracts/committee.html", context, status=400 if errors else 200)
