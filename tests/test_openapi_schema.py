@@ -24,6 +24,7 @@ DOWNLOADS = {
     ("/api/v1/events/{event_slug}/registrations/export.xlsx", XLSX),
     ("/api/v1/open-data/events.csv", "text/csv"),
     ("/api/v1/open-data/statistics.csv", "text/csv"),
+    ("/api/v1/open-data/attendance.csv", "text/csv"),
 }
 
 
@@ -147,6 +148,7 @@ def files(owner, event):
         ),
         "/api/v1/open-data/events.csv": ("/api/v1/open-data/events.csv", None),
         "/api/v1/open-data/statistics.csv": ("/api/v1/open-data/statistics.csv", None),
+        "/api/v1/open-data/attendance.csv": ("/api/v1/open-data/attendance.csv", None),
     }
 
 
