@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,3 +145,20 @@ def test_open_attendance_queries_do_not_grow_with_events():
 
     assert queries() == one
     assert len(attendance.open_attendance()) == 11
+
+
+@pytest.mark.parametrize(
+    "language, first, second",
+    [("en", "10 May 2025", "11 May 2025"), ("vi", "10/5/2025", "11/5/2025")],
+)
+def test_event_report_page_dates_each_day_in_the_readers_style(
+    client, settings, language, first, second
+):
+    settings.OPEN_DATA_MIN_COUNT = 1
+    event = event_with_days(3, 2)
+
+    page = client.get(f"/{language}/events/{event.slug}/report/").content.decode()
+
+    days = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td></tr>", page)
+    assert days[-2:] == [(first, "3"), (second, "2")]
+    assert "2025-05-10" not in page
