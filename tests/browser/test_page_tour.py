@@ -1,7 +1,8 @@
 """The pages issue 13 changed, at a phone's (390 px) and a desktop's (1280 px) width in both
-languages: each loads, axe finds nothing serious, nothing but a wide table's scroller runs off
-the side of the screen. With SAVE_SCREENSHOTS=1 this tour makes the screenshots
-docs/screenshots/<page>-<language>-<width>.png.
+languages (home, event, register, the details, team, registrations, door, email, attendee
+list, audit log and duplicate pages, a programme's requests): each loads, axe finds nothing
+serious, and nothing but a wide table's scroller runs off the side of the screen. With
+SAVE_SCREENSHOTS=1 the tour makes docs/screenshots/<page>-<language>-<width>.png.
 """
 
 from datetime import timedelta
@@ -10,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from events.models import ProgrammeRequest, ProgrammeStaff
+from events import invitations
+from events.models import ProgrammeRequest, ProgrammeStaff, TeamMembership
 from registration import checkin, services
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory
 from tests.registration.helpers import person
@@ -62,6 +64,9 @@ def conference():
     title = "Quantum Materials Workshop"
     asking = EventFactory(status="draft", title_en=title, title_vi=title)
     ProgrammeRequest.objects.create(event=asking, programme=programme, requested_by=owner)
+    invitations.invite(
+        event, user=owner, email="door.volunteer@example.org", role=TeamMembership.Role.CHECKIN
+    )
     return event, owner, people, programme
 
 
@@ -104,6 +109,10 @@ def test_pages_of_the_issue_read_well_at_both_widths(
     visit("organiser-check-in", f"{organiser}/check-in/", check_in)
     visit("organiser-email", f"{organiser}/email/")
     visit("organiser-attendee-list", f"{organiser}/attendees/print/")
+    visit("organiser-team", f"{organiser}/team/")
+    expect(page.locator("main")).to_contain_text("door.volunteer@example.org")
+    visit("organiser-audit", f"{organiser}/audit/")
+    visit("organiser-duplicate", f"{organiser}/duplicate/")
     visit("programme-requests", f"/{language}/programmes/{programme.slug}/")
     expect(page.locator(".request-list")).to_contain_text("Quantum Materials Workshop")
 
