@@ -74,7 +74,7 @@ def everything_withheld(events: dict) -> dict:
     }
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(event, min_size=1, max_size=4))
 def test_no_generated_day_of_attendance_gives_a_small_count_away(drawn):
     events = {pk: people_of(*spec)[0] for pk, spec in enumerate(drawn, start=1)}
