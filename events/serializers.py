@@ -144,7 +144,12 @@ class VenueSerializer(serializers.Serializer):
         source="venue_country",
         required=False,
         allow_blank=True,
-        error_messages={"invalid": _("Use a two-letter ISO 3166-1 country code, such as VN.")},
+        error_messages={
+            "invalid": _(
+                "Choose a country from the list, or give its two-letter ISO 3166-1 code, "
+                "such as VN."
+            )
+        },
     )
 
     def validate_country(self, value: str) -> str:

@@ -112,3 +112,4 @@ def test_details_form_refuses_an_unknown_venue_country_beside_the_field(owner_cl
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="id_venue_country-error"' in html and 'value="Atlantis"' in html
+    assert "Choose a country from the list" in html
