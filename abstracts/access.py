@@ -9,8 +9,8 @@ read a reviewer makes goes through `visible_to_reviewer`, which leaves it out, s
 """
 
 from django.db.models import QuerySet
-from core.emails import email_key
 
+from core.emails import email_key
 from events import access as event_access
 from events.models import Event, TeamMembership
 

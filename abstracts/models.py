@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from core.emails import email_key_expression
 
+from core.emails import email_key_expression
 from core.translation import pick
 from events.models import Event, FieldOfScience, Session
 from registration.models import Question

@@ -9,8 +9,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from core.emails import email_key
 
+from core.emails import email_key
 from core.exceptions import Conflict, NotFound
 from events.models import Event
 from registration.answers import clean_answers

@@ -48,6 +48,11 @@ def place(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def utc_offset(offset: timedelta) -> str:
+    """ "UTC+7", "UTC-3:30", "UTC+0"."""
+    return _offset(offset)
+
+
 def _offset(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"

@@ -1,4 +1,9 @@
-"""Registrations with their answers as CSV or XLSX, one column per question."""
+"""Registrations with their answers as CSV or XLSX, one column per question.
+
+Countries come twice: the ISO code for programs that read the file, and the name in the
+reader's language for people ("Việt Nam" / "Vietnam"); an answer to a country question is
+read by people, so it is the name.
+"""
 
 import csv
 import io
@@ -12,6 +17,7 @@ from openpyxl import Workbook
 
 from events.models import Event
 
+from .countries import country_name
 from .models import Question, Registration
 
 # Cells starting with these are formulas to a spreadsheet: prefix them so they stay text.
@@ -27,6 +33,8 @@ def _safe(value: Any) -> Any:
 def _answer_text(question: Question, value: Any) -> Any:
     if value is None:
         return ""
+    if question.kind == Question.Kind.COUNTRY:
+        return country_name(str(value))
     if question.has_choices:
         labels = {choice.pk: choice.label for choice in question.choices.all()}
         items = value if isinstance(value, list) else [value]
@@ -45,6 +53,7 @@ def rows(event: Event, registrations: Iterable[Registration]) -> list[list[Any]]
         _("Email"),
         _("Affiliation"),
         _("Country"),
+        _("Country name"),
         _("Language"),
         _("Participant type"),
         _("Ticket code"),
@@ -62,6 +71,7 @@ def rows(event: Event, registrations: Iterable[Registration]) -> list[list[Any]]
                 registration.email,
                 registration.affiliation,
                 registration.country,
+                country_name(registration.country),
                 registration.language,
                 registration.get_participant_type_display(),
                 registration.ticket_code,

@@ -7,7 +7,8 @@ its upcoming events' (taken as known: their pages show the seats left); everywhe
 participants are check-ins plus absentees and international plus local participants; an
 event's participants are the sum of its countries (and of the people who gave none) and of
 its participant types; its registrations are its participants and the others (cancelled,
-waiting, pending).
+waiting, pending); each day's attendance is at most its check-ins (people who came at least
+once), and the days together at least as many.
 """
 
 from collections import Counter, defaultdict
@@ -34,6 +35,7 @@ class EventPeople:
     international_participants: int = 0
     by_country: Counter = field(default_factory=Counter)  # "" for people who gave none
     by_type: Counter = field(default_factory=Counter)
+    by_day: dict[str, int] = field(default_factory=dict)  # ISO day -> people checked in
 
 
 def markers(threshold: int) -> dict[str, str]:
@@ -43,7 +45,8 @@ def markers(threshold: int) -> dict[str, str]:
 def protect_all(events: dict[int, EventPeople], threshold: int) -> dict[tuple, str]:
     """Which published counts of people to withhold: key -> "<5" or "≥5". Keys:
     ("year", programme_id, year, metric), ("quarter", programme_id, year, quarter, metric),
-    ("event", event_id, name), ("country", event_id, code), ("type", event_id, code)."""
+    ("event", event_id, name), ("country", event_id, code), ("type", event_id, code),
+    ("day", event_id, ISO day)."""
     components: dict[tuple, dict[int, EventPeople]] = defaultdict(dict)
     for pk, event in events.items():
         components[(event.programme_id, event.year)][pk] = event
@@ -149,3 +152,32 @@ def _event_table(pk: int, event: EventPeople, cells: dict, sums: list[Sum]) -> N
         cells[("type", pk, code)] = Cell(n, floor=1)
         types.append(("type", pk, code))
     sums.append((total, types))
+    _days(pk, event, cells, sums)
+
+
+def _days(pk: int, event: EventPeople, cells: dict, sums: list[Sum]) -> None:
+    """Attendance per day: one person counts on every day they came, once in the check-ins.
+
+    So each day is the check-ins less those who did not come that day, and the days add up
+    to the check-ins plus the repeat visits: exactly what anyone knows of them (any such
+    numbers can happen). A relation that the stored data does not bear out (check-ins
+    recorded without a day, from before days were kept) is left out rather than assumed.
+    """
+    if not event.by_day:
+        return
+    checked = ("event", pk, "check_ins")
+    days = []
+    for day, n in event.by_day.items():
+        key = ("day", pk, day)
+        cells[key] = Cell(n, floor=1, cost=0)  # only days with someone are listed
+        days.append(key)
+        if n <= event.check_ins:
+            away = ("away", pk, day)
+            cells[away] = Cell(event.check_ins - n, shown=False)
+            sums.append((checked, [key, away]))
+    every = sum(event.by_day.values())
+    cells[("event", pk, "day_total")] = Cell(every, shown=False)
+    sums.append((("event", pk, "day_total"), days))
+    if every >= event.check_ins:
+        cells[("event", pk, "repeats")] = Cell(every - event.check_ins, shown=False)
+        sums.append((("event", pk, "day_total"), [checked, ("event", pk, "repeats")]))

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from events.models import Event, Programme
 from events.programme_models import ProgrammeTarget
-from registration.models import Registration
+from registration.models import CheckIn, Registration
 from registration.signals import registration_changed
 
 from . import services
@@ -22,5 +22,7 @@ def registration_moved(sender, **kwargs) -> None:
 @receiver(post_save, sender=ProgrammeTarget)
 @receiver(post_delete, sender=ProgrammeTarget)
 @receiver(post_delete, sender=Registration)
+@receiver(post_save, sender=CheckIn)  # attendance per day
+@receiver(post_delete, sender=CheckIn)
 def row_changed(sender, **kwargs) -> None:
     services.figures_changed()

@@ -11,7 +11,8 @@ Definitions (documented in the README):
   site's timezone (TIME_ZONE).
 - participants: confirmed registrations of published events; check-ins among them;
   international: participants whose country is not `HOME_COUNTRY` (unknown countries are
-  counted as neither); countries: distinct countries of participants.
+  counted as neither); countries: distinct countries of participants; attendance per day:
+  participants checked in on each calendar day of the event (its own timezone).
 """
 
 import logging
@@ -123,10 +124,10 @@ def _state(status: str, end, now) -> str:
 
 def _figures(scope: Scope) -> dict[str, Any]:
     """Every figure of the events in scope before publication, and which counts of people
-    to withhold. Four queries, whatever the number of events: the events, their fields,
-    confirmed registrations counted per event, country and participant type, and all
+    to withhold. Five queries, whatever the number of events: the events, their fields,
+    confirmed registrations counted per event, country and participant type, all
     registrations per event (the only two passes over the big table, through its (event,
-    status) index); the rest is added up here."""
+    status) index) and check-ins per event and day; the rest is added up here."""
 
     def build() -> dict[str, Any]:
         now = timezone.now()
@@ -182,6 +183,15 @@ def _people(events: dict[int, tuple], source: QuerySet[Event]) -> dict[int, Even
             event.international_participants += row["n"]
         event.by_country[row["country"]] += row["n"]
         event.by_type[row["participant_type"]] += row["n"]
+    # Confirmed people per day of each event (CheckIn keeps one row per person and day).
+    days = (
+        CheckIn.objects.filter(event__in=source, registration__status=CONFIRMED)
+        .values("event_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by("event_id", "day")
+    )
+    for row in days:
+        people[row["event_id"]].by_day[row["day"].isoformat()] = row["n"]
     return people
 
 
@@ -386,29 +396,7 @@ def event_report(event: Event) -> dict[str, Any]:
         "by_participant_type": _listed(people.by_type, "type", event.pk, withheld),
         "reminders_sent": suppress(delivery["sent"]),
         "reminder_delivery_rate": share(suppress(delivery["sent"]), suppress(delivery["total"])),
-        "attendance_by_day": _days_shown(event, published["check_ins"]),
+        "attendance_by_day": [
+            (day, withheld.get(("day", event.pk, day), n)) for day, n in people.by_day.items()
+        ],
     }
-
-
-def _attendance_by_day(events) -> dict[int, list[tuple[Any, int]]]:
-    """Confirmed people checked in on each day of each event (a multi-day event counts every
-    day): unsuppressed, in day order."""
-    rows = (
-        CheckIn.objects.filter(event__in=events, registration__status=CONFIRMED)
-        .values("event_id", "day")
-        .annotate(n=Count("registration", distinct=True))
-        .order_by("event_id", "day")
-    )
-    days: dict[int, list[tuple[Any, int]]] = defaultdict(list)
-    for row in rows:
-        days[row["event_id"]].append((row["day"], row["n"]))
-    return days
-
-
-def _days_shown(event: Event, check_ins: Any) -> list[tuple[str, Any]]:
-    """Attendance per day, each small count suppressed. When the event's own check-in figure
-    is withheld, so is every day: on a one-day event the day is that figure."""
-    days = _attendance_by_day([event]).get(event.pk, [])
-    if not isinstance(check_ins, int):
-        return [(day.isoformat(), check_ins) for day, _n in days]
-    return [(day.isoformat(), suppress(n)) for day, n in days]

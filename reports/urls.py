@@ -13,4 +13,12 @@ urlpatterns = [
     path(
         "open-data/statistics.csv", views.StatisticsCSV.as_view(), name="open-data-statistics-csv"
     ),
+    path(
+        "open-data/attendance.json",
+        views.AttendanceJSON.as_view(),
+        name="open-data-attendance-json",
+    ),
+    path(
+        "open-data/attendance.csv", views.AttendanceCSV.as_view(), name="open-data-attendance-csv"
+    ),
 ]

@@ -21,7 +21,7 @@ from core.renderers import CSV, FILE_RENDERERS, file_renderers
 from core.schema import file_download
 from registration.exports import _safe as formula_safe
 
-from . import open_events, services
+from . import attendance, open_events, services
 
 CSV_RESPONSE = file_download(CSV, "CSV, UTF-8, a header row.")
 JSON_RESPONSE = {(200, "application/json"): OpenApiTypes.OBJECT}
@@ -162,4 +162,31 @@ class StatisticsCSV(OpenDataView):
     @extend_schema(responses=CSV_RESPONSE, operation_id="open_data_statistics_csv")
     def get(self, request):
         """The same as statistics.json, one row per aggregate."""
+        return super().get(request)
+
+
+class AttendanceJSON(OpenDataView):
+    filename = "attendance.json"
+
+    def body(self) -> bytes:
+        return envelope(attendance.open_attendance(), suppression_threshold=services.threshold())
+
+    @extend_schema(responses=JSON_RESPONSE, operation_id="open_data_attendance_json")
+    def get(self, request):
+        """Per held event and day: the people checked in that day (a multi-day event counts
+        each day). Counts below the threshold read "<5"; "≥5" marks one withheld so that no
+        small count can be worked out from the others."""
+        return super().get(request)
+
+
+class AttendanceCSV(OpenDataView):
+    filename = "attendance.csv"
+    renderer_classes = file_renderers(CSV)
+
+    def body(self) -> bytes:
+        return csv_text(attendance.open_attendance(), attendance.ATTENDANCE_FIELDS)
+
+    @extend_schema(responses=CSV_RESPONSE, operation_id="open_data_attendance_csv")
+    def get(self, request):
+        """The same as attendance.json, one row per event and day."""
         return super().get(request)

@@ -209,6 +209,8 @@ ACCESS = [
     Call("open-data-events-csv", "get", at("/api/v1/open-data/events.csv"), ANYONE),
     Call("open-data-statistics-json", "get", at("/api/v1/open-data/statistics.json"), ANYONE),
     Call("open-data-statistics-csv", "get", at("/api/v1/open-data/statistics.csv"), ANYONE),
+    Call("open-data-attendance-json", "get", at("/api/v1/open-data/attendance.json"), ANYONE),
+    Call("open-data-attendance-csv", "get", at("/api/v1/open-data/attendance.csv"), ANYONE),
     # Public pages
     Call("web:home", "get", at("/en/"), ANYONE),
     Call("web:event", "get", at("/en/events/{event}/"), ANYONE),

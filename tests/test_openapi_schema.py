@@ -30,6 +30,7 @@ DOWNLOADS = {
     ("/api/v1/events/{event_slug}/certificates/{id}/certificate.pdf", "application/pdf"),
     ("/api/v1/events/{event_slug}/book-of-abstracts.pdf", "application/pdf"),
     ("/api/v1/events/{event_slug}/accepted-abstracts.csv", "text/csv"),
+    ("/api/v1/open-data/attendance.csv", "text/csv"),
 }
 
 
@@ -176,6 +177,7 @@ def files(owner, event):
             f"/api/v1/events/{event.slug}/accepted-abstracts.csv",
             None,
         ),
+        "/api/v1/open-data/attendance.csv": ("/api/v1/open-data/attendance.csv", None),
     }
 
 

@@ -97,4 +97,16 @@ def screenshot(page, name: str) -> None:
     """With SAVE_SCREENSHOTS=1, keep a full-page picture for the README."""
     if os.environ.get("SAVE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        _shrink(path)
+
+
+def _shrink(path: Path) -> None:
+    """256 colours, no dithering: a page of text and flat colours looks the same at a third of
+    the size, which keeps the repository small."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)

@@ -1,14 +1,15 @@
 """No count of people below the threshold can be worked out from everything published.
 
-An onlooker (tests/reports/attacker.py) reads statistics.json, statistics.csv, events.json, the
-programme pages and every held event's report, writes down every sum they know holds, and
-solves. Only zeros may come out.
+An onlooker (tests/reports/attacker.py) reads statistics.json, statistics.csv, events.json,
+attendance.json, the programme pages and every held event's report, writes down every sum they
+know holds, and solves. Only zeros may come out.
 """
 
 import csv
 import io
 import re
 from datetime import datetime, timedelta
+from itertools import combinations
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from events.models import ParticipantType
+from registration import checkin
 from registration.countries import resolve_country
 from tests.factories import EventFactory, ProgrammeFactory, RegistrationFactory
 
@@ -122,6 +124,8 @@ def read_everything(client, onlooker: Onlooker) -> None:
             parts[place].append(event["slug"])
         else:
             parts[place].append(None)  # not over yet: no report
+    for row in client.get("/api/v1/open-data/attendance.json").json()["results"]:
+        onlooker.see(("day", row["slug"], row["day"]), row["checked_in"], listed=True)
     for (programme, year, quarter), slugs in parts.items():
         for metric in METRICS:
             members = [("event", slug, metric) for slug in slugs if slug]
@@ -164,6 +168,22 @@ def read_report(client, slug: str, onlooker: Onlooker) -> None:
     onlooker.sum(("event", slug, "local"), home)
     onlooker.unknown(("others", slug))
     onlooker.sum(("event", slug, "registrations"), [total, ("others", slug)])
+    days = {
+        label.removeprefix("Checked in on "): value
+        for label, value in figures.items()
+        if label.startswith("Checked in on ")
+    }
+    for day, value in days.items():
+        onlooker.see(("day", slug, day), number(value), listed=True)
+    # Who came on which days: every combination of days is a count nobody publishes.
+    groups = [set(g) for size in range(1, len(days) + 1) for g in combinations(sorted(days), size)]
+    for group in groups:
+        onlooker.unknown(("came on", slug, *sorted(group)))
+    if days:
+        onlooker.sum(("event", slug, "check_ins"), [("came on", slug, *sorted(g)) for g in groups])
+    for day in days:
+        members = [("came on", slug, *sorted(g)) for g in groups if day in g]
+        onlooker.sum(("day", slug, day), members)
 
 
 def test_onlooker_finds_the_hidden_count_of_the_issue():
@@ -198,6 +218,42 @@ def test_no_small_count_can_be_worked_out_of_the_fixture_programme(client):
 
     read_everything(client, onlooker)
 
+    assert onlooker.leaks() == {}
+
+
+def attended(programme, start: datetime, days: list[list[bool]], **extra):
+    """A held event of len(days[0]) days; each person's row says on which days they came."""
+    event = EventFactory(
+        programme=programme, start=start, end=start + timedelta(days=len(days[0]) - 1, hours=8)
+    )
+    for came in days:
+        person = RegistrationFactory(event=event, **extra)
+        for number, here in enumerate(came):
+            if here:
+                moment = start + timedelta(days=number)
+                checkin.check_in(event, person.ticket_code, actor=None, at=moment)
+    return event
+
+
+@pytest.fixture
+def days_of_attendance(db):
+    """Multi-day events whose days are small, pin each other or pin the check-ins."""
+    programme = ProgrammeFactory(code="ADV/03")
+    day = datetime(2025, 3, 3, 9, 0, tzinfo=HANOI)
+    attended(programme, day, [[True, False]] * 4 + [[False, True]] * 4 + [[False, False]] * 2)
+    attended(programme, day + timedelta(days=7), [[True, True, True]] * 6 + [[True, False, True]]
+             + [[False, False, False]] * 3)  # fmt: skip
+    attended(programme, day + timedelta(days=14), [[True]] * 3 + [[False]] * 7)
+    attended(programme, day.replace(month=6), [[True, True]] * 9 + [[True, False]] * 2)
+    return programme
+
+
+def test_no_small_count_of_a_day_can_be_worked_out(client, days_of_attendance):
+    onlooker = Onlooker()
+
+    read_everything(client, onlooker)
+
+    assert any(cell[0] == "day" for cell in onlooker.bounds)  # days are withheld, and read
     assert onlooker.leaks() == {}
 
 

@@ -16,6 +16,8 @@ FILES = [
     "/api/v1/open-data/events.csv",
     "/api/v1/open-data/statistics.json",
     "/api/v1/open-data/statistics.csv",
+    "/api/v1/open-data/attendance.json",
+    "/api/v1/open-data/attendance.csv",
 ]
 PERSONAL_KEYS = {
     "name", "email", "affiliation", "phone", "answers", "manage_token", "ticket_code",

@@ -1,6 +1,7 @@
 """Public accountability pages: programmes against their targets, and reports of held events."""
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -236,6 +237,8 @@ def event_report(request: HttpRequest, slug: str) -> HttpResponse:
         "threshold": reports.threshold(),
         "by_type": [(types.get(t, t), n) for t, n in report["by_participant_type"]],
         "abstracts": abstract_figures.event_figures(event),
+        # Days as dates, for the one date style of the page's language (the CSV keeps ISO).
+        "days": [(date.fromisoformat(d), n) for d, n in report["attendance_by_day"]],
     }
     return render(request, "web/event_report.html", context)
 

@@ -18,6 +18,7 @@ from events.serializers import (
     CancelSerializer,
     EventSerializer,
 )
+from web.form_values import country_code
 from web.forms import Errors, validated
 from web.views.organiser import CHANGE, team_event
 from web.views.programme_requests import details_context
@@ -56,7 +57,7 @@ EVENT_LABELS = {
     "venue_name": gettext_lazy("Venue"),
     "venue_address": gettext_lazy("Address"),
     "venue_city": gettext_lazy("City"),
-    "venue_country": gettext_lazy("Country code"),
+    "venue_country": gettext_lazy("Country"),
     "format": gettext_lazy("Format"),
     "online_url": gettext_lazy("Online join link"),
     "capacity": gettext_lazy("Capacity"),
@@ -100,6 +101,7 @@ def parse_event_form(post: QueryDict) -> tuple[dict[str, Any], dict[str, Any]]:
     data: dict[str, Any] = {name: values[name] for name in EVENT_TEXTS + EVENT_CHECKS}
     data["fields"] = values["fields"]
     data["venue"] = {key: values[name] for name, key in VENUE.items()}
+    data["venue"]["country"] = country_code(values["venue_country"])  # typed by name
     data["capacity"] = values["capacity"] or None  # empty means unlimited
     for name in EVENT_MOMENTS:
         if values[name]:
