@@ -1,11 +1,12 @@
 """Emails: written to the outbox in the transaction that causes them, delivered by Celery.
 
 Delivery is exactly once per (message, person) by construction: a Delivery row is unique per
-message and registration, a worker claims one row at a time with a conditional UPDATE just
-before handing it to the SMTP server, and marks it sent right after the server accepted it.
-A worker killed between those two steps leaves at most the one email it had on the wire in
-`sending` per sending thread; that row is taken back after the lease (retry.lease()) and sent
-again, so only emails on the wire at the instant of the kill can arrive twice.
+message and registration, a worker claims its batch with a conditional UPDATE before handing
+the emails to the SMTP server, and marks each sent right after the server accepted it. A
+worker killed meanwhile leaves its batch in `sending`, with at most the one email it had on the
+wire already delivered, per sending thread; the batch is taken back once its lease, renewed
+while a live worker sends (leases.py), runs out, and sent again, so only emails on the wire at
+the instant of the kill can arrive twice.
 """
 
 import logging
@@ -22,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,7 +37,7 @@ from events.models import Event
 from events.services import record
 from registration.models import Registration
 
-from . import retry
+from . import leases, retry
 from .mime import WrittenEmail
 from .models import ERASED_ADDRESS, Delivery, Message, OptOut, ReminderRule
 
@@ -478,14 +480,16 @@ def _message_parts(message: Message, context: dict[str, Any], language: str) -> 
 # --- Sending --------------------------------------------------------------------------------
 
 
-CLAIM_CHUNK = 20
+# A whole batch is claimed in one go: the lease is renewed while it is sent (leases.py), and
+# each email is still marked sent the moment the server accepts it.
+CLAIM_CHUNK = BATCH_SIZE
 
 
 @transaction.atomic
 def _claim(delivery_ids: list[int]) -> list[Delivery]:
     """Take deliveries for sending: queued and due, or left `sending` by a dead worker.
 
-    Claimed in small chunks to save round trips; each is still marked sent the moment the
+    Claimed a batch at a time to save round trips; each is still marked sent the moment the
     server accepts it, so a killed worker leaves at most the one on the wire in doubt.
     """
     now = timezone.now()
@@ -497,7 +501,7 @@ def _claim(delivery_ids: list[int]) -> list[Delivery]:
         .values_list("pk", flat=True)
     )
     Delivery.objects.filter(pk__in=ids).update(
-        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        state=State.SENDING, claimed_at=Now(), attempts=F("attempts") + 1
     )
     return list(
         Delivery.objects.select_related("registration__event", "message")
@@ -551,8 +555,10 @@ def send_deliveries(delivery_ids: Iterable[int], rate: float | None = None) -> d
             chunk = delivery_ids[start : start + CLAIM_CHUNK]
             claimed = _claim(chunk)
             outcome["skipped"] += len(chunk) - len(claimed)
-            if not _send_claimed(claimed, connection, rate, outcome):
-                break
+            # The claims stay alive while this process sends them (leases.py).
+            with leases.held([delivery.pk for delivery in claimed]):
+                if not _send_claimed(claimed, connection, rate, outcome):
+                    break
     finally:
         connection.close()
     return outcome
@@ -639,9 +645,12 @@ def sweep() -> dict[str, int]:
     # "I lost my link" requests wait here, so the request itself never touches the broker.
     links = answer_link_requests()
     now = timezone.now()
-    reclaimed = Delivery.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - retry.lease()
-    ).update(state=State.QUEUED)
+    # What a dead worker held goes straight back to the workers, not after it has aged.
+    reclaimed_bulk, reclaimed_transactional = leases.reclaim_expired()
+    for start in range(0, len(reclaimed_bulk), BATCH_SIZE):
+        send_batch.delay(reclaimed_bulk[start : start + BATCH_SIZE])
+    if reclaimed_transactional:
+        drain_outbox.delay()
     waited = timedelta(seconds=settings.EMAIL_SWEEP_AFTER_SECONDS)
     due = Delivery.objects.filter(state=State.QUEUED).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -658,12 +667,12 @@ def sweep() -> dict[str, int]:
     for start in range(0, len(bulk), BATCH_SIZE):
         send_batch.delay(bulk[start : start + BATCH_SIZE])
     unfinished = Message.objects.filter(
-        audience_complete=False, created_at__lt=now - retry.lease()
+        audience_complete=False, created_at__lt=now - leases.AUDIENCE_RESUME_AFTER
     ).select_related("rule__event")
     for message in unfinished:  # the scan that fired it died half-way through writing
         complete_audience(message)
     return {
-        "reclaimed": reclaimed,
+        "reclaimed": len(reclaimed_bulk) + len(reclaimed_transactional),
         "bulk": len(bulk),
         "resumed": len(unfinished),
         "link_requests": links,
