@@ -42,8 +42,6 @@ pytestmark = [
 
 def start_worker_process(smtp_port: int, *extra: str, **env: str) -> subprocess.Popen:
     """A bulk worker with the default lease (EMAIL_LEASE_SECONDS) and sweep interval."""
-    for name in ("EMAIL_LEASE_SECONDS", "OUTBOX_SWEEP_SECONDS", "EMAIL_RATE_PER_SECOND"):
-        env.setdefault(name, os.environ.get(name, ""))
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads",
          f"--concurrency={THREADS}", "--queues=bulk,mail", "--loglevel=WARNING",
@@ -52,7 +50,7 @@ def start_worker_process(smtp_port: int, *extra: str, **env: str) -> subprocess.
         start_new_session=True,  # its own process group: the embedded beat goes with it
         env={**os.environ, "DATABASE_URL": database_url(),
              "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}", "LOG_LEVEL": "WARNING",
-             **{name: value for name, value in env.items() if value}},
+             **env},
     )  # fmt: skip
 
 
