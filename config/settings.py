@@ -112,9 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     }
     # Behind PgBouncer in transaction pooling mode each transaction may get another server
     # connection: a statement prepared on one is unknown on the next, and so is a cursor
-    # held open between transactions. So no prepared statements and no server-side cursors.
+    # held open between transactions (QuerySet.iterator() outside a transaction). So no
+    # prepared statements (psycopg's, as Django leaves them: unnamed statements bind on the
+    # server, which is safe) and no server-side cursors.
     if env_bool("DATABASE_PGBOUNCER", False):
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": False, "prepare_threshold": None}
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock up front, so two registrations for the

@@ -7,11 +7,14 @@ only; under CI a missing pgbouncer fails the test instead of skipping it.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import urllib.request
+from collections import Counter
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -20,18 +23,20 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from knox.models import AuthToken
 
 from config.celery import app
 from notifications import services
 from notifications.models import Delivery, ReminderRule
 from notifications.tasks import fire_due_reminders
-from tests.factories import EventFactory
+from tests.factories import EventFactory, UserFactory
 
 from .notifications.smtp import SmtpServer
 from .processes import free_port
 from .test_fault_drills import App, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
+PEOPLE = 8
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -41,6 +46,9 @@ pytestmark = [
     ),
 ]
 
+# Round robin over several open server connections: consecutive transactions of one client
+# land on different servers, as under load, so a prepared statement or a cursor kept from one
+# transaction to the next would fail here every time rather than now and then.
 CONFIG = """
 [databases]
 * = host={host} port={port}
@@ -53,6 +61,8 @@ auth_file = {users}
 admin_users = {user}
 pool_mode = transaction
 default_pool_size = 4
+min_pool_size = 3
+server_round_robin = 1
 max_client_conn = 100
 ignore_startup_parameters = extra_float_digits,options
 server_reset_query =
@@ -122,6 +132,17 @@ class PgBouncer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def export_csv(port: int, event) -> tuple[int, str]:
+    owner = event.team.get(role="owner").user
+    _token, key = AuthToken.objects.create(user=owner)
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/events/{event.slug}/registrations/export.csv",
+        headers={"Authorization": f"Token {key}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        return answer.status, answer.read().decode("utf-8-sig")
+
+
 @pytest.fixture
 def pgbouncer():
     bouncer = PgBouncer()
@@ -130,7 +151,7 @@ def pgbouncer():
 
 
 def test_registration_and_emails_through_pgbouncer_in_transaction_mode(pgbouncer):
-    event = EventFactory(capacity=2, waitlist_enabled=True)
+    event = EventFactory(capacity=2, waitlist_enabled=True, owner=UserFactory())
     event.reminder_rules.all().delete()
     through_bouncer = {
         "DATABASE_URL": pgbouncer.url(),
@@ -140,7 +161,6 @@ def test_registration_and_emails_through_pgbouncer_in_transaction_mode(pgbouncer
     }
     app.control.purge()
     with SmtpServer() as smtp:
-        web = App(**through_bouncer)
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads",
              "--concurrency=2", "--queues=mail,bulk", "--loglevel=WARNING",
@@ -149,29 +169,37 @@ def test_registration_and_emails_through_pgbouncer_in_transaction_mode(pgbouncer
             env={**os.environ, **through_bouncer, "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
                  "LOG_LEVEL": "WARNING"},
         )  # fmt: skip
+        web = App(**through_bouncer)  # the worker starts meanwhile
         try:
-            statuses = [web.register(event.slug, n)[0] for n in range(3)]
-            wait_until(lambda: len(smtp.sink.messages) >= 3, seconds=60)
+            # Each statement more often than psycopg's prepare threshold (5), were it on.
+            statuses = [web.register(event.slug, n)[0] for n in range(PEOPLE)]
+            wait_until(lambda: len(smtp.sink.messages) >= PEOPLE, seconds=60)
             # A reminder, scanned for and fanned out by the worker through PgBouncer too.
             rule = ReminderRule(event=event, send_at=timezone.now() - timedelta(seconds=1))
             services.save_rule(rule)
             fire_due_reminders.delay()
-            wait_until(lambda: len(smtp.sink.messages) >= 5, seconds=60)
+            wait_until(lambda: len(smtp.sink.messages) >= PEOPLE + 2, seconds=60)
+            # The export reads registrations with QuerySet.iterator() outside a transaction.
+            export_status, export = export_csv(web.port, event)
         finally:
             worker.send_signal(signal.SIGTERM)
             worker.wait(timeout=30)
             web.stop()
 
-    assert statuses == [201, 201, 201]  # two seats, then the waiting list
-    subjects = sorted(
+    assert statuses == [201] * PEOPLE  # two seats, then the waiting list
+    subjects = Counter(
         (parseaddr(m["To"])[1], m["Subject"].split(" ")[0]) for m in smtp.sink.messages
     )
-    assert subjects == [
-        ("drill0@example.org", "Reminder:"),
-        ("drill0@example.org", "Your"),
-        ("drill1@example.org", "Reminder:"),
-        ("drill1@example.org", "Your"),
-        ("drill2@example.org", "You"),
-    ]
+    confirmed = ["drill0@example.org", "drill1@example.org"]
+    waiting = [f"drill{n}@example.org" for n in range(2, PEOPLE)]
+    assert subjects == Counter(
+        [(email, "Your") for email in confirmed]
+        + [(email, "Reminder:") for email in confirmed]
+        + [(email, "You") for email in waiting]
+    )
+    assert export_status == 200
+    assert sorted(re.findall(r"drill\d+@example.org", export)) == sorted(
+        f"drill{n}@example.org" for n in range(PEOPLE)
+    )
     assert not Delivery.objects.exclude(state=Delivery.State.SENT).exists()
     assert pgbouncer.transactions() > 20  # web and worker really went through it
