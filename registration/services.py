@@ -6,7 +6,6 @@ database, not the application, makes sure `taken` never passes `capacity`. A fre
 to the first person waiting in that same transaction.
 """
 
-import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from events.exceptions import Conflict, NotFound
 from events.models import Event, ParticipantType, TeamMembership
 from events.services import record
 
+from . import event_cache
 from .answers import clean_answers, held_choice_ids
 from .emails import email_key
 from .models import (
@@ -198,19 +198,19 @@ def sync_seats(event: Event) -> None:
 
 # --- Registering ----------------------------------------------------------------------------
 
-EVENT_CACHE_SECONDS = 1.0
-_event_cache: dict[str, tuple[float, Event]] = {}
+# slug -> (version, event): see event_cache.py.
+_event_cache: dict[str, tuple[int, Event]] = {}
 
 
 def event_for_registration(slug: str) -> Event:
-    """The public event a registration is for, read at most once a second per process.
+    """The public event a registration is for, kept per process until any event changes.
 
-    Safe to serve a second-old copy: the seat update checks in the database that the event
-    is still published (`Seats.accepting`), so a just-cancelled event takes nobody.
+    The copy is current (event_cache.py); the seat update also checks in the database that
+    the event is still published (`Seats.accepting`).
     """
-    now = time.monotonic()
+    version = event_cache.current_version()
     cached = _event_cache.get(slug)
-    if cached and cached[0] > now:
+    if cached and version is not None and cached[0] == version:
         return cached[1]
     event = (
         Event.objects.select_related("seats")
@@ -219,9 +219,10 @@ def event_for_registration(slug: str) -> Event:
     )
     if event is None:
         raise NotFound(_("Not found."))
-    if len(_event_cache) > 1000:
-        _event_cache.clear()
-    _event_cache[slug] = (now + EVENT_CACHE_SECONDS, event)
+    if version is not None:
+        if len(_event_cache) > 1000:
+            _event_cache.clear()
+        _event_cache[slug] = (version, event)
     return event
 
 
@@ -248,6 +249,7 @@ def questions_of(event: Event) -> list[Question]:
 
 def questions_changed(event: Event) -> None:
     Seats.objects.filter(pk=event.pk).update(questions_version=F("questions_version") + 1)
+    event_cache.events_changed()  # the kept copies carry the old questions version
 
 
 def check_open(event: Event) -> None:
