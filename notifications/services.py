@@ -37,7 +37,7 @@ from events.models import Event
 from events.services import record
 from registration.models import Registration
 
-from . import leases, retry
+from . import bulk, leases, retry
 from .mime import WrittenEmail
 from .models import ERASED_ADDRESS, Delivery, Message, OptOut, ReminderRule
 
@@ -503,11 +503,10 @@ def _claim(delivery_ids: list[int]) -> list[Delivery]:
     Delivery.objects.filter(pk__in=ids).update(
         state=State.SENDING, claimed_at=Now(), attempts=F("attempts") + 1
     )
-    return list(
-        Delivery.objects.select_related("registration__event", "message")
-        .filter(pk__in=ids)
-        .order_by("id")
+    claimed = list(
+        Delivery.objects.select_related("registration", "message").filter(pk__in=ids).order_by("id")
     )
+    return bulk.with_events(claimed)
 
 
 # The subject is not written back to a row whose recipient was forgotten while it was on
@@ -549,7 +548,7 @@ def send_deliveries(delivery_ids: Iterable[int], rate: float | None = None) -> d
     rate = settings.EMAIL_RATE_PER_SECOND if rate is None else rate
     outcome = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     delivery_ids = list(delivery_ids)
-    connection = get_connection()
+    connection = get_connection(bulk.backend(settings.EMAIL_BACKEND))
     try:
         for start in range(0, len(delivery_ids), CLAIM_CHUNK):
             chunk = delivery_ids[start : start + CLAIM_CHUNK]
