@@ -13,6 +13,7 @@ deliveries per recipient, so repeats would show.
 
 import argparse
 import json
+import os
 import signal
 import smtplib
 import subprocess
@@ -24,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PYTHON, ROOT, django_shell, fresh_database, machine, write_docs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-DATABASE = "scievents_fanout"
-SMTP_PORT = 2599
+# Another database or sink port for a run beside someone else's (BENCH_REDIS picks Redis).
+DATABASE = os.environ.get("BENCH_FANOUT_DATABASE", "scievents_fanout")
+SMTP_PORT = int(os.environ.get("BENCH_SMTP_PORT", "2599"))
 
 SETUP = """
 import json
@@ -211,7 +213,9 @@ def main() -> None:
         CELERY_BROKER_URL=env["CELERY_BROKER_URL"],
         PYTHONWARNINGS="ignore",
     )
-    subprocess.run(["redis-cli", "-n", "14", "flushdb"], check=True, capture_output=True)
+    subprocess.run(
+        ["redis-cli", "-u", env["CELERY_BROKER_URL"], "flushdb"], check=True, capture_output=True
+    )
     batched = run(env, args, "fanout", args.recipients, FIRE)
     size = batched["bytes"] // max(batched["received"], 1)
     raw = floor(args.floor, size)
