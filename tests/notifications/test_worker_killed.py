@@ -77,29 +77,33 @@ def test_worker_killed_mid_fan_out_is_replaced_within_30_seconds(smtp, settings)
     services.send_message(message, services.audience(event))  # 5 batches of 200 in the broker
     sending = message.deliveries.filter(state=Delivery.State.SENDING)
 
-    # Slow on purpose (20 emails/s per thread): its batches take longer than a lease
-    # renewal interval, so the kill finds them half sent and their claims renewed.
-    doomed = start_worker_process(settings.EMAIL_PORT, EMAIL_RATE_PER_SECOND="20")
+    # Slow on purpose (4 emails/s per thread): its batches take far longer than a lease, so
+    # the kill finds them half sent, their claims renewed meanwhile.
+    doomed = start_worker_process(settings.EMAIL_PORT, EMAIL_RATE_PER_SECOND="4")
+    survivor = None
     try:
         taken = message.deliveries.exclude(state=Delivery.State.QUEUED)
         wait_for(lambda: taken.count() >= THREADS * services.CLAIM_CHUNK, seconds=60)
         first_claims = sending.aggregate(last=Max("claimed_at"))["last"]
+        # Another machine's worker, with beat (the sweep), as fast as the server takes them:
+        # already running when the other dies, as in production. It sends the batches still
+        # in the broker, and must leave the dying worker's (renewed) batches alone.
+        survivor = start_worker_process(settings.EMAIL_PORT, "--beat", EMAIL_RATE_PER_SECOND="0")
+        wait_for(lambda: not message.deliveries.filter(state="queued").exists(), seconds=60)
         wait_for(lambda: sending.aggregate(last=Max("claimed_at"))["last"] > first_claims)
-    finally:
         stop(doomed)
-    killed_at = time.monotonic()
-    held = sending.count()
-    assert held > 0, "the kill came too late"
+        killed_at = time.monotonic()
+        held = sending.count()
+        assert held > 0, "the kill came too late"
 
-    # Another machine's worker, with beat (the sweep), as fast as the server takes them.
-    survivor = start_worker_process(settings.EMAIL_PORT, "--beat", EMAIL_RATE_PER_SECOND="0")
-    try:
         wait_for(
             lambda: not message.deliveries.exclude(state=Delivery.State.SENT).exists(),
             seconds=RECOVERY_SECONDS - (time.monotonic() - killed_at),
         )
     finally:
-        stop(survivor)
+        for process in (doomed, survivor):
+            if process is not None and process.poll() is None:
+                stop(process)
 
     received = Counter(m["To"] for m in smtp.messages)
     assert set(received) == {f"p{n}@example.org" for n in range(RECIPIENTS)}
