@@ -7,14 +7,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Min
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from config.celery import app
@@ -92,13 +93,14 @@ def test_worker_killed_mid_fan_out_is_replaced_within_30_seconds(smtp, settings)
         wait_for(lambda: not message.deliveries.filter(state="queued").exists(), seconds=60)
         wait_for(lambda: sending.aggregate(last=Max("claimed_at"))["last"] > first_claims)
         stop(doomed)
-        killed_at = time.monotonic()
-        held = sending.count()
-        assert held > 0, "the kill came too late"
+        killed_at = Delivery.objects.annotate(now=Now()).values_list("now", flat=True)[:1].get()
+        held = list(sending.values_list("pk", flat=True))
+        assert held, "the kill came too late"
 
+        # Generous for a loaded machine; the promise is checked below, on the database's clock.
         wait_for(
             lambda: not message.deliveries.exclude(state=Delivery.State.SENT).exists(),
-            seconds=RECOVERY_SECONDS - (time.monotonic() - killed_at),
+            seconds=120,
         )
     finally:
         for process in (doomed, survivor):
@@ -110,3 +112,9 @@ def test_worker_killed_mid_fan_out_is_replaced_within_30_seconds(smtp, settings)
     repeated = sum(n - 1 for n in received.values())
     assert repeated <= THREADS  # at most the one email each thread had on the wire
     assert message.deliveries.filter(state=Delivery.State.SENT).count() == RECIPIENTS
+    # Taken back after the lease ran out (a second attempt), not after the broker's hour, and
+    # sent again within 30 s of the death: the lease (15 s) plus one sweep (5 s) plus sending.
+    resent = Delivery.objects.filter(pk__in=held)
+    assert set(resent.values_list("attempts", flat=True)) == {2}
+    back_after = resent.aggregate(first=Min("sent_at"))["first"] - killed_at
+    assert back_after < timedelta(seconds=RECOVERY_SECONDS)
