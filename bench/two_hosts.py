@@ -46,7 +46,9 @@ print(json.dumps({"event": event.pk}))
 COUNT = """
 import json
 from registration.models import Registration
-print(json.dumps({"stored": Registration.objects.filter(event__slug="two-hosts").count()}))
+people = Registration.objects.filter(event__slug="two-hosts")
+addresses = people.values("email").distinct().count()
+print(json.dumps({"stored": people.count(), "addresses": addresses}))
 """
 
 HAPROXY = """
@@ -130,7 +132,11 @@ def main() -> None:
     answers = {"one host": alone["registration"]["statuses"]}
     answers["two hosts"] = behind["registration"]["statuses"]
     created = sum(r["registration"]["statuses"].get(201, 0) for r in (alone, behind))
-    stored = django_shell(env, COUNT)["stored"]
+    counts = django_shell(env, COUNT)
+    stored = counts["stored"]
+    # wrk stops counting at the deadline while the server finishes what it has taken: more
+    # rows than 201s is expected; fewer, or one address twice, is not.
+    sound = stored >= created and counts["addresses"] == stored
     lines = [
         f"Machine: {machine()}.",
         "",
@@ -152,15 +158,16 @@ def main() -> None:
         )
     lines += [
         "",
-        f"Registrations answered 201: {created}; stored: {stored}"
-        f" — {'the same' if created == stored else 'NOT the same'}. Answers: "
+        f"Registrations answered 201: {created}; stored: {stored}, each address once "
+        "(requests still in flight when wrk stopped are stored but not counted) — "
+        f"{'none lost or doubled' if sound else 'LOST OR DOUBLED'}. Answers: "
         f"{json.dumps(answers)}.",
     ]
     text = "\n".join(lines)
     print(text)
     if args.write_docs:
         write_scaling(text)
-    if created != stored:
+    if not sound:
         sys.exit("Registrations were lost or doubled.")
 
 
