@@ -15,11 +15,13 @@ class Counting:
     def __init__(self) -> None:
         self.per_recipient: Counter[str] = Counter()
         self.first = self.last = None
+        self.size = 0
 
     async def handle_DATA(self, server, session, envelope):
         now = time.time()
         self.first = self.first or now
         self.last = now
+        self.size += len(envelope.content)
         for recipient in envelope.rcpt_tos:
             self.per_recipient[recipient] += 1
         return "250 OK"
@@ -46,6 +48,7 @@ def main() -> None:
                 "repeated": sum(n - 1 for n in counts.values()),
                 "first": handler.first,
                 "last": handler.last,
+                "bytes": handler.size,
             }
         ),
         flush=True,

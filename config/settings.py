@@ -111,6 +111,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True)
     }
+    # Behind PgBouncer in transaction pooling mode each transaction may get another server
+    # connection: a statement prepared on one is unknown on the next, and so is a cursor
+    # held open between transactions (QuerySet.iterator() outside a transaction). So no
+    # prepared statements (psycopg's, as Django leaves them: unnamed statements bind on the
+    # server, which is safe) and no server-side cursors.
+    if env_bool("DATABASE_PGBOUNCER", False):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock up front, so two registrations for the
     # last seat serialise instead of failing with "database is locked" half-way through.
@@ -222,9 +230,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How often beat looks for due reminders and sweeps the outbox (which also takes back what a
+# dead worker held: an email is late by at most EMAIL_LEASE_SECONDS plus this).
+REMINDER_SCAN_SECONDS = float(env_str("REMINDER_SCAN_SECONDS", "15") or 15)
+OUTBOX_SWEEP_SECONDS = float(env_str("OUTBOX_SWEEP_SECONDS", "5") or 5)
 CELERY_BEAT_SCHEDULE = {
-    "fire-due-reminders": {"task": "notifications.tasks.fire_due_reminders", "schedule": 15.0},
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 10.0},
+    "fire-due-reminders": {
+        "task": "notifications.tasks.fire_due_reminders",
+        "schedule": REMINDER_SCAN_SECONDS,
+    },
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
     # Personal data retention: warn the teams, erase what is due (hourly, so erasure happens
     # on the day the warning named).
     "apply-retention": {"task": "registration.tasks.apply_retention", "schedule": 3600.0},
@@ -244,8 +259,9 @@ CELERY_TASK_ROUTES = {
 }
 # Messages per second one sender may send (0: as fast as the server takes them).
 EMAIL_RATE_PER_SECOND = float(env_str("EMAIL_RATE_PER_SECOND", "0") or 0)
-# A delivery a worker claimed this long ago without finishing is taken back (worker died).
-EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 300)
+# A delivery a worker claimed is taken back when its lease runs out: a live worker renews it
+# every third of this (notifications/leases.py), so only a dead worker's run out.
+EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 15)
 # Queued emails older than this are handed to workers again by the sweep.
 EMAIL_SWEEP_AFTER_SECONDS = env_int("EMAIL_SWEEP_AFTER_SECONDS", 30)
 

@@ -60,10 +60,17 @@ def _header(name: str, value: str) -> str:
     if "\n" in value or "\r" in value:
         raise ValueError("Header values must be on one line.")
     if not value.isascii():
-        return _crlf(Header(value, "utf-8", header_name=name).encode(linesep=CRLF))
+        return _encoded(name, value)
     if len(name) + len(value) < 76:
         return value  # fits on one line: most headers, and the cheap path for bulk sending
     return _fold(name, value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _encoded(name: str, value: str) -> str:
+    """RFC 2047 encoded words: a bulk message's subject is the same for thousands of readers
+    of one language, and encoding it cost more than writing the rest of the email."""
+    return _crlf(Header(value, "utf-8", header_name=name).encode(linesep=CRLF))
 
 
 def _fold(name: str, value: str) -> str:

@@ -1,9 +1,10 @@
-"""Sending: claim a delivery with a conditional UPDATE just before handing it to the SMTP
-server, mark it sent right after the server accepted it.
+"""Sending: claim a batch with a conditional UPDATE before handing the emails to the SMTP
+server, mark each sent right after the server accepted it.
 
-A worker killed between those two steps leaves at most the one email it had on the wire in
-`sending` per sending thread; that row is taken back after the lease (retry.lease()) and sent
-again, so only emails on the wire at the instant of the kill can arrive twice.
+A worker killed meanwhile leaves its batch in `sending`, with at most the one email it had on
+the wire already delivered, per sending thread; the batch is taken back once its lease, renewed
+while a live worker sends (leases.py), runs out, and sent again, so only emails on the wire at
+the instant of the kill can arrive twice.
 """
 
 import logging
@@ -15,6 +16,7 @@ from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,7 @@ from core.exceptions import Conflict
 from events.models import Event
 from events.services import record
 
-from . import enqueue, retry
+from . import bulk, enqueue, leases, retry
 from .enqueue import BATCH_SIZE
 from .models import ERASED_ADDRESS, Delivery, Message
 from .outbox import forget_deliveries, is_forgotten
@@ -36,7 +38,9 @@ log = logging.getLogger(__name__)
 # --- Sending --------------------------------------------------------------------------------
 
 
-CLAIM_CHUNK = 20
+# A whole batch is claimed in one go: the lease is renewed while it is sent (leases.py), and
+# each email is still marked sent the moment the server accepts it.
+CLAIM_CHUNK = BATCH_SIZE
 
 
 @transaction.atomic
@@ -55,13 +59,12 @@ def _claim(delivery_ids: list[int]) -> list[Delivery]:
         .values_list("pk", flat=True)
     )
     Delivery.objects.filter(pk__in=ids).update(
-        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        state=State.SENDING, claimed_at=Now(), attempts=F("attempts") + 1
     )
-    return list(
-        Delivery.objects.select_related("registration__event", "message")
-        .filter(pk__in=ids)
-        .order_by("id")
+    claimed = list(
+        Delivery.objects.select_related("registration", "message").filter(pk__in=ids).order_by("id")
     )
+    return bulk.with_events(claimed)
 
 
 # The subject is not written back to a row whose recipient was forgotten while it was on
@@ -103,14 +106,16 @@ def send_deliveries(delivery_ids: Iterable[int], rate: float | None = None) -> d
     rate = settings.EMAIL_RATE_PER_SECOND if rate is None else rate
     outcome = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     delivery_ids = list(delivery_ids)
-    connection = get_connection()
+    connection = get_connection(bulk.backend(settings.EMAIL_BACKEND))
     try:
         for start in range(0, len(delivery_ids), CLAIM_CHUNK):
             chunk = delivery_ids[start : start + CLAIM_CHUNK]
             claimed = _claim(chunk)
             outcome["skipped"] += len(chunk) - len(claimed)
-            if not _send_claimed(claimed, connection, rate, outcome):
-                break
+            # The claims stay alive while this process sends them (leases.py).
+            with leases.held([delivery.pk for delivery in claimed]):
+                if not _send_claimed(claimed, connection, rate, outcome):
+                    break
     finally:
         connection.close()
     return outcome

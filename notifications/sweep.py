@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from registration.links import answer_link_requests
 
-from . import enqueue, retry
+from . import enqueue, leases
 from .enqueue import BATCH_SIZE
 from .models import Delivery, Message
 from .reminders import complete_audience
@@ -25,9 +25,12 @@ def sweep() -> dict[str, int]:
     # "I lost my link" requests wait here, so the request itself never touches the broker.
     links = answer_link_requests()
     now = timezone.now()
-    reclaimed = Delivery.objects.filter(
-        state=State.SENDING, claimed_at__lt=now - retry.lease()
-    ).update(state=State.QUEUED)
+    # What a dead worker held goes straight back to the workers, not after it has aged.
+    reclaimed_bulk, reclaimed_transactional = leases.reclaim_expired()
+    for start in range(0, len(reclaimed_bulk), BATCH_SIZE):
+        enqueue.send_batch(reclaimed_bulk[start : start + BATCH_SIZE])
+    if reclaimed_transactional:
+        enqueue.drain_outbox()
     waited = timedelta(seconds=settings.EMAIL_SWEEP_AFTER_SECONDS)
     due = Delivery.objects.filter(state=State.QUEUED).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
@@ -36,21 +39,21 @@ def sweep() -> dict[str, int]:
     transactional = due.filter(message__isnull=True, created_at__lt=now - min(waited, FIVE_S))
     if transactional.exists():
         enqueue.drain_outbox()
-    bulk = list(
+    due_bulk = list(
         due.filter(message__isnull=False, created_at__lt=now - waited)
         .order_by("id")
         .values_list("pk", flat=True)[:10000]
     )
-    for start in range(0, len(bulk), BATCH_SIZE):
-        enqueue.send_batch(bulk[start : start + BATCH_SIZE])
+    for start in range(0, len(due_bulk), BATCH_SIZE):
+        enqueue.send_batch(due_bulk[start : start + BATCH_SIZE])
     unfinished = Message.objects.filter(
-        audience_complete=False, created_at__lt=now - retry.lease()
+        audience_complete=False, created_at__lt=now - leases.AUDIENCE_RESUME_AFTER
     ).select_related("rule__event")
     for message in unfinished:  # the scan that fired it died half-way through writing
         complete_audience(message)
     return {
-        "reclaimed": reclaimed,
-        "bulk": len(bulk),
+        "reclaimed": len(reclaimed_bulk) + len(reclaimed_transactional),
+        "bulk": len(due_bulk),
         "resumed": len(unfinished),
         "link_requests": links,
     }

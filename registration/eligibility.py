@@ -1,8 +1,6 @@
 """Whether an event takes registrations and changes: published, open, offering this
 participant type, not yet ended."""
 
-import time
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,21 +9,23 @@ from core.exceptions import Conflict, NotFound
 from events import dates
 from events.models import Event, ParticipantType
 
+from . import event_cache
+
 # --- Registering ----------------------------------------------------------------------------
 
-EVENT_CACHE_SECONDS = 1.0
-_event_cache: dict[str, tuple[float, Event]] = {}
+# slug -> (version, event): see event_cache.py.
+_event_cache: dict[str, tuple[int, Event]] = {}
 
 
 def event_for_registration(slug: str) -> Event:
-    """The public event a registration is for, read at most once a second per process.
+    """The public event a registration is for, kept per process until any event changes.
 
-    Safe to serve a second-old copy: the seat update checks in the database that the event
-    is still published (`Seats.accepting`), so a just-cancelled event takes nobody.
+    The copy is current (event_cache.py); the seat update also checks in the database that
+    the event is still published (`Seats.accepting`).
     """
-    now = time.monotonic()
+    version = event_cache.current_version()
     cached = _event_cache.get(slug)
-    if cached and cached[0] > now:
+    if cached and version is not None and cached[0] == version:
         return cached[1]
     event = (
         Event.objects.select_related("seats")
@@ -34,9 +34,10 @@ def event_for_registration(slug: str) -> Event:
     )
     if event is None:
         raise NotFound(_("Not found."))
-    if len(_event_cache) > 1000:
-        _event_cache.clear()
-    _event_cache[slug] = (now + EVENT_CACHE_SECONDS, event)
+    if version is not None:
+        if len(_event_cache) > 1000:
+            _event_cache.clear()
+        _event_cache[slug] = (version, event)
     return event
 
 

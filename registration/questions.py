@@ -12,6 +12,7 @@ from core.exceptions import Conflict
 from events.models import Event
 from events.services import record
 
+from . import event_cache
 from .models import (
     Choice,
     Question,
@@ -41,6 +42,7 @@ def questions_of(event: Event) -> list[Question]:
 
 def questions_changed(event: Event) -> None:
     Seats.objects.filter(pk=event.pk).update(questions_version=F("questions_version") + 1)
+    event_cache.events_changed()  # the kept copies carry the old questions version
 
 
 # --- Questions ------------------------------------------------------------------------------
