@@ -20,6 +20,7 @@ from pathlib import Path
 
 from common import (
     ROOT,
+    database_name,
     django_shell,
     fresh_database,
     gunicorn,
@@ -60,7 +61,7 @@ def seed(env: dict[str, str], events: int, registrations: int) -> float:
         .replace("REGISTRATIONS", str(registrations))
     )
     subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-q", "-c", sql],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database_name(DATABASE), "-q", "-c", sql],
         check=True,
     )
     return time.monotonic() - began
