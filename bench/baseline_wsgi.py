@@ -88,7 +88,9 @@ class Row(APIView):
             row = cursor.fetchone()
         if row is None:
             raise NotFound()
-        return Response(RowSerializer(dict(zip(("id", "slug", "title", "start"), row))).data)
+        return Response(
+            RowSerializer(dict(zip(("id", "slug", "title", "start"), row, strict=True))).data
+        )
 
 
 def ready(request):
