@@ -223,6 +223,15 @@ class Event(models.Model):
         ordering = ["start", "id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        # Public reads go by status, then a date (events.read_cache, events.freshness): each
+        # of these answers "the first/latest of one status" from the index alone.
+        indexes = [
+            models.Index(fields=["status", "start", "id"], name="event_status_start"),
+            models.Index(fields=["status", "end"], name="event_status_end"),
+            models.Index(fields=["status", "updated_at"], name="event_status_updated"),
+            models.Index(fields=["status", "registration_opens"], name="event_status_opens"),
+            models.Index(fields=["status", "registration_closes"], name="event_status_closes"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="event_end_after_start"

@@ -15,7 +15,7 @@ from config import ratelimit
 from config.conditional import conditional_get
 from config.schema import file_download
 
-from . import access, freshness, notices, services
+from . import access, freshness, notices, read_cache, services
 from .duplicate import duplicate_event
 from .exceptions import NotFound
 from .filters import EventFilter
@@ -78,13 +78,17 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
             )
         )
 
+    read_key = None  # set by freshness.event_reads for the answers every reader shares
+
     @conditional_get(freshness.event_reads)
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        build = super().list
+        return read_cache.answer(self.read_key, lambda: build(request, *args, **kwargs))
 
     @conditional_get(freshness.event_reads)
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        build = super().retrieve
+        return read_cache.answer(self.read_key, lambda: build(request, *args, **kwargs))
 
     def perform_create(self, serializer):
         serializer.instance = services.create_event(
