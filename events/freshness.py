@@ -84,6 +84,17 @@ def of_public_list(request) -> Validators:
     return _validators(request, 0, _public_dates())
 
 
+def public_state() -> str:
+    """What every public list shows depends on: one query, and the cache's version."""
+    return etag_of(read_cache.version(), *(d.isoformat() if d else "" for d in _public_dates()))
+
+
+def public_key(request, name: str, state: str) -> str:
+    """A key naming what page `name` shows of the public events (in `state`) at `request`'s
+    address, in the current language."""
+    return etag_of(name, request.get_full_path(), get_language(), state)
+
+
 def event_reads(view, request, **kwargs) -> Validators | None:
     """The event list and an event's page in JSON, for anonymous readers."""
     if request.user.is_authenticated or not isinstance(request.accepted_renderer, JSONRenderer):

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.response import Response
@@ -88,6 +90,24 @@ def answer(key: str | None, build: Callable[[], Response]) -> Response:
     if found:
         return found[0]
     return Response(stored)
+
+
+def page_of(events: QuerySet, size: int, number: Any, *, key: str) -> Page:
+    """One page of `events` as Django's Paginator gives it, without counting or ordering all
+    of them while nothing changed: the count and the page's ids are stored under `key` (which
+    must name the events shown), the rows themselves are read fresh by id."""
+    paginator = Paginator(events, size)
+
+    def build() -> dict[str, Any]:
+        page = paginator.get_page(number)
+        return {"count": paginator.count, "number": page.number, "ids": [e.pk for e in page]}
+
+    found = cached(f"page:{key}:{number}", build)
+    paginator.count = found["count"]  # a cached_property: set, it is never counted again
+    page = paginator.page(found["number"])
+    by_id = events.filter(pk__in=found["ids"]).order_by().in_bulk()
+    page.object_list = [by_id[pk] for pk in found["ids"] if pk in by_id]
+    return page
 
 
 # --- What no event date shows -----------------------------------------------------------------

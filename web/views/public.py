@@ -7,7 +7,6 @@ from urllib.parse import quote_plus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from config import ratelimit
-from events import access
+from config.conditional import etag_of
+from events import access, freshness, read_cache
 from events.exceptions import Conflict
 from events.filters import EventFilter
 from events.models import Event, FieldOfScience, ParticipantType
@@ -40,17 +40,23 @@ def _month(value: str | None) -> date | None:
         return None
 
 
-def _list_filters(request: HttpRequest) -> dict[str, Any]:
+def _list_filters(request: HttpRequest, state: str) -> dict[str, Any]:
     return {
-        "fields": FieldOfScience.objects.filter(parent__isnull=True),
+        "fields": read_cache.cached(
+            f"fields:{read_cache.version()}",
+            lambda: list(FieldOfScience.objects.filter(parent__isnull=True)),
+        ),
         "scopes": Event.Scope.choices,
         "kinds": Event.Kind.choices,
-        "cities": (
-            Event.objects.filter(status=Event.Status.PUBLISHED)
-            .exclude(venue_city="")
-            .values_list("venue_city", flat=True)
-            .distinct()
-            .order_by("venue_city")
+        "cities": read_cache.cached(
+            f"cities:{state}",
+            lambda: list(
+                Event.objects.filter(status=Event.Status.PUBLISHED)
+                .exclude(venue_city="")
+                .values_list("venue_city", flat=True)
+                .distinct()
+                .order_by("venue_city")
+            ),
         ),
     }
 
@@ -58,6 +64,7 @@ def _list_filters(request: HttpRequest) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     """Upcoming published events, filtered, as a list or as a month calendar."""
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
+    state = freshness.public_state()  # the key to what is cached of the public list
     month = _month(request.GET.get("month"))
     events = Event.objects.filter(status=Event.Status.PUBLISHED).select_related("seats", "host")
     params = request.GET.copy()
@@ -77,16 +84,22 @@ def home(request: HttpRequest) -> HttpResponse:
             events = events.filter(start__date__gte=month, start__date__lt=following)
         else:
             events = events.filter(end__gte=timezone.now())
-        page = Paginator(events.order_by("start"), PAGE_SIZE).get_page(request.GET.get("page"))
+        key = freshness.public_key(request, "home", state)
+        page = read_cache.page_of(
+            events.order_by("start", "id"), PAGE_SIZE, request.GET.get("page"), key=key
+        )
         for event in page:
             event.availability = registration_services.availability(event)
-        context = {"page": page}
+        # The cards are rendered once per page and seat state (the template's {% cache %}).
+        seats = [(event.pk, sorted(event.availability.items())) for event in page]
+        context = {"page": page, "cards_key": etag_of(key, seats)}
     context.update(
         view=view,
         month=month,
         errors=errors,
         values=request.GET,
-        **_list_filters(request),
+        read_cache_seconds=read_cache.timeout(),
+        **_list_filters(request, state),
     )
     return render(request, "web/home.html", context, status=400 if errors else 200)
 
@@ -130,6 +143,10 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "availability": registration_services.availability(event),
+        # The facts and agenda are a fragment cached by the event's change date and this
+        # version (the template's {% cache %}): the querysets below run only to render it.
+        "read_version": read_cache.version(),
+        "read_cache_seconds": read_cache.timeout(),
         "sessions": sessions,
         "partners": event.partners.all(),
         "fields": event.fields.all(),
