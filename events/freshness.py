@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from config.conditional import Validators, etag_of
 
 from . import access, read_cache
+from .models import Event
 
 MOMENTS = ("start", "end", "registration_opens", "registration_closes")
 
@@ -79,6 +80,21 @@ def of_event(request, events: QuerySet) -> Validators | None:
     return _validators(request, count, dates) if count else None
 
 
+def of_public_event(request, slug: str) -> Validators | None:
+    """One public event by its address (None if there is none: the view answers 404), read
+    by the slug's unique index; which moments have passed is worked out here."""
+    now = timezone.now()
+    row = (
+        Event.objects.filter(slug=slug, status__in=access.PUBLIC_STATUSES)
+        .values_list("updated_at", *MOMENTS)
+        .first()
+    )
+    if row is None:
+        return None
+    updated, *moments = row
+    return _validators(request, 1, [updated, *(m if m and m <= now else None for m in moments)])
+
+
 def of_public_list(request) -> Validators:
     """A list or feed of public events, filtered by the request's address."""
     return _validators(request, 0, _public_dates())
@@ -100,8 +116,7 @@ def event_reads(view, request, **kwargs) -> Validators | None:
     if request.user.is_authenticated or not isinstance(request.accepted_renderer, JSONRenderer):
         return None
     if view.lookup_field in kwargs:
-        shown = view.filter_queryset(view.get_queryset())
-        found = of_event(request, shown.filter(**{view.lookup_field: kwargs[view.lookup_field]}))
+        found = of_public_event(request, kwargs[view.lookup_field])
     else:
         # Cancelled events leave the default list but stay visible: their change is dated.
         found = of_public_list(request)
