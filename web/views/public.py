@@ -41,24 +41,21 @@ def _month(value: str | None) -> date | None:
 
 
 def _list_filters(request: HttpRequest, state: str) -> dict[str, Any]:
-    return {
-        "fields": read_cache.cached(
-            f"fields:{read_cache.version()}",
-            lambda: list(FieldOfScience.objects.filter(parent__isnull=True)),
-        ),
-        "scopes": Event.Scope.choices,
-        "kinds": Event.Kind.choices,
-        "cities": read_cache.cached(
-            f"cities:{state}",
-            lambda: list(
+    # Fields and cities change only with the public events (`state` names them): one entry.
+    choices = read_cache.cached(
+        f"filters:{state}",
+        lambda: {
+            "fields": list(FieldOfScience.objects.filter(parent__isnull=True)),
+            "cities": list(
                 Event.objects.filter(status=Event.Status.PUBLISHED)
                 .exclude(venue_city="")
                 .values_list("venue_city", flat=True)
                 .distinct()
                 .order_by("venue_city")
             ),
-        ),
-    }
+        },
+    )
+    return {**choices, "scopes": Event.Scope.choices, "kinds": Event.Kind.choices}
 
 
 def home(request: HttpRequest) -> HttpResponse:
