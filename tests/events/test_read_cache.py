@@ -81,3 +81,19 @@ def test_cached_home_shows_seats_taken_at_once(client):
     )
 
     assert "2 seats left" in client.get("/en/").content.decode()
+
+
+def test_pages_render_when_the_fragment_cache_is_unreachable(client, settings):
+    event = EventFactory(title_en="Quantum forum")
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {
+            "BACKEND": "events.fragment_cache.FragmentCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+
+    home, page = client.get("/en/"), client.get(f"/en/events/{event.slug}/")
+
+    assert home.status_code == page.status_code == 200
+    assert "Quantum forum" in home.content.decode() and "Quantum forum" in page.content.decode()
