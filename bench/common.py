@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+# Several benchmark runs on one machine (or a run beside the test suite) stay apart with their
+# own database names and server port.
+DATABASE_SUFFIX = os.environ.get("BENCH_DATABASE_SUFFIX", "")
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # Production settings (DEBUG off) refuse a published key: each run makes its own.
 BENCH_SECRET_KEY = secrets.token_urlsafe(50)
 
@@ -51,7 +55,20 @@ def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
+def database_name(name: str) -> str:
+    return name + DATABASE_SUFFIX
+
+
+def psql(name: str, sql: str) -> None:
+    """Run SQL in the benchmark database `name` (as given to fresh_database)."""
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database_name(name), "-qc", sql],
+        check=True,
+    )
+
+
 def fresh_database(name: str) -> dict[str, str]:
+    name = database_name(name)
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     env = bench_env(name)
@@ -70,7 +87,7 @@ def gunicorn(
     env: dict[str, str],
     workers: int,
     threads: int = 1,
-    port: int = 8765,
+    port: int = PORT,
     app: str = "config.wsgi:application",
 ):
     process = subprocess.Popen(

@@ -13,7 +13,6 @@ Target: p95 under 200 ms for statistics.json. Results go to docs/benchmarks.md.
 
 import argparse
 import statistics as stats
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -24,6 +23,7 @@ from common import (
     fresh_database,
     gunicorn,
     machine,
+    psql,
     seed_events,
     write_docs,
     wrk,
@@ -59,10 +59,7 @@ def seed(env: dict[str, str], events: int, registrations: int) -> float:
         .replace("EVENTS", str(events))
         .replace("REGISTRATIONS", str(registrations))
     )
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-q", "-c", sql],
-        check=True,
-    )
+    psql(DATABASE, sql)
     return time.monotonic() - began
 
 

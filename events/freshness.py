@@ -4,15 +4,18 @@ queries over the events the answer could show, without building it.
 What an anonymous reader sees of an event changes when the event is saved (its `updated_at`,
 which the agenda's changes touch too) and when a moment passes that flips a derived field
 (`phase`, `registration_open`): its start, end, registration opening or closing. A list or
-feed also changes when events join or leave it, through such a change or a time filter: so
-its dates are taken over every event the reader may see (unfiltered), and its ETag adds how
-many events the filtered answer holds. Only drafts can be deleted, and readers of public
-answers never see drafts. Signed-in callers also see their own role and private fields,
-whose changes are not dated: their reads get an ETag from the answer itself (EventViewSet).
+feed also changes when events join or leave it, through such a change: so its dates are
+the latest of every public event (unfiltered), each read from an index on (status, date)
+without counting anything, whatever the number of events. Filters on dates are fixed ranges,
+so an event enters or leaves them only by a change of its own. What no date shows — an event
+deleted, an organisation or programme renamed — moves `read_cache.version()`, which is part
+of every public ETag. Signed-in callers also see their own role and private fields, whose
+changes are not dated: their reads get an ETag from the answer itself (EventViewSet).
 """
 
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,22 +23,43 @@ from rest_framework.renderers import JSONRenderer
 
 from core.conditional import Validators, etag_of
 
-from . import access
+from . import access, read_cache
+from .models import Event
 
 MOMENTS = ("start", "end", "registration_opens", "registration_closes")
 
 
-def _dates(events: QuerySet, counted: QuerySet | None = None) -> tuple[int, list[datetime | None]]:
-    """How many events (of `counted`, a part of `events`, if given), and the dates of every
-    change of `events` up to now: one query."""
+def _dates(events: QuerySet) -> tuple[int, list[datetime | None]]:
+    """How many events, and the dates of every change of `events` up to now: one query."""
     now = timezone.now()
-    within = Q(pk__in=counted.order_by().values("pk")) if counted is not None else Q()
     figures = events.order_by().aggregate(
-        count=Count("pk", filter=within),
+        count=Count("pk"),
         updated=Max("updated_at"),
         **{name: Max(name, filter=Q(**{f"{name}__lte": now})) for name in MOMENTS},
     )
     return figures["count"], [figures["updated"], *(figures[name] for name in MOMENTS)]
+
+
+def _latest(column: str, status: int) -> str:
+    """The latest `column` of one status (the status's parameter number): an index probe."""
+    up_to_now = "" if column == "updated_at" else f' AND "{column}" <= %(now)s'
+    # Only the constant column names above are written into the SQL; values are parameters.
+    return f'(SELECT max("{column}") FROM events_event WHERE status = %(s{status})s{up_to_now})'  # noqa: S608
+
+
+PUBLIC_DATES = "SELECT " + ", ".join(
+    "GREATEST(" + ", ".join(_latest(column, n) for n in range(len(access.PUBLIC_STATUSES))) + ")"
+    for column in ("updated_at", *MOMENTS)
+)
+
+
+def _public_dates() -> list[datetime | None]:
+    """The latest change of any public event, and the latest of each moment that has passed:
+    one query of index probes, (status, date) for each public status."""
+    params = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLIC_DATES, {**params, "now": timezone.now()})
+        return list(cursor.fetchone())
 
 
 def _validators(request, count: int, dates: list[datetime | None]) -> Validators:
@@ -44,6 +68,7 @@ def _validators(request, count: int, dates: list[datetime | None]) -> Validators
         get_language(),
         getattr(request, "accepted_media_type", ""),
         count,
+        read_cache.version(),
         *(date.isoformat() if date else "" for date in dates),
     )
     return etag, max((date for date in dates if date), default=None)
@@ -55,27 +80,54 @@ def of_event(request, events: QuerySet) -> Validators | None:
     return _validators(request, count, dates) if count else None
 
 
-def of_list(request, seen: QuerySet, shown: QuerySet) -> Validators:
-    """A list or feed showing `shown`, a filtered part of the events `seen` by the reader."""
-    count, dates = _dates(seen, counted=shown)
-    return _validators(request, count, dates)
+def of_public_event(request, slug: str) -> Validators | None:
+    """One public event by its address (None if there is none: the view answers 404), read
+    by the slug's unique index; which moments have passed is worked out here."""
+    now = timezone.now()
+    row = (
+        Event.objects.filter(slug=slug, status__in=access.PUBLIC_STATUSES)
+        .values_list("updated_at", *MOMENTS)
+        .first()
+    )
+    if row is None:
+        return None
+    updated, *moments = row
+    return _validators(request, 1, [updated, *(m if m and m <= now else None for m in moments)])
+
+
+def of_public_list(request) -> Validators:
+    """A list or feed of public events, filtered by the request's address."""
+    return _validators(request, 0, _public_dates())
+
+
+def public_state() -> str:
+    """What every public list shows depends on: one query, and the cache's version."""
+    return etag_of(read_cache.version(), *(d.isoformat() if d else "" for d in _public_dates()))
+
+
+def public_key(request, name: str, state: str) -> str:
+    """A key naming what page `name` shows of the public events (in `state`) at `request`'s
+    address, in the current language."""
+    return etag_of(name, request.get_full_path(), get_language(), state)
 
 
 def event_reads(view, request, **kwargs) -> Validators | None:
     """The event list and an event's page in JSON, for anonymous readers."""
     if request.user.is_authenticated or not isinstance(request.accepted_renderer, JSONRenderer):
         return None
-    shown = view.filter_queryset(view.get_queryset())
     if view.lookup_field in kwargs:
-        return of_event(request, shown.filter(**{view.lookup_field: kwargs[view.lookup_field]}))
-    # Cancelled events leave the default list but stay visible: their change is counted.
-    return of_list(request, access.visible_events(request.user), shown)
+        found = of_public_event(request, kwargs[view.lookup_field])
+    else:
+        # Cancelled events leave the default list but stay visible: their change is dated.
+        found = of_public_list(request)
+    # The answer is stored under its ETag (read_cache.answer): what describes it, names it.
+    view.read_key = found[0] if found else None
+    return found
 
 
 def calendar_feed(view, request, **kwargs) -> Validators | None:
     """The feed of events, or one event's calendar: the same for every reader who sees it."""
-    seen = view.get_queryset()
-    shown = view.filter_queryset(seen)
     if "slug" in kwargs:
+        shown = view.filter_queryset(view.get_queryset())
         return of_event(request, shown.filter(slug=kwargs["slug"]))
-    return of_list(request, seen, shown)
+    return of_public_list(request)

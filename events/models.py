@@ -1,7 +1,7 @@
 """Events, their programmes and teams, privacy notices and the audit log.
 
-The models of programme_models.py and agenda_models.py are imported at the end, where Django
-looks for an app's models."""
+The models of programme_models.py, agenda_models.py and team_models.py are imported at the
+end, where Django looks for an app's models."""
 
 import uuid
 import zoneinfo
@@ -229,6 +229,15 @@ class Event(models.Model):
         ordering = ["start", "id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        # Public reads go by status, then a date (events.read_cache, events.freshness): each
+        # of these answers "the first/latest of one status" from the index alone.
+        indexes = [
+            models.Index(fields=["status", "start", "id"], name="event_status_start"),
+            models.Index(fields=["status", "end"], name="event_status_end"),
+            models.Index(fields=["status", "updated_at"], name="event_status_updated"),
+            models.Index(fields=["status", "registration_opens"], name="event_status_opens"),
+            models.Index(fields=["status", "registration_closes"], name="event_status_closes"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="event_end_after_start"
@@ -375,65 +384,6 @@ class TeamMembership(models.Model):
         return f"{self.user} ({self.get_role_display()}) @ {self.event.slug}"
 
 
-class Invitation(models.Model):
-    """The owner asks someone, by email, to join the team with a role.
-
-    The link carries a random token; only its SHA-256 is stored, so the database never holds
-    a usable link. It works once and for INVITATION_DAYS days (the time check is made when it
-    is opened: a pending invitation past ``expires_at`` reads as expired).
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        EXPIRED = "expired", _("Expired")
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"), max_length=254)
-    # The address as mail servers compare it (core.emails.email_key).
-    email_key = models.CharField(max_length=254, editable=False)
-    role = models.CharField(_("role"), max_length=20, choices=TeamMembership.Role)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("team invitation")
-        verbose_name_plural = _("team invitations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "email_key"],
-                condition=Q(state="pending"),
-                name="invitation_one_pending_per_address",
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=["organiser", "checkin", "reviewer", "committee"]),
-                name="invitation_role_given",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} ({self.role}) @ {self.event.slug}: {self.state}"
-
-    @property
-    def is_expired(self) -> bool:
-        return timezone.now() >= self.expires_at
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == self.State.PENDING and not self.is_expired
-
-
 class PrivacyNotice(models.Model):
     """One version of an event's own data-processing notice, kept for as long as the event:
     consents given to it keep pointing at the text that was agreed to."""
@@ -490,3 +440,4 @@ class AuditLogEntry(models.Model):
 # their own are imported here (and imported by everyone else from those modules).
 from .agenda_models import Session, Speaker  # noqa: E402, F401
 from .programme_models import ProgrammeRequest, ProgrammeStaff, ProgrammeTarget  # noqa: E402, F401
+from .team_models import Invitation  # noqa: E402, F401

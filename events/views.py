@@ -16,7 +16,7 @@ from core.exceptions import NotFound
 from core.renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_renderers
 from core.schema import file_download
 
-from . import access, actions, freshness, notices, services
+from . import access, actions, freshness, notices, read_cache, services
 from .agenda_models import Session
 from .duplicate import duplicate_event
 from .filters import EventFilter
@@ -77,13 +77,17 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
             )
         )
 
+    read_key = None  # set by freshness.event_reads for the answers every reader shares
+
     @conditional_get(freshness.event_reads)
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        build = super().list
+        return read_cache.answer(self.read_key, lambda: build(request, *args, **kwargs))
 
     @conditional_get(freshness.event_reads)
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        build = super().retrieve
+        return read_cache.answer(self.read_key, lambda: build(request, *args, **kwargs))
 
     def perform_create(self, serializer):
         serializer.instance = services.create_event(

@@ -12,8 +12,11 @@ from . import services
 
 
 @receiver(registration_changed)
-def registration_moved(sender, **kwargs) -> None:
-    services.figures_changed()
+def registration_moved(sender, previous_status=None, **kwargs) -> None:
+    # A new registration (no previous status) changes the newest id, which is part of every
+    # cached figure's key (services.newest_registration): nothing to do on the hot path.
+    if previous_status is not None:
+        services.figures_changed()
 
 
 @receiver(post_save, sender=Event)

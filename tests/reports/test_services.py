@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 
 from registration import checkin
+from registration.models import Registration
 from reports import services
 from tests.factories import EventFactory, ProgrammeTargetFactory, RegistrationFactory
 
@@ -138,8 +140,10 @@ def test_statistics_query_count_does_not_grow_with_events(programme, django_asse
 def test_statistics_are_cached_until_figures_change(programme, settings):
     settings.OPEN_DATA_MIN_COUNT = 1
     event = EventFactory(programme=programme, **at(HELD_START))
+    RegistrationFactory.create_batch(3, event=event, status=Registration.Status.CANCELLED)
     services.statistics(programme)
-    RegistrationFactory.create_batch(3, event=event)  # rows written directly: no signal
+    # Changed directly: no signal, and no new row (a new row's id is part of the key).
+    Registration.objects.filter(event=event).update(status=Registration.Status.CONFIRMED)
 
     stale = row(services.statistics(programme), 2025, 2)["participants"]
     services.figures_changed()
@@ -226,3 +230,13 @@ def test_event_report_suppresses_small_daily_attendance():
     report = services.event_report(event)
 
     assert [n for _day, n in report["attendance_by_day"]] == [6, "<5"]
+
+
+def test_new_registration_leaves_the_figures_version_alone(programme, figures):
+    from registration import seats as registration_seats
+
+    event = EventFactory(programme=programme)
+    version = cache.get(services.VERSION_KEY)
+    registration_seats.register(event, {"name": "P", "email": "p@example.org", "consent": True})
+
+    assert cache.get(services.VERSION_KEY) == version  # no cache write on the hot path

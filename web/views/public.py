@@ -7,7 +7,6 @@ from urllib.parse import quote_plus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +16,9 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from core.api import RateLimited, with_retry_after
+from core.conditional import etag_of
 from core.exceptions import Conflict
-from events import access
+from events import access, freshness, read_cache
 from events import selectors as event_selectors
 from events.filters import EventFilter
 from events.models import Event, ParticipantType
@@ -40,18 +40,22 @@ def _month(value: str | None) -> date | None:
         return None
 
 
-def _list_filters(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "fields": event_selectors.major_fields(),
-        "scopes": Event.Scope.choices,
-        "kinds": Event.Kind.choices,
-        "cities": event_selectors.published_cities(),
-    }
+def _list_filters(request: HttpRequest, state: str) -> dict[str, Any]:
+    # Fields and cities change only with the public events (`state` names them): one entry.
+    choices = read_cache.cached(
+        f"filters:{state}",
+        lambda: {
+            "fields": list(event_selectors.major_fields()),
+            "cities": list(event_selectors.published_cities()),
+        },
+    )
+    return {**choices, "scopes": Event.Scope.choices, "kinds": Event.Kind.choices}
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Upcoming published events, filtered, as a list or as a month calendar."""
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
+    state = freshness.public_state()  # the key to what is cached of the public list
     month = _month(request.GET.get("month"))
     events = event_selectors.published_events()
     params = request.GET.copy()
@@ -71,16 +75,22 @@ def home(request: HttpRequest) -> HttpResponse:
             events = events.filter(start__date__gte=month, start__date__lt=following)
         else:
             events = events.filter(end__gte=timezone.now())
-        page = Paginator(events.order_by("start"), PAGE_SIZE).get_page(request.GET.get("page"))
+        key = freshness.public_key(request, "home", state)
+        page = read_cache.page_of(
+            events.order_by("start", "id"), PAGE_SIZE, request.GET.get("page"), key=key
+        )
         for event in page:
             event.availability = registration_figures.availability(event)
-        context = {"page": page}
+        # The cards are rendered once per page and seat state (the template's {% cache %}).
+        seats = [(event.pk, sorted(event.availability.items())) for event in page]
+        context = {"page": page, "cards_key": etag_of(key, seats)}
     context.update(
         view=view,
         month=month,
         errors=errors,
         values=request.GET,
-        **_list_filters(request),
+        read_cache_seconds=read_cache.timeout(),
+        **_list_filters(request, state),
     )
     return render(request, "web/home.html", context, status=400 if errors else 200)
 
@@ -124,6 +134,10 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "availability": registration_figures.availability(event),
+        # The facts and agenda are a fragment cached by the event's change date and this
+        # version (the template's {% cache %}): the querysets below run only to render it.
+        "read_version": read_cache.version(),
+        "read_cache_seconds": read_cache.timeout(),
         "sessions": sessions,
         "partners": event.partners.all(),
         "fields": event.fields.all(),

@@ -1,0 +1,100 @@
+"""What one registration costs the database: a fixed list of statements, whatever the event.
+
+Registering is the hottest path of the site (bench/registration_burst.py). These tests pin
+its statements so that new per-registration work shows up here first.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from registration import eligibility as registration_eligibility
+from registration import questions as registration_questions
+from registration import seats as registration_seats
+from registration.models import Registration
+from tests.factories import EventFactory
+
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+def statements(queries) -> list[str]:
+    """Each statement by its verb and table: 'INSERT registration_registration'."""
+    found = []
+    for query in queries.captured_queries:
+        words = query["sql"].replace('"', "").split()
+        if words[0] in ("INSERT", "DELETE"):
+            found.append(f"{words[0]} {words[2]}")
+        elif words[0] in ("UPDATE", "SELECT"):
+            table = words[1] if words[0] == "UPDATE" else words[words.index("FROM") + 1]
+            found.append(f"{words[0]} {table}")
+        else:
+            found.append(words[0])
+    return found
+
+
+def loaded(event):
+    """The event as the API loads it for a registration, with its seat counter, and its
+    questions read once (they are cached by the counter's questions version)."""
+    registration_eligibility._event_cache.clear()
+    event = registration_eligibility.event_for_registration(event.slug)
+    registration_questions.questions_of(event)
+    return event
+
+
+def test_register_with_a_seat_is_four_statements_in_one_transaction():
+    event = loaded(EventFactory(capacity=10))
+
+    with CaptureQueriesContext(connection) as queries:
+        registration_seats.register(event, person(1))
+
+    # The transaction is a savepoint here, as the test itself runs in one.
+    assert statements(queries) == [
+        "SAVEPOINT",
+        "INSERT registration_registration",
+        "UPDATE registration_seats",
+        "INSERT notifications_delivery",
+        "RELEASE",
+    ]
+
+
+def test_register_on_the_waiting_list_adds_only_the_place_in_line():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    registration_seats.register(event, person(1))
+    event = loaded(event)
+
+    with CaptureQueriesContext(connection) as queries:
+        registration = registration_seats.register(event, person(2))
+
+    assert registration.status == Registration.Status.WAITLISTED
+    assert statements(queries) == [
+        "SAVEPOINT",
+        "INSERT registration_registration",
+        "UPDATE registration_seats",
+        "UPDATE registration_registration",
+        "INSERT notifications_delivery",
+        "RELEASE",
+    ]
+
+
+def test_register_over_the_api_reads_only_the_event(client):
+    event = loaded(EventFactory(capacity=10))
+    registration_eligibility._event_cache.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/v1/events/{event.slug}/registrations/",
+            person(1),
+            content_type="application/json",
+        )
+
+    assert response.status_code == 201
+    assert statements(queries) == [
+        "SELECT events_event",
+        "SAVEPOINT",
+        "INSERT registration_registration",
+        "UPDATE registration_seats",
+        "INSERT notifications_delivery",
+        "RELEASE",
+    ]
