@@ -28,7 +28,7 @@ Kind = Delivery.Kind
 def _queue(rows: list[Delivery]) -> int:
     """Write these emails; any whose `once_key` exists already is left out by the database."""
     written = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    from .services import wake_outbox
+    from .enqueue import wake_outbox
 
     transaction.on_commit(wake_outbox)
     return len(written)
