@@ -10,7 +10,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from events.models import TeamMembership
-from registration import actions as registration_actions
 from registration import seats as registration_seats
 from registration import tickets
 from registration.models import CheckIn, DoorScan
@@ -99,7 +98,7 @@ def ticket_video(registration, path) -> None:
 def test_camera_reads_a_ticket_with_our_decoder_without_barcode_detector(
     browser, live_server, running, tmp_path
 ):
-    mai = registration_actions.register(running, person(1, name="Trần Thị Mai"))
+    mai = registration_seats.register(running, person(1, name="Trần Thị Mai"))
     video = tmp_path / "ticket.y4m"
     ticket_video(mai, video)
     camera = browser.browser_type.launch(
@@ -139,7 +138,7 @@ def test_camera_reads_a_ticket_with_our_decoder_without_barcode_detector(
 
 
 def test_door_page_is_installable_and_opens_without_network(new_page, live_server, running):
-    mai = registration_actions.register(running, person(1, name="Trần Thị Mai"))
+    mai = registration_seats.register(running, person(1, name="Trần Thị Mai"))
     page = open_door(new_page, live_server, running, door_volunteer(running))
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     session = page.context.new_cdp_session(page)
@@ -165,8 +164,8 @@ def test_offline_answers_green_and_red_like_online_then_syncs_each_once(
     new_page, live_server, running
 ):
     # 20 here; the API's own test syncs 50 in one batch.
-    people = [registration_actions.register(running, person(n)) for n in range(20)]
-    gone = registration_actions.register(running, person(99, name="Phạm Hủy"))
+    people = [registration_seats.register(running, person(n)) for n in range(20)]
+    gone = registration_seats.register(running, person(99, name="Phạm Hủy"))
     registration_seats.cancel(gone)
     page = open_door(new_page, live_server, running, door_volunteer(running), width=390, height=844)
     page.context.set_offline(True)
@@ -194,7 +193,7 @@ def test_offline_answers_green_and_red_like_online_then_syncs_each_once(
 
 
 def test_same_ticket_on_two_offline_devices_one_check_in_both_told(new_page, live_server, running):
-    mai = registration_actions.register(running, person(1, name="Trần Thị Mai"))
+    mai = registration_seats.register(running, person(1, name="Trần Thị Mai"))
     first = open_door(new_page, live_server, running, door_volunteer(running, 1))
     second = open_door(new_page, live_server, running, door_volunteer(running, 2))
     for device in (first, second):
@@ -213,7 +212,7 @@ def test_same_ticket_on_two_offline_devices_one_check_in_both_told(new_page, liv
 
 
 def test_ticket_cancelled_while_offline_is_reported_after_sync(new_page, live_server, running):
-    mai = registration_actions.register(running, person(1, name="Trần Thị Mai"))
+    mai = registration_seats.register(running, person(1, name="Trần Thị Mai"))
     page = open_door(new_page, live_server, running, door_volunteer(running))
     page.context.set_offline(True)
     registration_seats.cancel(mai)
@@ -235,7 +234,7 @@ def test_ticket_cancelled_while_offline_is_reported_after_sync(new_page, live_se
 def test_roster_holds_only_the_door_fields_and_is_dropped_on_sign_out(
     new_page, live_server, running
 ):
-    registration_actions.register(running, person(1, name="Trần Thị Mai", affiliation="VAST"))
+    registration_seats.register(running, person(1, name="Trần Thị Mai", affiliation="VAST"))
     page = open_door(new_page, live_server, running, door_volunteer(running))
     roster = stored_roster(page, running.slug)
     assert list(roster["people"].values()) == [["Trần Thị Mai", "delegate", "confirmed"]]

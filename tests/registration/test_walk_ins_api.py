@@ -8,7 +8,7 @@ from django.utils import timezone
 from events import audit
 from events.models import AuditLogEntry, TeamMembership
 from notifications.models import Delivery
-from registration import actions as registration_actions
+from registration import seats as registration_seats
 from registration.models import CheckIn, Registration
 from tests.conftest import client_for
 from tests.factories import EventFactory, UserFactory
@@ -18,7 +18,7 @@ from .helpers import person
 
 def register(event, n: int, **extra) -> Registration:
     """Someone who registered earlier (arranged through the door: registration is closed)."""
-    return registration_actions.register(event, person(n, **extra), walk_in=True)
+    return registration_seats.register(event, person(n, **extra), walk_in=True)
 
 
 pytestmark = pytest.mark.django_db
