@@ -6,7 +6,7 @@ its order) is decided once, next to the models.
 
 from django.db.models import QuerySet
 
-from .models import AuditLogEntry, Event, FieldOfScience, Programme, TeamMembership
+from .models import AuditLogEntry, Event, FieldOfScience, Programme, Speaker, TeamMembership
 from .programme_models import ProgrammeRequest
 
 
@@ -95,3 +95,8 @@ def major_field(pk: int | None) -> FieldOfScience | None:
 
 def fields_by_code(codes: list[str]) -> QuerySet[FieldOfScience]:
     return FieldOfScience.objects.filter(code__in=codes)
+
+
+def speaker_of(event: Event, pk: int | str) -> Speaker | None:
+    """A speaker of this event's agenda, or None (another event's speaker is not found)."""
+    return Speaker.objects.filter(event=event, pk=pk).first()

@@ -17,8 +17,9 @@ from core.emails import email_key, per_event
 from core.exceptions import NotFound
 from events.models import Event
 
-from . import changes, checkin, links, seats
-from .models import Registration
+from . import certificates, changes, checkin, door_sync, links, seats, walk_ins
+from .door_serializers import SyncSerializer, WalkInSerializer
+from .models import Certificate, Registration
 from .serializers import CheckInSerializer, EmailSerializer, RegisterSerializer
 
 
@@ -91,3 +92,36 @@ def undo_check_in(client: HttpRequest, event: Event, code: str, *, actor) -> Reg
     """Undo today's check-in of this ticket code (door staff); the same counter as admitting."""
     ratelimit.limit(client, "check-in")
     return checkin.undo_check_in(event, code, actor=actor)
+
+
+def register_walk_in(
+    client: HttpRequest, event: Event, data: Mapping[str, Any], *, actor
+) -> walk_ins.WalkIn:
+    """Register someone at the door (door staff). Counted on the check-in limit, as a scan,
+    then per email address (this event only) as any registration."""
+    ratelimit.limit(client, "check-in")
+    checked = _valid(WalkInSerializer, data)
+    key = per_event(event.pk, checked["email"])
+    return walk_ins.register_walk_in(
+        event, checked, actor=actor, admit=lambda: ratelimit.limit(client, "register-email", key)
+    )
+
+
+def sync_door_scans(
+    client: HttpRequest, event: Event, data: Mapping[str, Any], *, actor
+) -> list[door_sync.ScanResult]:
+    """Apply the scans a door device made offline. One request is one count on the check-in
+    limit, whatever its number of scans."""
+    ratelimit.limit(client, "check-in")
+    scans = _valid(SyncSerializer, data)["scans"]
+    return door_sync.sync_scans(event, scans, actor=actor)
+
+
+def verify_certificate(client: HttpRequest, code: str) -> Certificate:
+    """The certificate a code names (anyone, from its QR code). Only wrong codes count, on
+    the same limit as unknown manage links: a real certificate is always answered."""
+    try:
+        return certificates.find_by_code(code)
+    except NotFound:
+        ratelimit.limit(client, "token")
+        raise

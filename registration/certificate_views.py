@@ -11,16 +11,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import ratelimit
 from core.api import ErrorSerializer
-from core.exceptions import NotFound
 from core.renderers import PDF, file_renderers
 from core.schema import file_download
-from events.models import Speaker
+from events import selectors as event_selectors
 from events.views import EventNestedMixin
 
-from . import certificates
-from . import links as registration_links
+from . import actions, certificates
 from .certificate_pdf import certificate_pdf, period
 from .models import Certificate
 
@@ -128,11 +125,7 @@ class CertificateCheckView(APIView):
         operation_id="certificate_verify",
     )
     def get(self, request, code=None):
-        try:
-            certificate = certificates.find_by_code(code)
-        except NotFound:
-            ratelimit.limit(request, "token")  # only wrong codes count, like manage links
-            raise
+        certificate = actions.verify_certificate(request, code)
         return Response(CertificateCheckSerializer(check_data(certificate)).data)
 
 
@@ -157,11 +150,8 @@ class HolderCertificateView(APIView):
         operation_id="registration_certificate_pdf",
     )
     def get(self, request, token=None):
-        try:
-            registration = registration_links.find_by_token(token)
-        except NotFound:
-            ratelimit.limit(request, "token")
-            raise
+        # Only unknown links count on the abuse limit, as for the manage page.
+        registration = actions.registration_by_token(request, token)
         return pdf_response(certificates.of_registration(registration))
 
 
@@ -187,12 +177,12 @@ class EventCertificatesView(EventNestedMixin, generics.ListAPIView):
         before (one per speaker)."""
         body = SpeakerCertificateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        speaker = Speaker.objects.filter(event=self.event, pk=body.validated_data["speaker"])
-        if not speaker.exists():
+        speaker = event_selectors.speaker_of(self.event, body.validated_data["speaker"])
+        if speaker is None:
             raise serializers.ValidationError(
                 {"speaker": [_("This speaker is not on the event's agenda.")]}
             )
-        certificate, created = certificates.issue_presentation(speaker.get(), actor=request.user)
+        certificate, created = certificates.issue_presentation(speaker, actor=request.user)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(CertificateSerializer(certificate).data, status=code)
 

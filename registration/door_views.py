@@ -12,13 +12,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import ratelimit
 from core.api import ErrorSerializer
 from core.conditional import conditional
-from core.emails import per_event
 from events.views import EventNestedMixin
 
-from . import checkin, door_sync, walk_ins
+from . import actions, checkin, door_sync, walk_ins
 from .door_serializers import (
     RosterSerializer,
     SyncResultSerializer,
@@ -85,10 +83,7 @@ class DoorSyncView(DoorMixin, APIView):
         sending a key again answers what it answered first, with `duplicate` brought up to
         date, so a device learns of another device's scan of the same ticket made after its
         own sync. One check-in per person and day, whatever the number of devices."""
-        ratelimit.limit(request, "check-in")
-        body = SyncSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        results = door_sync.sync_scans(self.event, body.validated_data["scans"], actor=request.user)
+        results = actions.sync_door_scans(request, self.event, request.data, actor=request.user)
         return Response({"results": [door_sync.describe(result) for result in results]})
 
 
@@ -114,19 +109,7 @@ class WalkInView(DoorMixin, APIView):
     def post(self, request, event_slug=None):
         """Registers the person as any registration would (capacity, waiting list, approval),
         emails them their ticket, and checks them in when confirmed. Audited."""
-        ratelimit.limit(request, "check-in")
-        body = WalkInSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        event = self.event
-        data = body.validated_data
-        walk_in = walk_ins.register_walk_in(
-            event,
-            data,
-            actor=request.user,
-            admit=lambda: ratelimit.limit(
-                request, "register-email", per_event(event.pk, data["email"])
-            ),
-        )
+        walk_in = actions.register_walk_in(request, self.event, request.data, actor=request.user)
         return Response(walk_in_answer(walk_in), status=status.HTTP_201_CREATED)
 
 

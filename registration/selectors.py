@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from events.models import Event
+from events.models import Event, Speaker
 
 from .models import Registration
 
@@ -27,3 +27,8 @@ def attendee_list(event: Event) -> QuerySet[Registration]:
         .only("name", "affiliation", "participant_type")
         .order_by("name", "id")
     )
+
+
+def speakers_with_certificates(event: Event) -> QuerySet[Speaker]:
+    """The event's speakers with their sessions and certificates (the certificates page)."""
+    return Speaker.objects.filter(event=event).prefetch_related("sessions", "certificates")

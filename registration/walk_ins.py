@@ -12,8 +12,7 @@ from typing import Any
 from events.models import Event
 from events.services import record
 
-from . import checkin
-from . import seats as registration_seats
+from . import checkin, seats
 from .models import Registration
 
 
@@ -27,7 +26,7 @@ def register_walk_in(event: Event, data: dict[str, Any], *, actor, admit=None) -
     """Register a person at the door and, once they hold a confirmed seat, check them in."""
     # Registered in its own transaction, as every registration: a refused address emails
     # its owner their link, and that email must not be rolled back with the refusal.
-    registration = registration_seats.register(event, data, admit=admit, walk_in=True)
+    registration = seats.register(event, data, admit=admit, walk_in=True)
     record(
         event,
         actor,

@@ -472,3 +472,43 @@ def test_team_adds_and_invitations_share_a_limit_per_owner(settings, owner_api, 
 
     assert (by_username.status_code, invited.status_code) == (400, 202)
     assert_limited_json(owner_api.post(base, {"user": "other", "role": "checkin"}, format="json"))
+
+
+# --- The door's walk-ins and certificate codes ------------------------------------------------
+
+
+def test_walk_in_api_and_page_share_the_check_in_limit(settings, client, event, team_client):
+    settings.RATELIMIT_CHECKIN = "2/m"
+    staff = team_client("owner")
+    client.force_login(event.team.get(role="owner").user)
+    api_url = f"/api/v1/events/{event.slug}/walk-ins/"
+    page_url = f"/en/organiser/events/{event.slug}/check-in/walk-in/"
+
+    walk_in = {"name": "Walk-in 1", "email": "walk-in-1@example.org", "consent": True}
+    assert staff.post(api_url, walk_in, format="json").status_code == 201
+    walk_in = {"name": "Walk-in 2", "email": "walk-in-2@example.org", "consent": "1"}
+    assert client.post(page_url, walk_in).status_code == 302
+
+    walk_in = {"name": "Lê Văn Bình", "email": "binh@example.org", "consent": True}
+    assert_limited_json(staff.post(api_url, walk_in, format="json"))
+    page = assert_limited_page(client.post(page_url, {**walk_in, "consent": "1"}))
+    assert "Lê Văn Bình" in page  # the form as typed
+    assert Registration.objects.count() == 2
+
+
+def test_wrong_certificate_codes_share_the_link_limit_on_api_and_page(settings, client, forum):
+    from registration import certificates
+    from tests.factories import SpeakerFactory
+
+    settings.RATELIMIT_TOKEN = "2/m"
+    certificate, _ = certificates.issue_presentation(SpeakerFactory(event=forum), actor=None)
+    code = certificates.code_of(certificate)
+    api = api_from("127.0.0.1")
+
+    assert api.get("/api/v1/certificates/WRONG-CODE/").status_code == 404
+    assert client.get("/verify/WRONG-CODE").status_code == 404
+    assert_limited_json(api.get("/api/v1/certificates/WRONG-CODE/"))
+    assert_limited_page(client.get("/verify/WRONG-CODE"))
+    # Only wrong codes are refused: a real certificate is still answered.
+    assert api.get(f"/api/v1/certificates/{code}/").status_code == 200
+    assert client.get(f"/verify/{code}").status_code == 200

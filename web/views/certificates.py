@@ -8,8 +8,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from events.models import Speaker
+from events import selectors as event_selectors
 from registration import certificates
+from registration import selectors as registration_selectors
 
 from .organiser import CHANGE, render_event_page, team_event
 
@@ -35,7 +36,7 @@ def certificates_page(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for certificate in page
     ]
-    speakers = Speaker.objects.filter(event=event).prefetch_related("sessions", "certificates")
+    speakers = registration_selectors.speakers_with_certificates(event)
     return render_event_page(
         request,
         "web/desk/certificates.html",
@@ -56,7 +57,7 @@ def _act(request: HttpRequest, event) -> None:
         certificates.reissue(certificate, actor=request.user)
         messages.success(request, _("Re-issued: the new code verifies, the old one no longer."))
     elif action == "issue":
-        speaker = Speaker.objects.filter(event=event, pk=ident).first()
+        speaker = event_selectors.speaker_of(event, ident)
         if speaker is None:
             raise Http404(_("This speaker is not on the event's agenda."))
         certificates.issue_presentation(speaker, actor=request.user)

@@ -24,16 +24,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from core import ratelimit
-from core.emails import per_event
+from core.api import RateLimited, with_retry_after
 from core.exceptions import Conflict, NotFound
 from events.models import Event, ParticipantType
-from registration import walk_ins
+from registration import actions as registration_actions
 from registration.checkin import NOT_ADMITTED
-from registration.door_serializers import WalkInSerializer
 from registration.door_views import walk_in_answer
 
-from ..forms import Errors, errors_from, validated
+from ..forms import Errors, errors_from
 from .organiser import CHECK_IN, render_event_page, team_event
 
 # What the door page needs to open without a network (the page itself is kept as fetched).
@@ -122,29 +120,17 @@ def walk_in(request: HttpRequest, slug: str) -> HttpResponse:
     event = team_event(request, slug, need=CHECK_IN)
     if request.method != "POST":
         return _walk_in_page(request, event)
-    try:
-        ratelimit.limit(request, "check-in")  # the same counter as the walk-in API's
-    except ratelimit.RateLimited as exc:
-        page = _walk_in_page(request, event, {"__all__": [exc.message]}, status=429)
-        return ratelimit.with_retry_after(page, exc)
     posted = {name: request.POST.get(name, "") for name in ("name", "email", "participant_type")}
     posted["consent"] = request.POST.get("consent") == "1"
     posted["language"] = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("en", "vi") else "en"
     if not posted["participant_type"]:
         posted.pop("participant_type")
     try:
-        data = validated(WalkInSerializer, posted)
-        done = walk_ins.register_walk_in(
-            event,
-            data,
-            actor=request.user,
-            admit=lambda: ratelimit.limit(
-                request, "register-email", per_event(event.pk, data["email"])
-            ),
-        )
-    except ratelimit.RateLimited as exc:
+        # The same action as the walk-in API: the same check-in and per-address counters.
+        done = registration_actions.register_walk_in(request, event, posted, actor=request.user)
+    except RateLimited as exc:
         page = _walk_in_page(request, event, {"__all__": [exc.message]}, status=429)
-        return ratelimit.with_retry_after(page, exc)
+        return with_retry_after(page, exc)
     except FORM_ERRORS as exc:
         status = 409 if isinstance(exc, Conflict) else 400
         return _walk_in_page(request, event, _field_errors(exc), status=status)

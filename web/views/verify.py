@@ -3,8 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core import ratelimit
 from core.exceptions import NotFound
+from registration import actions as registration_actions
 from registration import certificates
 from registration.certificate_pdf import period
 
@@ -13,9 +13,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     """A real certificate: its holder, event and dates. Any other code: 404, saying only that
     no certificate has it (altered, superseded and revoked codes alike)."""
     try:
-        certificate = certificates.find_by_code(code)
+        # The same action as the API's check: only wrong codes count on the abuse limit.
+        certificate = registration_actions.verify_certificate(request, code)
     except NotFound:
-        ratelimit.limit(request, "token")  # only wrong codes count
         return render(request, "web/verify.html", {"code": code[:40]}, status=404)
     context = {
         "certificate": certificate,
