@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from core.exceptions import NotFound
 
-from . import access, decisions, queries, reviewing
+from . import access, decisions, reviewing, selectors
 from .api_base import EventAbstractsView
 from .api_submissions import CONFLICT, ERRORS, NOT_FOUND
 from .serializers import (
@@ -31,7 +31,7 @@ User = get_user_model()
 
 
 def _committee_abstract(view) -> object:
-    abstract = queries.for_committee(view.event, view.kwargs["pk"])
+    abstract = selectors.for_committee(view.event, view.kwargs["pk"])
     if abstract is None:
         raise NotFound("Not found.")
     return abstract
@@ -51,7 +51,7 @@ class AbstractDetailView(EventAbstractsView):
         if access.can_decide(request.user, self.event):
             return Response(CommitteeAbstractSerializer(_committee_abstract(self)).data)
         abstract = reviewing.abstract_for_reviewer(self.event, request.user, pk)
-        context = {"blind": queries.blind_mode(self.event)}
+        context = {"blind": selectors.blind_mode(self.event)}
         return Response(ReviewerAbstractSerializer(abstract, context=context).data)
 
 
@@ -66,7 +66,7 @@ class ReviewQueueView(EventAbstractsView):
     )
     def get(self, request, event_slug):
         rows = reviewing.queue_of(self.event, request.user).prefetch_related("authors")
-        context = {"blind": queries.blind_mode(self.event)}
+        context = {"blind": selectors.blind_mode(self.event)}
         return Response(ReviewerAbstractSerializer(rows, many=True, context=context).data)
 
 

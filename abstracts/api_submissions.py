@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from core.api import ErrorSerializer, InvalidInputSerializer
 from core.exceptions import NotFound
 
-from . import decisions, queries, setup, submission
+from . import actions, decisions, selectors, setup, submission
 from .api_base import EventAbstractsView
 from .serializers import (
     AbstractSerializer,
@@ -71,10 +71,8 @@ class AbstractListView(EventAbstractsView):
         operation_id="abstracts_submit",
     )
     def post(self, request, event_slug):
-        serializer = SubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        abstract = submission.submit(self.event, serializer.validated_data)
-        data = AbstractSerializer(queries.full(abstract.pk), context={"editable": True}).data
+        abstract = actions.submit(request, self.event, request.data)
+        data = AbstractSerializer(selectors.full(abstract.pk), context={"editable": True}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -91,7 +89,7 @@ class AbstractListView(EventAbstractsView):
         operation_id="abstracts_board",
     )
     def get(self, request, event_slug):
-        filters = queries.board_filters(request.query_params)
+        filters = selectors.board_filters(request.query_params)
         return Response(decisions.board(self.event, filters))
 
 
@@ -103,10 +101,10 @@ class PrivateLinkView(APIView):
 
     @extend_schema(responses={200: AbstractSerializer, **NOT_FOUND}, operation_id="abstract_mine")
     def get(self, request, token):
-        abstract = submission.find_by_token(token)
+        abstract = actions.abstract_by_token(request, token)
         editable = submission.can_edit(abstract)
         return Response(
-            AbstractSerializer(queries.full(abstract.pk), context={"editable": editable}).data
+            AbstractSerializer(selectors.full(abstract.pk), context={"editable": editable}).data
         )
 
     @extend_schema(
@@ -115,12 +113,9 @@ class PrivateLinkView(APIView):
         operation_id="abstract_mine_edit",
     )
     def patch(self, request, token):
-        abstract = submission.find_by_token(token)
-        serializer = EditSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        submission.edit(abstract, serializer.validated_data)
+        abstract = actions.edit(actions.abstract_by_token(request, token), request.data)
         return Response(
-            AbstractSerializer(queries.full(abstract.pk), context={"editable": True}).data
+            AbstractSerializer(selectors.full(abstract.pk), context={"editable": True}).data
         )
 
 
@@ -134,5 +129,5 @@ class WithdrawView(APIView):
         operation_id="abstract_mine_withdraw",
     )
     def post(self, request, token):
-        abstract = submission.withdraw(submission.find_by_token(token))
-        return Response(AbstractSerializer(queries.full(abstract.pk)).data)
+        abstract = actions.withdraw(actions.abstract_by_token(request, token))
+        return Response(AbstractSerializer(selectors.full(abstract.pk)).data)

@@ -12,10 +12,9 @@ from core.bilingual import BilingualMixin
 from core.fields import MAX_CAPACITY, BoundedDateTimeField
 from core.text import is_known_timezone
 
-from . import access, audit
+from . import access
 from .agenda_models import Session, Speaker
 from .models import (
-    AuditLogEntry,
     Event,
     FieldOfScience,
     Invitation,
@@ -449,33 +448,6 @@ class TeamRoleSerializer(serializers.Serializer):
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class AuditLogListSerializer(serializers.ListSerializer):
-    """Finds the names every entry of a page mentions at once, not one query per entry."""
-
-    def to_representation(self, data):
-        entries = list(data.all() if hasattr(data, "all") else data)
-        self.child.sentences = dict(
-            zip((entry.pk for entry in entries), audit.sentences(entries), strict=True)
-        )
-        return super().to_representation(entries)
-
-
-class AuditLogEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_username", read_only=True, default=None)
-    sentence = serializers.SerializerMethodField(
-        help_text=_("What happened, as a sentence with names, in the request's language.")
-    )
-
-    class Meta:
-        model = AuditLogEntry
-        fields = ["id", "created_at", "actor", "action", "changes", "sentence"]
-        list_serializer_class = AuditLogListSerializer
-
-    def get_sentence(self, entry: AuditLogEntry) -> str:
-        known = getattr(self, "sentences", {})
-        return known[entry.pk] if entry.pk in known else audit.sentences([entry])[0]
 
 
 class PrivacyNoticeSerializer(serializers.Serializer):

@@ -18,13 +18,13 @@ from core.schema import file_download
 
 from . import access, actions, freshness, notices, read_cache, services
 from .agenda_models import Session
+from .audit_serializers import AuditLogEntrySerializer
 from .duplicate import duplicate_event
 from .filters import EventFilter
 from .ical import build_calendar
 from .models import AuditLogEntry, Event, FieldOfScience, Programme, TeamMembership
 from .permissions import EventPermission, EventTeamPermission
 from .serializers import (
-    AuditLogEntrySerializer,
     CancelSerializer,
     DetailSerializer,
     DuplicateEventSerializer,

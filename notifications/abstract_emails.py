@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from abstracts.decisions import comments_to_authors
 from abstracts.models import Abstract, Assignment, Decision
 
+from . import enqueue
 from .mime import WrittenEmail
 from .models import Delivery
 
@@ -28,9 +29,7 @@ Kind = Delivery.Kind
 def _queue(rows: list[Delivery]) -> int:
     """Write these emails; any whose `once_key` exists already is left out by the database."""
     written = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    from .enqueue import wake_outbox
-
-    transaction.on_commit(wake_outbox)
+    transaction.on_commit(enqueue.wake_outbox)
     return len(written)
 
 

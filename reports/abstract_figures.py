@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from abstracts.models import Abstract, Author
-from abstracts.queries import figures
+from abstracts.selectors import figures
 from events.models import Event, Programme
 
 from .services import share, suppress

@@ -14,16 +14,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from abstracts import access, decisions, queries, reviewing, setup, submission
+from abstracts import access, actions, decisions, reviewing, selectors, setup, submission
 from abstracts.models import Abstract, Call, Decision, Review
-from abstracts.serializers import EditSerializer, SubmitSerializer
-from core import ratelimit
+from core.api import RateLimited
 from core.exceptions import Conflict, NotFound
 from events import access as event_access
+from events import selectors as event_selectors
 from events.models import Event
 from registration.countries import country_name
 
-from ..forms import NON_FIELD, errors_from, validated
+from ..forms import NON_FIELD, errors_from
 
 AUTHOR_ROWS = 6  # blank author rows on the form; more authors: through the API
 ERRORS = (ValidationError, APIValidationError, Conflict)
@@ -119,10 +119,8 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         values = request.POST
         try:
-            ratelimit.limit(request, "register")
-            checked = validated(SubmitSerializer, _form_data(event, request.POST))
-            abstract = submission.submit(event, checked)
-        except ratelimit.RateLimited as exc:
+            abstract = actions.submit(request, event, _form_data(event, request.POST))
+        except RateLimited as exc:
             errors = {NON_FIELD: [exc.message]}
         except ERRORS as exc:
             errors = errors_from(exc)
@@ -136,9 +134,8 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 def mine(request: HttpRequest, token: str) -> HttpResponse:
     """The private link: the abstract, its state, the form to change it, withdrawing."""
     try:
-        abstract = submission.find_by_token(token)
+        abstract = actions.abstract_by_token(request, token)
     except NotFound as exc:
-        ratelimit.limit(request, "token")
         raise Http404(exc.message) from None
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         translation.activate(abstract.language)
@@ -148,16 +145,16 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "withdraw":
-                submission.withdraw(abstract)
+                actions.withdraw(abstract)
             else:
                 data = _form_data(event, request.POST)
                 data.pop("consent"), data.pop("language")
-                submission.edit(abstract, validated(EditSerializer, data))
+                actions.edit(abstract, data)
         except ERRORS as exc:
             errors = errors_from(exc)
         else:
             return redirect("my-abstract", token=token)
-    abstract = queries.full(abstract.pk)
+    abstract = selectors.full(abstract.pk)
     values = request.POST if errors else _as_form(abstract)
     context = {
         **_form_context(event, values, errors),
@@ -169,7 +166,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _team_event(request: HttpRequest, slug: str, allowed) -> Event:
-    event = Event.objects.filter(slug=slug).first()
+    event = event_selectors.event_by_slug(slug)
     if event is None or event_access.role_of(request.user, event) is None:
         raise Http404(_("No event of yours has this address."))
     if not allowed(request.user, event):
@@ -181,11 +178,7 @@ def _team_event(request: HttpRequest, slug: str, allowed) -> Event:
 def reviews(request: HttpRequest, slug: str) -> HttpResponse:
     event = _team_event(request, slug, access.is_reviewer)
     rows = list(reviewing.queue_of(event, request.user))
-    done = set(
-        Review.objects.filter(
-            assignment__reviewer=request.user, assignment__abstract__in=rows
-        ).values_list("assignment__abstract_id", flat=True)
-    )
+    done = selectors.reviewed_abstract_ids(request.user, rows)
     context = {"event": event, "rows": rows, "done": done, "call": setup.call_of(event)}
     return render(request, "web/abstracts/reviews.html", context)
 
@@ -223,7 +216,7 @@ def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if existing:
             for name in ("recommendation", "comment_to_authors", "comment_to_committee"):
                 values[name] = getattr(existing, name)
-    blind = queries.blind_mode(event) == Call.Blind.DOUBLE
+    blind = selectors.blind_mode(event) == Call.Blind.DOUBLE
     context = {
         "event": event,
         "abstract": abstract,
@@ -255,7 +248,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ERRORS as exc:
             errors = errors_from(exc)
-    filters = queries.board_filters(request.GET)
+    filters = selectors.board_filters(request.GET)
     offer = setup.offer(event)
     context = {
         "event": event,

@@ -60,6 +60,15 @@ def for_committee(event: Event, pk: int) -> Abstract | None:
     return abstract
 
 
+def reviewed_abstract_ids(user, abstracts: list[Abstract]) -> set[int]:
+    """Which of these abstracts the reviewer has already reviewed (one query)."""
+    return set(
+        Review.objects.filter(
+            assignment__reviewer=user, assignment__abstract__in=abstracts
+        ).values_list("assignment__abstract_id", flat=True)
+    )
+
+
 def blind_mode(event: Event) -> str:
     call = Call.objects.filter(event=event).only("blind").first()
     return call.blind if call else Call.Blind.SINGLE
