@@ -308,7 +308,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ParticipantTypeEnum": "events.models.ParticipantType"},
+    "ENUM_NAME_OVERRIDES": {
+        "ParticipantTypeEnum": "events.models.ParticipantType",
+        # Choice sets whose field names other components use too: named so generated clients
+        # keep the older names (StatusEnum, KindEnum, ...) for the older fields.
+        "StatusEnum": "registration.models.Registration.Status",
+        "LanguageEnum": "registration.models.Registration.Language",
+        "AbstractStatusEnum": "abstracts.models.Abstract.Status",
+        "DecisionOutcomeEnum": "abstracts.models.Decision.Outcome",
+        "DoorScanOutcomeEnum": "registration.models.DoorScan.Outcome",
+        "CertificateKindEnum": "registration.models.Certificate.Kind",
+        "AbstractLanguageEnum": ["en", "vi"],
+    },
     # Swagger UI from drf-spectacular-sidecar's files (pinned), served by us: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
