@@ -20,8 +20,8 @@ from abstracts.decisions import comments_to_authors
 from abstracts.models import Abstract, Assignment, Decision
 
 from . import enqueue
-from .mime import WrittenEmail
 from .models import Delivery
+from .rendering import written_email
 
 Kind = Delivery.Kind
 
@@ -136,12 +136,4 @@ def render_abstract_email(delivery: Delivery) -> EmailMultiAlternatives:
         subject = SUBJECTS[delivery.kind]() % {"event": event.title}
         text = render_to_string("notifications/email/abstract.txt", context)
         html = render_to_string("notifications/email/abstract.html", context)
-    email = WrittenEmail(
-        subject=" ".join(subject.split()),  # one line: no header injection through titles
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.to_email],
-        language=delivery.language,
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+    return written_email(delivery, subject, text, html)

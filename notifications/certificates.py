@@ -20,6 +20,7 @@ from registration.signals import certificate_issued
 from .enqueue import wake_outbox
 from .mime import WrittenEmail
 from .models import Delivery
+from .rendering import written_email
 
 
 @receiver(certificate_issued, dispatch_uid="notifications.certificate_issued")
@@ -60,12 +61,4 @@ def render_certificate_email(delivery: Delivery) -> WrittenEmail:
         subject = _("Your certificate of attendance: %(event)s") % {"event": event.title}
         text = render_to_string("notifications/email/certificate.txt", context)
         html = render_to_string("notifications/email/certificate.html", context)
-    email = WrittenEmail(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.to_email],
-        language=delivery.language,
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+    return written_email(delivery, subject, text, html)

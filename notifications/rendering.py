@@ -154,8 +154,9 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
     return email
 
 
-def _team_email(delivery: Delivery, subject: str, text: str, html: str) -> WrittenEmail:
-    """A one-off email to a team member: subject on one line, text and HTML parts."""
+def written_email(delivery: Delivery, subject: str, text: str, html: str) -> WrittenEmail:
+    """A one-off email to the delivery's address: subject on one line (no header injection
+    through titles), text and HTML parts, in the delivery's language."""
     email = WrittenEmail(
         subject=" ".join(subject.split()),
         body=text,
@@ -188,7 +189,7 @@ def _render_retention_warning(delivery: Delivery) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email/retention_warning.txt", context)
         html = render_to_string("notifications/email/retention_warning.html", context)
-    return _team_email(delivery, subject, text, html)
+    return written_email(delivery, subject, text, html)
 
 
 def _render_team_invitation(delivery: Delivery) -> EmailMultiAlternatives:
@@ -212,7 +213,7 @@ def _render_team_invitation(delivery: Delivery) -> EmailMultiAlternatives:
         subject = _("You are invited to the team of %(event)s") % {"event": event.title}
         text = render_to_string("notifications/email/team_invitation.txt", context)
         html = render_to_string("notifications/email/team_invitation.html", context)
-    return _team_email(delivery, subject, text, html)
+    return written_email(delivery, subject, text, html)
 
 
 # A message says the same to everyone but for a few personal fields: it is rendered once per
