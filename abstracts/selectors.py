@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from events.models import Event
 
@@ -74,6 +74,17 @@ def blind_mode(event: Event) -> str:
     return call.blind if call else Call.Blind.SINGLE
 
 
+def author_countries(abstracts: QuerySet[Abstract]) -> QuerySet:
+    """Authors of these abstracts per country, each person once (by email), most first."""
+    return (
+        Author.objects.filter(abstract__in=abstracts)
+        .exclude(country="")
+        .values("country")
+        .annotate(authors=Count("email_key", distinct=True))
+        .order_by("-authors", "country")
+    )
+
+
 def figures(event: Event) -> dict[str, Any]:
     """Submissions, acceptance per track and type, and authors' countries (distinct people
     per abstract), for the event report."""
@@ -104,13 +115,7 @@ def figures(event: Event) -> dict[str, Any]:
             for row in rows
         ]
 
-    countries = (
-        Author.objects.filter(abstract__in=abstracts)
-        .exclude(country="")
-        .values("country")
-        .annotate(authors=Count("email_key", distinct=True))
-        .order_by("-authors", "country")
-    )
+    countries = author_countries(abstracts)
     totals = abstracts.aggregate(
         submitted=Count("id"),
         decided=Count("id", filter=decided),

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from abstracts.models import Abstract, Author
-from abstracts.selectors import figures
+from abstracts.models import Abstract
+from abstracts.selectors import author_countries, figures
 from events.models import Event, Programme
 
 from .services import share, suppress
@@ -47,13 +47,7 @@ def programme_figures(programme: Programme) -> dict[str, Any] | None:
     )
     if not totals["submitted"]:
         return None
-    countries = (
-        Author.objects.filter(abstract__in=abstracts)
-        .exclude(country="")
-        .values("country")
-        .annotate(authors=Count("email_key", distinct=True))
-        .order_by("-authors", "country")
-    )
+    countries = author_countries(abstracts)
     published = {name: suppress(value) for name, value in totals.items()}
     return {
         **published,
