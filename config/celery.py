@@ -2,8 +2,8 @@
 
 import os
 
-from celery import Celery
-from celery.signals import import_modules
+from celery import Celery, platforms
+from celery.signals import beat_init, import_modules
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -19,3 +19,16 @@ def _refuse_unsafe_start(**kwargs) -> None:
     from config.safety import refuse_unsafe_start
 
     refuse_unsafe_start()
+
+
+@beat_init.connect
+def _stop_beat_without_syncing_in_the_signal_handler(sender, **kwargs) -> None:
+    """Celery's own SIGTERM handler saves the schedule inside the signal handler, which can
+    arrive while beat is in the middle of a database call or holds a lock the save needs: beat
+    then hangs until it is killed. Leaving the loop is enough, since beat saves the schedule on
+    its way out (``Service.start``'s ``finally``)."""
+
+    def leave_the_loop(signum, frame) -> None:
+        raise SystemExit()
+
+    platforms.signals.update(SIGTERM=leave_the_loop, SIGINT=leave_the_loop)

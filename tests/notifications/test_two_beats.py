@@ -58,6 +58,15 @@ def start(command: list[str], smtp_port: int, log: Path) -> subprocess.Popen:
     )
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Wait for a process told to stop; kill it as a supervisor would if it does not."""
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 def scans_asked(log: Path) -> int:
     return len(re.findall(r"Sending due task fire-due-reminders", log.read_text()))
 
@@ -92,7 +101,7 @@ def test_two_beats_send_each_reminder_once(smtp, settings, tmp_path):
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
         for process in processes:
-            process.wait(timeout=30)
+            stop(process)
 
     received = Counter(m["To"] for m in smtp.messages)
     assert received == Counter({person.email: 1 for person in people})
