@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.ratelimit import sign_in_limited
-from core.tokens import ObtainToken, RevokeAllTokens, RevokeToken
+from core.token_views import ObtainToken, RevokeAllTokens, RevokeToken
 from notifications import views as notification_views
 from web.views import abstracts as abstract_pages
 from web.views import invitations as invitation_pages
