@@ -110,3 +110,11 @@ def _shrink(path: Path) -> None:
     with Image.open(path) as image:
         small = image.convert("RGB").quantize(256, dither=Image.Dither.NONE)
     small.save(path, optimize=True)
+
+
+def sign_in(page, username: str, language: str = "en") -> None:
+    """Sign in on the organiser sign-in page (factory users' password)."""
+    page.goto(f"/{language}/sign-in/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("#id_password").press("Enter")

@@ -11,7 +11,7 @@ from events.models import TeamMembership
 from notifications.models import Delivery
 from tests.factories import EventFactory, UserFactory
 
-from .conftest import serious_violations
+from .conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,20 +31,13 @@ TEXTS = {
 }
 
 
-def sign_in(page, language: str, username: str) -> None:
-    page.goto(f"/{language}/sign-in/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("correct-horse-battery")
-    page.locator("#id_password").press("Enter")
-
-
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_invitation_is_sent_from_the_team_step_and_accepted_with_a_new_account(new_page, language):
     texts = TEXTS[language]
     event = EventFactory(owner=UserFactory(username="owner"), title_en="Photonics Forum")
 
     owner = new_page(locale=texts["locale"])
-    sign_in(owner, language, "owner")
+    sign_in(owner, "owner", language)
     owner.goto(f"/{language}/organiser/events/{event.slug}/team/")
     owner.locator("#id_user").fill("lan@example.org")
     owner.locator("#id_role").select_option("checkin")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from events.programme_models import ProgrammeRequest, ProgrammeStaff
 from tests.factories import EventFactory, ProgrammeFactory, UserFactory
 
-from .conftest import screenshot, serious_violations
+from .conftest import screenshot, serious_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,13 +31,6 @@ TEXTS = {
 }
 
 
-def sign_in(page, language: str, username: str) -> None:
-    page.goto(f"/{language}/sign-in/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("correct-horse-battery")
-    page.locator("#id_password").press("Enter")
-
-
 @pytest.mark.parametrize("language", ["en", "vi"])
 @pytest.mark.parametrize("width", [390, 1280])
 def test_programme_request_is_asked_on_the_details_step_and_accepted_by_staff(
@@ -56,7 +49,7 @@ def test_programme_request_is_asked_on_the_details_step_and_accepted_by_staff(
     height = 844 if width == 390 else 900
 
     organiser = new_page(width=width, height=height)
-    sign_in(organiser, language, "organiser")
+    sign_in(organiser, "organiser", language)
     organiser.goto(details)
     organiser.locator("#id_programme").select_option(value=str(programme.pk))
     organiser.get_by_role("button", name=texts["ask"]).click()
@@ -69,7 +62,7 @@ def test_programme_request_is_asked_on_the_details_step_and_accepted_by_staff(
         screenshot(organiser, f"organiser-programme-request-{width}")
 
     staff = new_page(width=width, height=height)
-    sign_in(staff, language, "officer")
+    sign_in(staff, "officer", language)
     # Programme staff land on their programme's page, where the request waits.
     expect(staff).to_have_url(re.compile(rf"/{language}/programmes/nt-01/$"))
     title = event.title_en if language == "en" else event.title_vi
