@@ -1,4 +1,5 @@
-"""One function per submitter's action on an abstract, called by both the API view and the page.
+"""One function per submitter's (or presenter's) action on an abstract, called by both the API
+view and the page.
 
 Each takes who asks (`client`: the HTTP request, which the abuse limits count by address), the
 input, and returns the outcome; it applies the limits, validates the input with the API's
@@ -18,8 +19,8 @@ from core import ratelimit
 from core.exceptions import NotFound
 from events.models import Event
 
-from . import submission
-from .models import Abstract
+from . import confirmation, submission
+from .models import Abstract, Decision
 from .serializers import EditSerializer, SubmitSerializer
 
 
@@ -53,3 +54,13 @@ def edit(abstract: Abstract, data: Mapping[str, Any]) -> Abstract:
 def withdraw(abstract: Abstract) -> Abstract:
     """The submitter withdraws their abstract."""
     return submission.withdraw(abstract)
+
+
+def confirm(abstract: Abstract) -> Decision:
+    """The presenting author confirms they will present the accepted contribution."""
+    return confirmation.answer(abstract, Decision.Confirmation.CONFIRMED)
+
+
+def decline(abstract: Abstract) -> Decision:
+    """The presenting author cannot present it: it leaves the programme."""
+    return confirmation.answer(abstract, Decision.Confirmation.DECLINED)

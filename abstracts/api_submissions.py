@@ -131,3 +131,47 @@ class WithdrawView(APIView):
     def post(self, request, token):
         abstract = actions.withdraw(actions.abstract_by_token(request, token))
         return Response(AbstractSerializer(selectors.full(abstract.pk)).data)
+
+
+ANSWER_DOC = (
+    "The presenting author's answer to an accepted contribution, through the private link. "
+    "One answer: the same answer again is 200 and changes nothing; the other answer after one "
+    "was given, an abstract that is not accepted, or an event that has started or was "
+    "cancelled is 409. Declining withdraws the contribution's session from the programme."
+)
+
+
+class ConfirmView(APIView):
+    """The presenting author will present the accepted contribution."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=None,
+        responses={200: AbstractSerializer, **NOT_FOUND, **CONFLICT},
+        operation_id="abstract_mine_confirm",
+        description=ANSWER_DOC,
+    )
+    def post(self, request, token):
+        abstract = actions.abstract_by_token(request, token)
+        actions.confirm(abstract)
+        return Response(AbstractSerializer(selectors.full(abstract.pk)).data)
+
+
+class DeclineView(APIView):
+    """The presenting author cannot present it: it leaves the programme."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=None,
+        responses={200: AbstractSerializer, **NOT_FOUND, **CONFLICT},
+        operation_id="abstract_mine_decline",
+        description=ANSWER_DOC,
+    )
+    def post(self, request, token):
+        abstract = actions.abstract_by_token(request, token)
+        actions.decline(abstract)
+        return Response(AbstractSerializer(selectors.full(abstract.pk)).data)

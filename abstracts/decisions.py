@@ -50,11 +50,12 @@ def board(event: Event, filters: dict[str, Any] | None = None) -> list[dict[str,
     }
     names = _names(event)
     statuses, outcomes = dict(Status.choices), dict(Outcome.choices)
+    answers = dict(Decision.Confirmation.choices)
     with_language = get_language()
     rows = []
     for row in abstracts.values(
         "id", "status", "title_en", "title_vi", "track_id", "contribution_type_id",
-        "topic__code", "decision__outcome",
+        "topic__code", "decision__outcome", "decision__confirmation",
     ):  # fmt: skip
         scores = figures.get(row["id"], {})
         mean = scores.get("mean")
@@ -63,6 +64,7 @@ def board(event: Event, filters: dict[str, Any] | None = None) -> list[dict[str,
         if filters.get("max_score") is not None and (mean is None or mean > filters["max_score"]):
             continue
         outcome = row["decision__outcome"] if row["status"] != Status.SUBMITTED else None
+        answer = (row["decision__confirmation"] or None) if outcome else None
         rows.append(
             {
                 "id": row["id"],
@@ -77,6 +79,8 @@ def board(event: Event, filters: dict[str, Any] | None = None) -> list[dict[str,
                 "review_count": scores.get("count", 0),
                 "decision": outcome,
                 "decision_label": str(outcomes[outcome]) if outcome else None,
+                "confirmation": answer,
+                "confirmation_label": str(answers[answer]) if answer else None,
             }
         )
     rows.sort(key=lambda r: (r["score_mean"] is None, -float(r["score_mean"] or 0), r["id"]))
@@ -170,7 +174,13 @@ def decide(abstract: Abstract, *, actor, outcome: str) -> Decision:
         raise Conflict(_("This abstract was withdrawn."), code="withdrawn")
     try:
         with transaction.atomic():
-            decision = Decision.objects.create(abstract=abstract, outcome=outcome, decided_by=actor)
+            decision = Decision.objects.create(
+                abstract=abstract,
+                outcome=outcome,
+                decided_by=actor,
+                # An accepted contribution waits for its presenter's answer (confirmation.py).
+                confirmation="" if outcome == Outcome.REJECT else Decision.Confirmation.PENDING,
+            )
     except IntegrityError:
         raise Conflict(_("This abstract has been decided already."), code="decided") from None
     abstract.status = Status.REJECTED if outcome == Outcome.REJECT else Status.ACCEPTED
@@ -201,9 +211,11 @@ def decide_many(event: Event, ids: list[int], *, actor, outcome: str) -> dict[st
 
 
 def accepted_in_programme_order(event: Event) -> QuerySet[Abstract]:
-    """Accepted abstracts as the programme runs: by their session's start."""
+    """Accepted abstracts as the programme runs: by their session's start. A contribution its
+    presenter declined is not in the programme any more (confirmation.py)."""
     return (
         Abstract.objects.filter(event=event, status=Status.ACCEPTED)
+        .exclude(decision__confirmation=Decision.Confirmation.DECLINED)
         .select_related("session", "track", "contribution_type", "topic", "decision")
         .prefetch_related("authors")
         .order_by("session__start", "session_id", "id")

@@ -356,12 +356,22 @@ class Review(models.Model):
 
 
 class Decision(models.Model):
-    """The committee's decision: one per abstract, whoever clicks first (the primary key)."""
+    """The committee's decision: one per abstract, whoever clicks first (the primary key).
+
+    An accepted contribution then waits for its presenting author's one answer
+    (`confirmation`): they will present it, or they cannot (abstracts/confirmation.py). A
+    rejection has nothing to answer, and an answer always has its time: the database holds
+    both rules."""
 
     class Outcome(models.TextChoices):
         TALK = "talk", _("Accepted as a talk")
         POSTER = "poster", _("Accepted as a poster")
         REJECT = "reject", _("Rejected")
+
+    class Confirmation(models.TextChoices):
+        PENDING = "pending", _("Awaiting the presenter's confirmation")
+        CONFIRMED = "confirmed", _("Confirmed by the presenter")
+        DECLINED = "declined", _("Declined by the presenter")
 
     abstract = models.OneToOneField(
         Abstract, primary_key=True, on_delete=models.CASCADE, related_name="decision"
@@ -371,10 +381,31 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
+    # Empty for a rejection: nothing to answer.
+    confirmation = models.CharField(
+        _("presenter's answer"), max_length=10, choices=Confirmation, blank=True, default=""
+    )
+    confirmation_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        constraints = [
+            # Accepted: pending, confirmed or declined; rejected: nothing to answer.
+            models.CheckConstraint(
+                condition=Q(outcome="reject", confirmation="")
+                | (~Q(outcome="reject") & Q(confirmation__in=["pending", "confirmed", "declined"])),
+                name="decision_confirmation_if_accepted",
+            ),
+            # An answer has its time; no answer has none.
+            models.CheckConstraint(
+                condition=Q(
+                    confirmation__in=["confirmed", "declined"], confirmation_at__isnull=False
+                )
+                | Q(confirmation__in=["", "pending"], confirmation_at__isnull=True),
+                name="decision_confirmation_answered_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.abstract_id}: {self.outcome}"

@@ -187,16 +187,46 @@ class AbstractSerializer(ContentMixin, serializers.ModelSerializer):
 
     authors = AuthorSerializer(many=True)
     decision = serializers.SerializerMethodField()
+    confirmation = serializers.SerializerMethodField(
+        help_text="Accepted contributions: the presenting author's answer (pending, confirmed, "
+        "declined); otherwise null."
+    )
+    confirmation_at = serializers.SerializerMethodField(help_text="When they answered.")
     editable = serializers.SerializerMethodField()
 
     class Meta:
         model = Abstract
-        fields = [*CONTENT, "authors", "answers", "decision", "editable", "created_at"]
+        fields = [
+            *CONTENT,
+            "authors",
+            "answers",
+            "decision",
+            "confirmation",
+            "confirmation_at",
+            "editable",
+            "created_at",
+        ]
+
+    def _decision(self, abstract) -> Decision | None:
+        return getattr(abstract, "decision", None) if abstract.status != "submitted" else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_decision(self, abstract) -> str | None:
-        decision = getattr(abstract, "decision", None) if abstract.status != "submitted" else None
+        decision = self._decision(abstract)
         return decision.outcome if decision else None
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=Decision.Confirmation.choices, allow_null=True)
+    )
+    def get_confirmation(self, abstract) -> str | None:
+        decision = self._decision(abstract)
+        return (decision.confirmation or None) if decision else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_confirmation_at(self, abstract) -> str | None:
+        decision = self._decision(abstract)
+        when = decision.confirmation_at if decision else None
+        return serializers.DateTimeField().to_representation(when) if when else None
 
     def get_editable(self, abstract) -> bool:
         return bool(self.context.get("editable"))
@@ -268,6 +298,12 @@ class BoardRowSerializer(serializers.Serializer):
     review_count = serializers.IntegerField()
     decision = serializers.CharField(allow_null=True)
     decision_label = serializers.CharField(allow_null=True)
+    confirmation = serializers.ChoiceField(
+        choices=Decision.Confirmation.choices,
+        allow_null=True,
+        help_text="Accepted: the presenting author's answer.",
+    )
+    confirmation_label = serializers.CharField(allow_null=True)
 
 
 class DecisionInputSerializer(serializers.Serializer):

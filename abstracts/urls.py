@@ -44,4 +44,14 @@ urlpatterns = [
         api_submissions.WithdrawView.as_view(),
         name="abstract-mine-withdraw",
     ),
+    path(
+        "abstracts/<str:token>/confirm/",
+        api_submissions.ConfirmView.as_view(),
+        name="abstract-mine-confirm",
+    ),
+    path(
+        "abstracts/<str:token>/decline/",
+        api_submissions.DeclineView.as_view(),
+        name="abstract-mine-decline",
+    ),
 ]

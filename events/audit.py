@@ -48,6 +48,13 @@ SENTENCES = {
     "broadcast.sent": N_("%(actor)s sent an email to registrants."),
     "delivery.resent": N_("%(actor)s sent an email again."),
     "delivery.bounced": N_("%(actor)s marked an email as bounced."),
+    # The presenting author answers through the abstract's private link: no account.
+    "abstract.confirmed": N_(
+        "The presenting author confirmed they will present abstract %(abstract)s."
+    ),
+    "abstract.declined": N_(
+        "The presenting author declined abstract %(abstract)s: it left the programme."
+    ),
 }
 
 
@@ -110,6 +117,7 @@ def _sentence(entry: AuditLogEntry, registrants: dict[int, str], members: dict[s
         "question": changes.get("question", ""),
         "source": changes.get("source", ""),
         "email": changes.get("email", ""),
+        "abstract": changes.get("abstract", ""),
         "action": entry.action,
     }
     if entry.action == "registration.cancelled" and entry.actor is None:

@@ -29,6 +29,7 @@ from .services import record
 from .signals import team_invited
 
 INVITATION_DAYS = 7
+LANGUAGES = ("en", "vi")
 GIVEN_ROLES = (
     TeamMembership.Role.ORGANISER,
     TeamMembership.Role.CHECKIN,
@@ -124,9 +125,10 @@ def account_exists(invitation: Invitation) -> bool:
 
 
 @transaction.atomic
-def accept(invitation: Invitation, *, user: AbstractBaseUser) -> TeamMembership:
+def accept(invitation: Invitation, *, user: AbstractBaseUser, language: str = "") -> TeamMembership:
     """The signed-in person joins the team with the invitation's role. Someone already on
-    the team keeps their role (the owner stays the owner)."""
+    the team keeps their role (the owner stays the owner). `language`, the one of the page
+    they accepted on, is the language of the emails their team work brings them."""
     invitation = (
         Invitation.objects.select_for_update().select_related("event").get(pk=invitation.pk)
     )
@@ -135,6 +137,9 @@ def accept(invitation: Invitation, *, user: AbstractBaseUser) -> TeamMembership:
     membership, created = TeamMembership.objects.get_or_create(
         event=invitation.event, user=user, defaults={"role": invitation.role}
     )
+    if language in LANGUAGES and membership.language != language:
+        membership.language = language
+        membership.save(update_fields=["language"])
     invitation.state = Invitation.State.ACCEPTED
     invitation.accepted_by = user
     invitation.decided_at = timezone.now()
@@ -150,7 +155,7 @@ def accept(invitation: Invitation, *, user: AbstractBaseUser) -> TeamMembership:
 
 
 def accept_with_new_account(
-    invitation: Invitation, *, username: str, password: str
+    invitation: Invitation, *, username: str, password: str, language: str = ""
 ) -> tuple[AbstractBaseUser, TeamMembership]:
     """Nobody has an account for the invited address: create one with it, then accept."""
     users = get_user_model()
@@ -176,7 +181,7 @@ def accept_with_new_account(
             user = users.objects.create_user(
                 username=username, email=invitation.email, password=password
             )
-            membership = accept(invitation, user=user)
+            membership = accept(invitation, user=user, language=language)
     except IntegrityError as exc:
         taken = _("This username is taken: choose another.")
         raise ValidationError({"username": [taken]}) from exc

@@ -367,6 +367,16 @@ class TeamMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
+    # The language the member last used the site in as a member (accepting the invitation,
+    # their reviewing pages): the emails the team's work sends them are written in it. Empty
+    # until known; then they get the event's language.
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=[("vi", _("Vietnamese")), ("en", _("English"))],
+        blank=True,
+        default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -377,6 +387,9 @@ class TeamMembership(models.Model):
             models.UniqueConstraint(fields=["event", "user"], name="team_one_membership_per_user"),
             models.UniqueConstraint(
                 fields=["event"], condition=Q(role="owner"), name="team_one_owner_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["", "en", "vi"]), name="team_member_language_known"
             ),
         ]
 

@@ -246,6 +246,16 @@ def add_team_member(
     return membership
 
 
+def remember_language(event: Event, user: AbstractBaseUser, language: str) -> None:
+    """A team member used the site in this language for their team work: their team emails
+    (review reminders) will be written in it. One UPDATE, which writes only a change."""
+    language = (language or "")[:2]
+    if language in ("en", "vi"):
+        TeamMembership.objects.filter(event=event, user=user).exclude(language=language).update(
+            language=language
+        )
+
+
 @transaction.atomic
 def change_team_role(
     membership: TeamMembership, *, user: AbstractBaseUser, role: str

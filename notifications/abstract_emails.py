@@ -3,7 +3,12 @@ each with a `once_key`, so the database refuses a second copy (a decision email 
 a reminder per assignment), and rendered in each recipient's language.
 
 What a reviewer receives never names the authors (double-blind review must hold in emails
-too): the reminder carries abstract numbers and titles only.
+too): the reminder carries abstract numbers and titles only. It is written in the reviewer's
+language (`TeamMembership.language`: the one they accepted the invitation in or last reviewed
+in), else in the event's.
+
+The decision email asks the presenting author of an accepted contribution, and only them, to
+confirm they will present it, with the private link (abstracts/confirmation.py).
 """
 
 from typing import Any
@@ -18,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from abstracts.decisions import comments_to_authors
 from abstracts.models import Abstract, Assignment, Decision
+from events.models import Event, TeamMembership
 
 from . import enqueue
 from .models import Delivery
@@ -74,13 +80,33 @@ def queue_decided(abstract: Abstract, decision: Decision) -> int:
     return _queue(rows)
 
 
+def event_language(event: Event) -> str:
+    """The language an event is written in: the only one its title has, else the site's."""
+    if event.title_vi and not event.title_en:
+        return "vi"
+    if event.title_en and not event.title_vi:
+        return "en"
+    return settings.LANGUAGE_CODE[:2]
+
+
+def team_member_language(event: Event, user) -> str:
+    """The language a team member gets the team's emails in: theirs, else the event's."""
+    known = (
+        TeamMembership.objects.filter(event=event, user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return known or event_language(event)
+
+
 def queue_review_reminder(assignment: Assignment) -> int:
     reviewer = assignment.reviewer
+    event = assignment.abstract.event
     row = Delivery(
         kind=Kind.REVIEW_REMINDER,
-        event_id=assignment.abstract.event_id,
+        event_id=event.pk,
         to_email=reviewer.email,
-        language=settings.LANGUAGE_CODE[:2],
+        language=team_member_language(event, reviewer),
         context={"assignment": assignment.pk, "abstract": assignment.abstract_id},
         once_key=f"review-reminder:{assignment.pk}",
     )
@@ -126,6 +152,9 @@ def _context(delivery: Delivery) -> dict[str, Any]:
         context["outcome_label"] = decision.get_outcome_display()
         context["comments"] = comments_to_authors(abstract)
         context["presenting"] = bool(author and author.presenting)
+        if context["presenting"] and decision.accepted:
+            # Only the presenting author answers, so only their email carries the link.
+            context["confirm_url"] = abstract_url(abstract)
     return context
 
 

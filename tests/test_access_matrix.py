@@ -282,6 +282,11 @@ ACCESS = [
     Call("abstract-mine", "patch", at("/api/v1/abstracts/{abstract_token}/"), ANYONE, {}),
     Call("abstract-mine-withdraw", "post", at("/api/v1/abstracts/{abstract_token}/withdraw/"),
          ANYONE),
+    # The presenting author's answer: whoever holds the link (409 here: not accepted yet).
+    Call("abstract-mine-confirm", "post", at("/api/v1/abstracts/{abstract_token}/confirm/"),
+         ANYONE),
+    Call("abstract-mine-decline", "post", at("/api/v1/abstracts/{abstract_token}/decline/"),
+         ANYONE),
     Call("my-abstract", "get", at("/a/{abstract_token}"), ANYONE),
     Call("web:abstract-submit", "get", at("/en/events/{event}/abstracts/submit/"), ANYONE),
     Call("web:reviews", "get", at(P + "/reviews/"), REVIEWER),

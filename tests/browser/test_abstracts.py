@@ -5,7 +5,7 @@ import pytest
 
 from abstracts.models import Abstract, Decision, Review
 from events.models import TeamMembership
-from tests.abstracts.helpers import open_call
+from tests.abstracts.helpers import decide, open_call, submit
 from tests.factories import EventFactory, UserFactory
 
 from .conftest import serious_violations
@@ -17,11 +17,13 @@ WORDS = {
         "submit": "Submit the abstract",
         "save": "Save the review",
         "decide": "Decide the selected abstracts",
+        "confirm": "I will present it",
     },
     "vi": {
         "submit": "Nộp bản tóm tắt",
         "save": "Lưu phản biện",
         "decide": "Quyết định các bản đã chọn",
+        "confirm": "Tôi sẽ trình bày",
     },
 }
 
@@ -93,3 +95,20 @@ def test_submit_review_and_decide_through_the_pages(new_page, call_event, langua
     assert Decision.objects.get().outcome == "talk"
     assert call_event.sessions.get().title_en == "Rice husk silica"
     assert found == {name: [] for name in found}
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_presenting_author_confirms_on_the_private_link(new_page, call_event, language):
+    abstract = submit(call_event, language=language)
+    decide(abstract, "talk")
+    page = new_page()
+    page.goto(f"/a/{abstract.token}")
+    found = {"asked": serious_violations(page)}
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=WORDS[language]["confirm"]).click()
+    page.locator("#presenting ~ [role=status]").wait_for()
+    found["answered"] = serious_violations(page)
+
+    assert Decision.objects.get(pk=abstract.pk).confirmation == "confirmed"
+    assert found == {"asked": [], "answered": []}

@@ -123,3 +123,13 @@ def test_api_audit_entries_carry_a_sentence(owner_api, event, owner):
     assert entry["action"] == "registration.rejected"
     assert entry["changes"] == {"registration": registration.pk}
     assert entry["sentence"].endswith("đã từ chối Nguyễn Văn An.")
+
+
+def test_sentence_of_a_presenter_declining_names_the_abstract(event):
+    entry = AuditLogEntryFactory(
+        event=event, actor=None, action="abstract.declined", changes={"abstract": 12}
+    )
+
+    assert sentence_of(entry) == (
+        "The presenting author declined abstract 12: it left the programme."
+    )

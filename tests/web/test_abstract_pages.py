@@ -2,8 +2,10 @@
 
 import pytest
 
+from abstracts import actions
 from abstracts.models import Abstract, Call, Decision, Review
-from tests.abstracts.helpers import assign, member, open_call, submit
+from events.models import TeamMembership
+from tests.abstracts.helpers import assign, decide, member, open_call, submit
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,78 @@ def test_committee_board_decides_the_selected_abstracts(client, call_event):
     assert response.status_code == 200
     assert Decision.objects.count() == 2
     assert "2 abstracts decided." in response.content.decode()
+
+
+# --- The presenting author's answer on the private link ----------------------------------------
+
+
+@pytest.fixture
+def accepted(call_event):
+    abstract = submit(call_event)
+    decide(abstract, "talk")
+    return abstract
+
+
+def test_private_link_page_offers_no_answer_before_a_decision(client, call_event):
+    abstract = submit(call_event)
+
+    page = client.get(f"/a/{abstract.token}").content.decode()
+
+    assert 'value="confirm"' not in page and 'value="decline"' not in page
+
+
+def test_private_link_page_of_an_accepted_abstract_asks_with_a_confirmation(client, accepted):
+    page = client.get(f"/a/{accepted.token}").content.decode()
+
+    assert 'name="action" value="confirm" data-confirm=' in page
+    assert 'name="action" value="decline" class="danger" data-confirm=' in page
+
+
+def test_private_link_page_confirms(client, accepted):
+    response = client.post(f"/a/{accepted.token}", {"action": "confirm"}, follow=True)
+
+    assert Decision.objects.get(pk=accepted.pk).confirmation == "confirmed"
+    assert "that you will present it." in response.content.decode()
+    assert 'value="decline"' not in response.content.decode()
+
+
+def test_private_link_page_declines_and_the_session_leaves(client, accepted):
+    client.post(f"/a/{accepted.token}", {"action": "decline"})
+
+    assert Decision.objects.get(pk=accepted.pk).confirmation == "declined"
+    assert not accepted.event.sessions.exists()
+
+
+def test_private_link_page_shows_a_refused_answer(client, accepted):
+    actions.confirm(accepted)
+
+    response = client.post(f"/a/{accepted.token}", {"action": "decline"})
+
+    assert response.status_code == 400
+    assert "You have answered already" in response.content.decode()
+    assert Decision.objects.get(pk=accepted.pk).confirmation == "confirmed"
+
+
+def test_private_link_page_in_vietnamese_asks_in_vietnamese(client, accepted):
+    page = client.get(f"/a/{accepted.token}", HTTP_COOKIE="django_language=vi").content.decode()
+
+    assert "Tôi sẽ trình bày" in page
+
+
+def test_committee_board_shows_the_presenters_answer(client, call_event, accepted):
+    actions.decline(accepted)
+    client.force_login(member(call_event, "committee"))
+
+    page = client.get("/en/organiser/events/forum/committee/").content.decode()
+
+    assert "Declined by the presenter" in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_review_pages_remember_the_reviewers_language(client, call_event, language):
+    reviewer = member(call_event, "reviewer", email="r@review.org")
+    client.force_login(reviewer)
+
+    client.get(f"/{language}/organiser/events/forum/reviews/")
+
+    assert TeamMembership.objects.get(event=call_event, user=reviewer).language == language

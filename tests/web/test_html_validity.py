@@ -29,7 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 
-from ..abstracts.helpers import assign, member, open_call, submit
+from ..abstracts.helpers import assign, decide, member, open_call, submit
 from . import html_checker
 
 # The mark makes pytest-django create the test database the module fixture writes to.
@@ -75,7 +75,15 @@ ORGANISER = {
     "event-walk-in": "/en/organiser/events/forum/check-in/walk-in/",
 }
 # Pages of the call for abstracts only a reviewer or its submitter opens.
-ABSTRACT_PAGES = ("my-abstract", "abstract-errors", "reviews", "review", "review-errors")
+ABSTRACT_PAGES = (
+    "my-abstract",
+    "my-abstract-accepted",
+    "my-abstract-confirmed",
+    "abstract-errors",
+    "reviews",
+    "review",
+    "review-errors",
+)
 
 
 def _arrange() -> dict:
@@ -127,7 +135,13 @@ def _arrange() -> dict:
     abstract = submit(forum)
     reviewer = member(forum, "reviewer", email="r@review.org")
     assign(abstract, reviewer)
+    # Accepted: the presenting author's answer (pending, then given) on the private link.
+    accepted, confirmed = submit(forum), submit(forum)
+    decide(accepted, "talk")
+    decide(confirmed, "poster")
     return {
+        "accepted": accepted,
+        "confirmed": confirmed,
         "certificate": "/verify/" + certificates.code_of(certificate),
         "abstract": abstract,
         "reviewer": reviewer,
@@ -159,6 +173,12 @@ def _render(tmp: Path) -> dict[str, Path]:
     abstract, reviewer = arranged["abstract"], Client()
     reviewer.force_login(arranged["reviewer"])
     files["my-abstract"] = _save(tmp, "my-abstract", visitor.get(f"/a/{abstract.token}"))
+    files["my-abstract-accepted"] = _save(
+        tmp, "my-abstract-accepted", visitor.get(f"/a/{arranged['accepted'].token}")
+    )
+    confirmed = f"/a/{arranged['confirmed'].token}"
+    visitor.post(confirmed, {"action": "confirm"})
+    files["my-abstract-confirmed"] = _save(tmp, "my-abstract-confirmed", visitor.get(confirmed))
     files["abstract-errors"] = _save(
         tmp, "abstract-errors", visitor.post("/en/events/forum/abstracts/submit/", {"title_en": ""})
     )

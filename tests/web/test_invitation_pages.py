@@ -88,6 +88,29 @@ def test_link_signed_in_accepts_and_lands_on_the_event(client, event, owner):
     assert TeamMembership.objects.get(event=event, user=mai).role == "organiser"
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_link_accepted_remembers_the_language_of_the_page(client, event, owner, language):
+    link = invite(event, owner, role="reviewer")
+    reviewer = UserFactory(username="lan")
+    client.force_login(reviewer)
+
+    client.post(link, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert TeamMembership.objects.get(event=event, user=reviewer).language == language
+
+
+def test_link_accepted_with_a_new_account_remembers_the_language(client, event, owner):
+    link = invite(event, owner, email="new@example.org", role="reviewer")
+
+    client.post(
+        link,
+        {"username": "newbie", "password": "a long pass phrase 7"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+
+    assert TeamMembership.objects.get(event=event, user__username="newbie").language == "vi"
+
+
 def test_link_opened_does_not_accept_before_the_button(client, event, owner):
     link = invite(event, owner)
     client.force_login(UserFactory())

@@ -14,12 +14,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from abstracts import access, actions, decisions, reviewing, selectors, setup, submission
+from abstracts import (
+    access,
+    actions,
+    confirmation,
+    decisions,
+    reviewing,
+    selectors,
+    setup,
+    submission,
+)
 from abstracts.models import Abstract, Call, Decision, Review
 from core.api import RateLimited
 from core.exceptions import Conflict, NotFound
 from events import access as event_access
 from events import selectors as event_selectors
+from events import services as event_services
 from events.models import Event
 from registration.countries import country_name
 
@@ -131,8 +141,12 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/abstracts/submit.html", context, status=400 if errors else 200)
 
 
+ANSWERS = {"confirm": actions.confirm, "decline": actions.decline}
+
+
 def mine(request: HttpRequest, token: str) -> HttpResponse:
-    """The private link: the abstract, its state, the form to change it, withdrawing."""
+    """The private link: the abstract, its state, the form to change it, withdrawing; once
+    accepted, the presenting author's answer (confirm or decline)."""
     try:
         abstract = actions.abstract_by_token(request, token)
     except NotFound as exc:
@@ -144,8 +158,11 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
     event = abstract.event
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "withdraw":
+            action = request.POST.get("action")
+            if action == "withdraw":
                 actions.withdraw(abstract)
+            elif action in ANSWERS:
+                ANSWERS[action](abstract)
             else:
                 data = _form_data(event, request.POST)
                 data.pop("consent"), data.pop("language")
@@ -160,6 +177,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
         **_form_context(event, values, errors),
         "abstract": abstract,
         "editable": submission.can_edit(abstract),
+        "can_answer": confirmation.can_answer(abstract),
         "welcome": request.session.pop("abstract_welcome", None) == token,
     }
     return render(request, "web/abstracts/mine.html", context, status=400 if errors else 200)
@@ -174,9 +192,17 @@ def _team_event(request: HttpRequest, slug: str, allowed) -> Event:
     return event
 
 
+def _reviewer_event(request: HttpRequest, slug: str) -> Event:
+    """The event whose abstracts the signed-in reviewer reviews; the page's language becomes
+    the language of their reminders (they read and write their reviews in it)."""
+    event = _team_event(request, slug, access.is_reviewer)
+    event_services.remember_language(event, request.user, get_language())
+    return event
+
+
 @login_required
 def reviews(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _team_event(request, slug, access.is_reviewer)
+    event = _reviewer_event(request, slug)
     rows = list(reviewing.queue_of(event, request.user))
     done = selectors.reviewed_abstract_ids(request.user, rows)
     context = {"event": event, "rows": rows, "done": done, "call": setup.call_of(event)}
@@ -185,7 +211,7 @@ def reviews(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _team_event(request, slug, access.is_reviewer)
+    event = _reviewer_event(request, slug)
     try:
         abstract = reviewing.abstract_for_reviewer(event, request.user, pk)
     except NotFound as exc:

@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError as APIValidationError
 
@@ -53,14 +53,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     values = {"username": ""}
     if request.method == "POST":
         try:
+            # The page's language becomes the language of their team emails.
+            language = (get_language() or "")[:2]
             if signed_in:
-                membership = invitations.accept(invited, user=request.user)
+                membership = invitations.accept(invited, user=request.user, language=language)
             elif not has_account:
                 values["username"] = request.POST.get("username", "").strip()
                 user, membership = invitations.accept_with_new_account(
                     invited,
                     username=values["username"],
                     password=request.POST.get("password", ""),
+                    language=language,
                 )
                 login(request, user)
             else:
