@@ -74,6 +74,21 @@ def blind_mode(event: Event) -> str:
     return call.blind if call else Call.Blind.SINGLE
 
 
+def items_in_use(event: Event) -> dict[str, dict[int, int]]:
+    """How many abstracts (withdrawn ones too) use each track and contribution type: the
+    set-up page offers to remove only the others, as the call refuses to (two queries)."""
+    used: dict[str, dict[int, int]] = {}
+    for field, name in (("track", "tracks"), ("contribution_type", "contribution_types")):
+        rows = (
+            Abstract.objects.filter(event=event, **{f"{field}__isnull": False})
+            .values(field)
+            .annotate(abstracts=Count("id"))
+            .order_by()
+        )
+        used[name] = {row[field]: row["abstracts"] for row in rows}
+    return used
+
+
 def author_countries(abstracts: QuerySet[Abstract]) -> QuerySet:
     """Authors of these abstracts per country, each person once (by email), most first."""
     return (
