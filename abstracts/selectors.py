@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from events.models import Event
 
-from .models import Abstract, Author, Call, Review
+from .models import Abstract, Author, Call, Review, ReviewerScope
 
 STATUSES = set(Abstract.Status.values)
 
@@ -87,6 +87,12 @@ def items_in_use(event: Event) -> dict[str, dict[int, int]]:
         )
         used[name] = {row[field]: row["abstracts"] for row in rows}
     return used
+
+
+def reviewer_scopes(event: Event) -> dict[int, ReviewerScope]:
+    """Each reviewer's affiliation and tracks, by user id (two queries)."""
+    scopes = ReviewerScope.objects.filter(event=event).prefetch_related("tracks")
+    return {scope.user_id: scope for scope in scopes}
 
 
 def author_countries(abstracts: QuerySet[Abstract]) -> QuerySet:

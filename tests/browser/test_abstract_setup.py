@@ -1,13 +1,14 @@
-"""An organiser sets up the call for abstracts through its page, in both languages, in a real
-browser; the submission page then offers what they entered. Every page of the way has no
-serious accessibility violation (axe)."""
+"""An organiser sets up the call for abstracts through its page and gives a reviewer a track,
+in both languages, in a real browser; the submission page then offers what they entered. Every
+page of the way has no serious accessibility violation (axe)."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from abstracts.models import Call
+from abstracts.models import Call, ReviewerScope
+from events.models import TeamMembership
 from tests.factories import EventFactory, UserFactory
 
 from .conftest import serious_violations
@@ -15,16 +16,29 @@ from .conftest import serious_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct-horse-battery"
 WORDS = {
-    "en": {"save": "Save the call", "saved": "The call for abstracts is saved."},
-    "vi": {"save": "Lưu lời kêu gọi", "saved": "Đã lưu lời kêu gọi nộp tóm tắt."},
+    "en": {
+        "save": "Save the call",
+        "saved": "The call for abstracts is saved.",
+        "reviewers": "Reviewers and their tracks",
+        "scope_saved": "The reviewer's tracks are saved.",
+    },
+    "vi": {
+        "save": "Lưu lời kêu gọi",
+        "saved": "Đã lưu lời kêu gọi nộp tóm tắt.",
+        "reviewers": "Người phản biện và tiểu ban của họ",
+        "scope_saved": "Đã lưu tiểu ban của người phản biện.",
+    },
 }
 
 
 @pytest.fixture
 def forum():
-    return EventFactory(
+    event = EventFactory(
         slug="forum", title_en="Hanoi Science Forum", owner=UserFactory(username="owner")
     )
+    reviewer = UserFactory(username="hoa", first_name="Hoa", last_name="Trần")
+    TeamMembership.objects.create(event=event, user=reviewer, role="reviewer")
+    return event
 
 
 def sign_in(page, username: str, language: str) -> None:
@@ -73,6 +87,19 @@ def test_organiser_sets_up_the_call_and_submitters_see_it(new_page, forum, langu
     call = Call.objects.get(event=forum)
     assert call.blind == "double"
     assert forum.review_criteria.first().max_score == 10
+
+    organiser.get_by_role("link", name=words["reviewers"]).click()
+    reviewer = forum.team.get(role="reviewer").user
+    track = forum.tracks.get()
+    organiser.locator(f'[name="reviewers.{reviewer.pk}.affiliation"]').fill("Viện Vật lý")
+    organiser.locator(f"[id='id_reviewers.{reviewer.pk}.tracks.{track.pk}']").check()
+    found["reviewers"] = serious_violations(organiser)
+    organiser.get_by_role("button", name=reviewer.get_full_name()).click()
+    organiser.locator("[role=status]").wait_for()
+
+    assert words["scope_saved"] in organiser.locator("[role=status]").inner_text()
+    scope = ReviewerScope.objects.get(user=reviewer)
+    assert scope.affiliation == "Viện Vật lý" and list(scope.tracks.all()) == [track]
 
     author = new_page()
     author.goto(f"/{language}/events/forum/abstracts/submit/")

@@ -90,6 +90,7 @@ def test_organiser_pages_have_no_serious_accessibility_violations(new_page, foru
             "audit",
             "certificates",
             "call-for-abstracts",
+            "reviewers",
         )
     ]
     found = {}

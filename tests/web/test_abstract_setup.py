@@ -1,4 +1,5 @@
-"""The organisers' set-up page of the call for abstracts (web/views/abstract_setup.py)."""
+"""The organisers' set-up pages of the call for abstracts and of its reviewers
+(web/views/abstract_setup.py)."""
 
 from datetime import datetime, timedelta
 
@@ -7,9 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from abstracts.models import AbstractQuestion, Call, ContributionType, Criterion, Track
+from abstracts import reviewing
+from abstracts.models import (
+    AbstractQuestion,
+    Call,
+    ContributionType,
+    Criterion,
+    ReviewerScope,
+    Track,
+)
 from events.models import AuditLogEntry, TeamMembership
-from tests.abstracts.helpers import open_call, submit
+from tests.abstracts.helpers import member, open_call, submit
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +369,76 @@ def test_submit_page_offers_the_tracks_and_types_saved_on_this_page(owner_client
 
     assert "Vật liệu" in html and "Báo cáo" in html and "Áp phích" in html
     assert "Nguồn kinh phí" in html
+
+
+# --- Reviewers --------------------------------------------------------------------------------
+
+REVIEWERS = "/{language}/organiser/events/forum/reviewers/"
+
+
+def reviewers_page(language: str = "en") -> str:
+    return REVIEWERS.format(language=language)
+
+
+def test_reviewers_page_gives_a_reviewer_tracks_and_an_affiliation(owner_client, forum):
+    open_call(forum)
+    reviewer = member(forum, "reviewer", first_name="Hoa", last_name="Trần")
+    energy = forum.tracks.get(name_en="Energy")
+    field = f"reviewers.{reviewer.pk}."
+
+    response = owner_client.post(
+        reviewers_page(),
+        {"reviewer": reviewer.pk, field + "affiliation": "VAST", field + "tracks": [energy.pk]},
+    )
+
+    scope = ReviewerScope.objects.get(event=forum, user=reviewer)
+    assert response.status_code == 302 and response["Location"] == reviewers_page()
+    assert scope.affiliation == "VAST" and list(scope.tracks.all()) == [energy]
+    assert AuditLogEntry.objects.filter(event=forum, action="reviewer.scope").exists()
+
+
+def test_reviewers_page_shows_saved_tracks_in_vietnamese(owner_client, forum, owner):
+    open_call(forum)
+    reviewer = member(forum, "reviewer", first_name="Hoa", last_name="Trần")
+    energy = forum.tracks.get(name_en="Energy")
+    reviewing.set_scope(forum, reviewer, actor=owner, affiliation="VAST", track_ids=[energy.pk])
+
+    html = owner_client.get(reviewers_page("vi")).content.decode()
+
+    assert "Người phản biện" in html and "Năng lượng" in html
+    assert f'value="{energy.pk}" checked' in html and 'value="VAST"' in html
+
+
+def test_reviewers_page_keeps_what_was_typed_beside_a_too_long_affiliation(owner_client, forum):
+    open_call(forum)
+    reviewer = member(forum, "reviewer")
+    field = f"reviewers.{reviewer.pk}."
+
+    response = owner_client.post(
+        reviewers_page(), {"reviewer": reviewer.pk, field + "affiliation": "x" * 301}
+    )
+
+    assert response.status_code == 400
+    assert f'id="id_{field}affiliation-error"' in response.content.decode()
+    assert not ReviewerScope.objects.exists()
+
+
+def test_reviewers_page_refuses_someone_not_reviewing_with_404(owner_client, forum):
+    committee = member(forum, "committee")
+
+    response = owner_client.post(reviewers_page(), {"reviewer": committee.pk})
+
+    assert response.status_code == 404
+    assert not ReviewerScope.objects.exists()
+
+
+def test_reviewers_page_is_refused_to_the_committee(client, forum):
+    client.force_login(member(forum, "committee"))
+
+    assert client.get(reviewers_page()).status_code == 403
+
+
+def test_call_page_links_to_the_reviewers_page(owner_client, forum):
+    open_call(forum)
+
+    assert f'href="{reviewers_page()}"' in owner_client.get(page()).content.decode()

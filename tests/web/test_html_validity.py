@@ -71,6 +71,7 @@ ORGANISER = {
             "certificates",
             "committee",
             "call-for-abstracts",
+            "reviewers",
         )
     },
     "event-walk-in": "/en/organiser/events/forum/check-in/walk-in/",

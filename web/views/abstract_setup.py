@@ -1,10 +1,12 @@
-"""The organisers' set-up page of the call for abstracts: its window, how reviewing runs, the
-tracks, contribution types, review criteria and extra questions.
+"""The organisers' set-up pages of the call for abstracts: the call (its window, how reviewing
+runs, the tracks, contribution types, review criteria and extra questions) and the reviewers'
+tracks and affiliations.
 
 The form becomes the body `PUT …/call-for-abstracts/` takes and goes to the function that API
-calls (`abstracts.setup.set_up`): one set of rules for both. Each list is shown as rows, the
-saved items first (their id in a hidden field, so a new name keeps the abstracts that use them),
-then a few empty rows for new items; an empty row is not sent.
+calls (`abstracts.setup.set_up`): one set of rules for both; so does each reviewer's form
+(`abstracts.reviewing.scope_reviewer`, as `PUT …/reviewers/{user_id}/`). Each list of the call
+is shown as rows, the saved items first (their id in a hidden field, so a new name keeps the
+abstracts that use them), then a few empty rows for new items; an empty row is not sent.
 """
 
 import re
@@ -13,15 +15,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from abstracts import selectors, setup
+from abstracts import reviewing, selectors, setup
 from abstracts.models import QUESTION_KINDS, Call
+from core.exceptions import NotFound
 from events.models import Event
 from web.forms import NON_FIELD, Errors, errors_from
 from web.views.organiser import CHANGE, team_event
@@ -265,4 +268,71 @@ def event_call(request: HttpRequest, slug: str) -> HttpResponse:
     }
     return _setup_page(
         request, "web/abstracts/setup.html", event, "web:event-call", context, _status(errors)
+    )
+
+
+# --- Reviewers ------------------------------------------------------------------------------
+
+
+def _reviewer_values(reviewers: list, scopes: dict) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for reviewer in reviewers:
+        scope = scopes.get(reviewer.pk)
+        values[f"reviewers.{reviewer.pk}.affiliation"] = scope.affiliation if scope else ""
+        values[f"reviewers.{reviewer.pk}.tracks"] = (
+            [str(track.pk) for track in scope.tracks.all()] if scope else []
+        )
+    return values
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_reviewers(request: HttpRequest, slug: str) -> HttpResponse:
+    """Which tracks each reviewer reviews (none: the whole event) and where they work, which
+    the conflict-of-interest check compares with the authors'. A form per reviewer."""
+    event = team_event(request, slug, need=CHANGE)
+    reviewers = reviewing.reviewers_of(event)
+    values = _reviewer_values(reviewers, selectors.reviewer_scopes(event))
+    errors: Errors = {}
+    if request.method == "POST":
+        pk = request.POST.get("reviewer", "")
+        prefix = f"reviewers.{pk}."
+        typed = {
+            "affiliation": request.POST.get(prefix + "affiliation", "").strip(),
+            "tracks": request.POST.getlist(prefix + "tracks"),
+        }
+        try:
+            if not pk.isdigit():
+                raise NotFound(_("This person is not a reviewer of this event."))
+            reviewing.scope_reviewer(event, int(pk), actor=request.user, data=typed)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+        except INVALID as exc:
+            for key, found in errors_from(exc).items():
+                name = key.split(".")[0]
+                field = prefix + name if name in typed else NON_FIELD
+                errors.setdefault(field, []).extend(found)
+            values.update({prefix + name: value for name, value in typed.items()})
+        else:
+            messages.success(request, _("The reviewer's tracks are saved."))
+            return redirect("web:event-reviewers", event.slug)
+    labels: dict[str, Any] = {}
+    for reviewer in reviewers:
+        who = reviewer.get_full_name() or reviewer.get_username()
+        labels[f"reviewers.{reviewer.pk}.affiliation"] = f"{who}: {_('Affiliation')}"
+        labels[f"reviewers.{reviewer.pk}.tracks"] = f"{who}: {_('Tracks')}"
+    context = {
+        "reviewers": reviewers,
+        "tracks": [(str(track.pk), track.name) for track in setup.offer(event)["tracks"]],
+        "values": values,
+        "errors": errors,
+        "labels": labels,
+    }
+    return _setup_page(
+        request,
+        "web/abstracts/reviewers.html",
+        event,
+        "web:event-call",
+        context,
+        _status(errors),
     )
