@@ -276,6 +276,17 @@ def test_empty_rows_add_nothing(owner_client, forum):
     assert forum.tracks.count() == 2
 
 
+def test_clearing_the_names_of_an_offered_type_leaves_it_out(owner_client, forum):
+    # The page offers a poster row on a new call; without its names it is not added, even
+    # though its length and poster box still hold what the page filled in.
+    form = new_call_form(**{"contribution_types.1.name_en": "", "contribution_types.1.name_vi": ""})
+
+    response = owner_client.post(page(), form)
+
+    assert response.status_code == 302
+    assert list(forum.contribution_types.values_list("name_en", flat=True)) == ["Talk"]
+
+
 def test_a_track_of_another_event_cannot_be_renamed_through_this_form(owner_client, forum):
     open_call(forum)
     other = EventFactory()

@@ -6,7 +6,7 @@ The form becomes the body `PUT …/call-for-abstracts/` takes and goes to the fu
 calls (`abstracts.setup.set_up`): one set of rules for both; so does each reviewer's form
 (`abstracts.reviewing.scope_reviewer`, as `PUT …/reviewers/{user_id}/`). Each list of the call
 is shown as rows, the saved items first (their id in a hidden field, so a new name keeps the
-abstracts that use them), then a few empty rows for new items; an empty row is not sent.
+abstracts that use them), then a few empty rows for new items; a new row without a name is not sent.
 """
 
 import re
@@ -57,7 +57,7 @@ class Column:
     name: str
     label: Promise
     type: str = "text"
-    default: Any = ""  # what an empty row holds: a row still holding only this is not sent
+    default: Any = ""  # what an empty row holds
     options: tuple = ()
     maxlength: int | None = None
 
@@ -92,13 +92,21 @@ ROW_NAMES = {
 }
 LIST_HELP = {
     "tracks": gettext_lazy(
-        "Optional. With tracks, submitters choose one, and reviewers can be given tracks."
+        "Optional. With tracks, submitters choose one, and reviewers can be given tracks. "
+        "A new row without a name is not added."
     ),
     "contribution_types": gettext_lazy(
-        "What a contribution may be: talks, posters, or what you name. Submitters choose one."
+        "What a contribution may be: talks, posters, or what you name. Submitters choose one. "
+        "A new row without a name is not added."
     ),
-    "criteria": gettext_lazy("What reviewers score, each from 1 to its highest score."),
-    "questions": gettext_lazy("Optional. Asked of every submitter besides the abstract itself."),
+    "criteria": gettext_lazy(
+        "What reviewers score, each from 1 to its highest score. "
+        "A new row without a name is not added."
+    ),
+    "questions": gettext_lazy(
+        "Optional. Asked of every submitter besides the abstract itself. "
+        "A new row without a question is not added."
+    ),
 }
 # "tracks.3.name_en": a field of the fourth row of the tracks (at most 1000 rows are read).
 ROW_FIELD = re.compile(r"^(" + "|".join(COLUMNS) + r")\.(\d{1,3})\.")
@@ -155,8 +163,9 @@ def parse_call_form(
             values.update({prefix + field: value for field, value in item.items()})
             values[prefix + "remove"] = remove
             rows[name].append(_row(name, index, pk, used))
-            if remove or (pk is None and all(item[c.name] == c.default for c in columns)):
-                continue
+            named = any(item[c.name] for c in columns if c.type == "text")
+            if remove or (pk is None and not named):
+                continue  # removed, or a new row without a name: an empty row
             data[name].append({"id": pk, **item} if pk is not None else item)
             sent[name].append(index)
     return values, rows, data, sent
