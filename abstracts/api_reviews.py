@@ -161,18 +161,7 @@ class ReviewerScopeView(EventAbstractsView):
         operation_id="abstracts_reviewer_scope",
     )
     def put(self, request, event_slug, user_id):
-        serializer = ReviewerScopeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        reviewer = User.objects.filter(pk=user_id).first()
-        if reviewer is None:
-            raise NotFound("This person is not a reviewer of this event.")
-        reviewing.set_scope(
-            self.event,
-            reviewer,
-            actor=request.user,
-            affiliation=serializer.validated_data.get("affiliation", ""),
-            track_ids=serializer.validated_data.get("tracks", []),
-        )
+        reviewing.scope_reviewer(self.event, user_id, actor=request.user, data=request.data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

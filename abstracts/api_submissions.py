@@ -52,10 +52,7 @@ class CallView(EventAbstractsView):
         operation_id="abstracts_call_set",
     )
     def put(self, request, event_slug):
-        with timezone.override(self.event.tzinfo):
-            serializer = CallSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-        call = setup.configure(self.event, actor=request.user, data=serializer.validated_data)
+        call = setup.set_up(self.event, actor=request.user, data=request.data)
         return Response(_call_data(call, self.event))
 
 

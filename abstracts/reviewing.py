@@ -2,6 +2,7 @@
 reviews, and the one reminder before the review deadline."""
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from .models import (
     ReviewerScope,
     Track,
 )
+from .serializers import ReviewerScopeSerializer
 from .signals import review_reminder_due
 
 User = get_user_model()
@@ -52,6 +54,23 @@ def set_scope(event: Event, user, *, actor, affiliation: str, track_ids: list[in
     scope.save()
     scope.tracks.set(Track.objects.filter(event=event, pk__in=track_ids))
     record(event, actor, "reviewer.scope", reviewer=user.get_username())
+
+
+def scope_reviewer(event: Event, user_id: int, *, actor, data: Mapping[str, Any]) -> None:
+    """What `PUT …/reviewers/{user_id}/` and the reviewers page do: the body checked by the
+    API's serializer (400), then `set_scope` (404 for someone not reviewing this event)."""
+    serializer = ReviewerScopeSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    reviewer = User.objects.filter(pk=user_id).first()
+    if reviewer is None:
+        raise NotFound(_("This person is not a reviewer of this event."))
+    set_scope(
+        event,
+        reviewer,
+        actor=actor,
+        affiliation=serializer.validated_data.get("affiliation", ""),
+        track_ids=serializer.validated_data.get("tracks", []),
+    )
 
 
 def _in_scope(user, abstract: Abstract, scopes: dict[int, set[int]]) -> bool:

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from events.models import Event
 
-from .models import Abstract, Author, Call, Review
+from .models import Abstract, Author, Call, Review, ReviewerScope
 
 STATUSES = set(Abstract.Status.values)
 
@@ -72,6 +72,27 @@ def reviewed_abstract_ids(user, abstracts: list[Abstract]) -> set[int]:
 def blind_mode(event: Event) -> str:
     call = Call.objects.filter(event=event).only("blind").first()
     return call.blind if call else Call.Blind.SINGLE
+
+
+def items_in_use(event: Event) -> dict[str, dict[int, int]]:
+    """How many abstracts (withdrawn ones too) use each track and contribution type: the
+    set-up page offers to remove only the others, as the call refuses to (two queries)."""
+    used: dict[str, dict[int, int]] = {}
+    for field, name in (("track", "tracks"), ("contribution_type", "contribution_types")):
+        rows = (
+            Abstract.objects.filter(event=event, **{f"{field}__isnull": False})
+            .values(field)
+            .annotate(abstracts=Count("id"))
+            .order_by()
+        )
+        used[name] = {row[field]: row["abstracts"] for row in rows}
+    return used
+
+
+def reviewer_scopes(event: Event) -> dict[int, ReviewerScope]:
+    """Each reviewer's affiliation and tracks, by user id (two queries)."""
+    scopes = ReviewerScope.objects.filter(event=event).prefetch_related("tracks")
+    return {scope.user_id: scope for scope in scopes}
 
 
 def author_countries(abstracts: QuerySet[Abstract]) -> QuerySet:

@@ -39,12 +39,17 @@ class ContributionTypeSerializer(TrackSerializer):
     class Meta:
         model = ContributionType
         fields = ["id", "name", "name_en", "name_vi", "is_poster", "minutes"]
+        # The model's constraint, said as a 400 rather than found by the database.
+        extra_kwargs = {"minutes": {"min_value": 1, "max_value": 1440}}
 
 
 class CriterionSerializer(TrackSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "name", "name_en", "name_vi", "max_score"]
+        # From 1 to at least 2 (the model's constraint); at most 10, since reviewers pick
+        # the score from a list of every step.
+        extra_kwargs = {"max_score": {"min_value": 2, "max_value": 10}}
 
 
 class AbstractQuestionSerializer(serializers.ModelSerializer):

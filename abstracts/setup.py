@@ -1,6 +1,7 @@
 """The organisers set up the call: its window, tracks, contribution types, review criteria and
-extra questions, all in one action (the API's PUT and the page's form call `configure`)."""
+extra questions, all in one action (the API's PUT and the page's form call `set_up`)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from events.models import Event
 from events.services import record
 
 from .models import AbstractQuestion, Call, ContributionType, Criterion, Track
+from .serializers import CallSerializer
 
 CALL_FIELDS = (
     "opens_at",
@@ -65,6 +67,17 @@ def _check(call: Call) -> None:
         errors["word_limit"] = [_("Allow at least 10 words.")]
     if errors:
         raise ValidationError(errors)
+
+
+def set_up(event: Event, *, actor, data: Mapping[str, Any]) -> Call:
+    """Set up the event's call from the API's body or the page's form: one set of field rules
+    (the API's serializer), times without an offset read on the event's clock, then
+    `configure`. Bad input raises the serializer's ValidationError (400), removing an item
+    abstracts use a Conflict (409)."""
+    with timezone.override(event.tzinfo):
+        serializer = CallSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+    return configure(event, actor=actor, data=serializer.validated_data)
 
 
 @transaction.atomic

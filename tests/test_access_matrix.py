@@ -240,6 +240,11 @@ ACCESS = [
     Call("web:event-team", "post", at(P + "/team/"), OWNER, {"user": "nobody", "role": "checkin"}),
     Call("web:event-reminders", "get", at(P + "/reminders/"), CHANGE),
     Call("web:event-preview", "get", at(P + "/preview/"), CHANGE),
+    # The call for abstracts is set up by those who may `PUT …/call-for-abstracts/`
+    Call("web:event-call", "get", at(P + "/call-for-abstracts/"), CHANGE),
+    Call("web:event-call", "post", at(P + "/call-for-abstracts/"), CHANGE, {"opens_at": ""}),
+    Call("web:event-reviewers", "get", at(P + "/reviewers/"), CHANGE),
+    Call("web:event-reviewers", "post", at(P + "/reviewers/"), CHANGE, {"reviewer": "{reviewer}"}),
     Call("web:event-duplicate", "get", at(P + "/duplicate/"), CHANGE),
     Call("web:event-registrations", "get", at(P + "/registrations/"), TEAM),
     Call("web:event-registrations", "post", at(P + "/registrations/"), CHANGE,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from abstracts import reviewing, tasks
-from abstracts.models import Assignment, Call
+from abstracts.models import Assignment, Call, ReviewerScope
 from core.exceptions import Conflict
 from notifications import rendering as notifications_rendering
 from notifications import sending as notifications_sending
@@ -247,3 +247,39 @@ def test_reminder_waits_until_the_reminder_time(event):
     assign(abstract, member(event, "reviewer", email="r@review.org"))
 
     assert reviewing.remind_reviewers() == 0
+
+
+def test_put_reviewer_scope_sets_tracks_and_affiliation(owner_api, event, call):
+    reviewer = member(event, "reviewer")
+    energy = event.tracks.get(name_en="Energy")
+
+    response = owner_api.put(
+        f"/api/v1/events/{event.slug}/reviewers/{reviewer.pk}/",
+        {"affiliation": "VAST", "tracks": [energy.pk]},
+        format="json",
+    )
+
+    scope = ReviewerScope.objects.get(event=event, user=reviewer)
+    assert response.status_code == 204
+    assert scope.affiliation == "VAST" and list(scope.tracks.all()) == [energy]
+
+
+@pytest.mark.parametrize("who", ["nobody", "committee"])
+def test_scope_of_someone_not_reviewing_answers_404(owner_api, event, call, who):
+    user_id = 0 if who == "nobody" else member(event, who).pk
+
+    response = owner_api.put(f"/api/v1/events/{event.slug}/reviewers/{user_id}/", {}, format="json")
+
+    assert response.status_code == 404
+    assert not ReviewerScope.objects.exists()
+
+
+def test_scope_with_tracks_that_are_not_numbers_answers_400(owner_api, event, call):
+    reviewer = member(event, "reviewer")
+
+    response = owner_api.put(
+        f"/api/v1/events/{event.slug}/reviewers/{reviewer.pk}/", {"tracks": ["x"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert not ReviewerScope.objects.exists()

@@ -70,6 +70,8 @@ ORGANISER = {
             "audit",
             "certificates",
             "committee",
+            "call-for-abstracts",
+            "reviewers",
         )
     },
     "event-walk-in": "/en/organiser/events/forum/check-in/walk-in/",
@@ -186,6 +188,14 @@ def _render(tmp: Path) -> dict[str, Path]:
     review_page = f"/en/organiser/events/forum/reviews/{abstract.pk}/"
     files["review"] = _save(tmp, "review", reviewer.get(review_page))
     files["review-errors"] = _save(tmp, "review-errors", reviewer.post(review_page, {}))
+    files["call-errors"] = _save(
+        tmp,
+        "call-errors",
+        organiser.post(
+            "/en/organiser/events/forum/call-for-abstracts/",
+            {"opens_at": "", "tracks.0.id": "", "tracks.0.name_en": "Optics"},
+        ),
+    )
     files["invitation"] = _save(tmp, "invitation", visitor.get(arranged["invitation"]))
     files["invitation-signed-in"] = _save(
         tmp, "invitation-signed-in", organiser.get(arranged["invitation"])
@@ -262,6 +272,10 @@ def test_certificate_check_page_is_valid_html(errors, page):
 @pytest.mark.parametrize("page", ABSTRACT_PAGES)
 def test_abstract_page_is_valid_html(errors, page):
     assert errors[page] == []
+
+
+def test_call_setup_page_with_errors_is_valid_html(errors):
+    assert errors["call-errors"] == []
 
 
 def test_manage_page_is_valid_html(errors):

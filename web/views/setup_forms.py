@@ -26,6 +26,7 @@ STEPS = [
     ("web:event-agenda", gettext_lazy("Agenda")),
     ("web:event-team", gettext_lazy("Team")),
     ("web:event-reminders", gettext_lazy("Reminders")),
+    ("web:event-call", gettext_lazy("Call for abstracts")),
     ("web:event-preview", gettext_lazy("Preview & publish")),
 ]
 
