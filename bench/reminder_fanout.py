@@ -22,7 +22,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PYTHON, ROOT, django_shell, fresh_database, machine, write_docs  # noqa: E402
+from common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    database_name,
+    django_shell,
+    fresh_database,
+    machine,
+    write_docs,
+)
 
 HERE = Path(__file__).resolve().parent
 # Another database or sink port for a run beside someone else's (BENCH_REDIS picks Redis).
@@ -96,7 +104,19 @@ def delivery_states(slug: str) -> dict[str, int]:
         f"WHERE e.slug = '{slug}' GROUP BY d.state"
     )
     output = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-AtF", " ", "-c", query],
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            database_name(DATABASE),
+            "-AtF",
+            " ",
+            "-c",
+            query,
+        ],
         check=True,
         capture_output=True,
         text=True,

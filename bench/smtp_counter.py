@@ -49,6 +49,8 @@ def main() -> None:
                 "first": handler.first,
                 "last": handler.last,
                 "bytes": handler.size,
+                # the sink's own CPU: what it takes of the cores the senders share with it
+                "cpu": time.process_time(),
             }
         ),
         flush=True,
