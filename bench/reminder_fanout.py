@@ -63,7 +63,7 @@ from notifications.rendering import render
 person = Registration.objects.filter(event=event).first()
 sample = Delivery(kind="message", message=Message(event=event, kind="reminder"),
                   registration=person, to_email=person.email, language=person.language)
-print(json.dumps({"event": event.pk, "size": len(render(sample).message().as_bytes("\r\n"))}))
+print(json.dumps({"event": event.pk, "size": len(render(sample).message().as_bytes("\\r\\n"))}))
 """
 
 FIRE = """
