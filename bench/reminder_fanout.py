@@ -8,7 +8,7 @@ allow. Optionally also naively, one Celery task per email, on a smaller set. The
 deliveries per recipient, so repeats would show.
 
     python bench/reminder_fanout.py [--recipients 100000] [--floor 30000] [--naive 0]
-        [--workers 3] [--write-docs]
+        [--workers 3] [--pool threads] [--concurrency 6] [--sink-processes 1] [--write-docs]
 """
 
 import argparse
