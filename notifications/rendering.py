@@ -1,6 +1,7 @@
 """Turning a Delivery into the email it stands for, in the person's language (through the
 one email writer, mime.py)."""
 
+import functools
 import re
 from html import escape
 from typing import Any
@@ -47,8 +48,14 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def unsubscribe_url(registration: Registration) -> str:
-    token = signing.dumps(registration.pk, salt=UNSUBSCRIBE_SALT)
+    # signing.dumps(pk, salt=UNSUBSCRIBE_SALT), with its signer made once per key, not per email
+    token = _unsubscribe_signer(settings.SECRET_KEY).sign_object(registration.pk)
     return f"{settings.SITE_URL}/u/{token}"
+
+
+@functools.lru_cache(maxsize=2)
+def _unsubscribe_signer(secret_key: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(key=secret_key, salt=UNSUBSCRIBE_SALT)
 
 
 def registration_for_unsubscribe(token: str) -> Registration | None:
@@ -120,29 +127,14 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
         return render_certificate_email(delivery)
     registration = delivery.registration
     event = registration.event
+    if delivery.kind == Kind.MESSAGE:
+        return _render_message(delivery, registration, event)
     with translation.override(delivery.language), timezone.override(event.tzinfo):
         context = _context(delivery, registration, event)
-        headers = {}
-        if delivery.kind == Kind.MESSAGE:
-            unsubscribe = unsubscribe_url(registration)
-            subject, text, html = _personalised(delivery, context, unsubscribe)
-            headers = {
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            }
-        else:
-            subject = SUBJECTS[delivery.kind]() % {"event": event.title}
-            text = render_to_string("notifications/email/registration.txt", context)
-            html = render_to_string("notifications/email/registration.html", context)
-    email = WrittenEmail(
-        subject=" ".join(subject.split()),  # one line: no header injection through titles
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.to_email],
-        headers=headers,
-        language=delivery.language,
-    )
-    email.attach_alternative(html, "text/html")
+        subject = SUBJECTS[delivery.kind]() % {"event": event.title}
+        text = render_to_string("notifications/email/registration.txt", context)
+        html = render_to_string("notifications/email/registration.html", context)
+    email = written_email(delivery, subject, text, html)
     if delivery.kind in TICKET_KINDS and registration.status == Registration.Status.CONFIRMED:
         from registration.tickets import qr_png
 
@@ -154,7 +146,9 @@ def render(delivery: Delivery) -> EmailMultiAlternatives:
     return email
 
 
-def written_email(delivery: Delivery, subject: str, text: str, html: str) -> WrittenEmail:
+def written_email(
+    delivery: Delivery, subject: str, text: str, html: str, headers: dict[str, str] | None = None
+) -> WrittenEmail:
     """A one-off email to the delivery's address: subject on one line (no header injection
     through titles), text and HTML parts, in the delivery's language."""
     email = WrittenEmail(
@@ -162,6 +156,7 @@ def written_email(delivery: Delivery, subject: str, text: str, html: str) -> Wri
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_email],
+        headers=headers,
         language=delivery.language,
     )
     email.attach_alternative(html, "text/html")
@@ -226,28 +221,43 @@ def _marker(field: str) -> str:
     return f"\ue000{field}\ue000"  # a private-use character: never in real text
 
 
-def _personalised(
-    delivery: Delivery, context: dict[str, Any], unsubscribe: str
-) -> tuple[str, str, str]:
-    key = (delivery.message_id, delivery.language, delivery.registration.status)
-    if key not in _rendered:
-        shared = {**context, **{field: _marker(field) for field in PERSONAL_FIELDS}}
-        subject, shared["text"] = _message_parts(delivery.message, shared, delivery.language)
-        text = render_to_string("notifications/email/message.txt", shared)
-        html = render_to_string("notifications/email/message.html", shared)
+def _render_message(
+    delivery: Delivery, registration: Registration, event: Event
+) -> EmailMultiAlternatives:
+    """A reminder, news or a notice: the message's shared text, rendered on the first email of
+    each language and status, with this person's fields filled in."""
+    key = (delivery.message_id, delivery.language, registration.status)
+    shared = _rendered.get(key)
+    if shared is None:
+        with translation.override(delivery.language), timezone.override(event.tzinfo):
+            shared = _render_shared(delivery, _context(delivery, registration, event))
         if len(_rendered) > 256:
             _rendered.clear()
-        _rendered[key] = (subject, text, html)
+        _rendered[key] = shared
+    unsubscribe = unsubscribe_url(registration)
     personal = {
-        "name": context["name"],
-        "manage_url": context["manage_url"],
+        "name": delivery.context.get("name") or registration.name,
+        "manage_url": f"{settings.SITE_URL}/r/{registration.manage_token}",
         "unsubscribe_url": unsubscribe,
     }
-    subject, text, html = _rendered[key]
+    subject, text, html = shared
     for field, value in personal.items():
         subject = subject.replace(_marker(field), value)
         text = text.replace(_marker(field), value)
         html = html.replace(_marker(field), escape(value))
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return written_email(delivery, subject, text, html, headers)
+
+
+def _render_shared(delivery: Delivery, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, text and HTML with markers where the personal fields go."""
+    shared = {**context, **{field: _marker(field) for field in PERSONAL_FIELDS}}
+    subject, shared["text"] = _message_parts(delivery.message, shared, delivery.language)
+    text = render_to_string("notifications/email/message.txt", shared)
+    html = render_to_string("notifications/email/message.html", shared)
     return subject, text, html
 
 

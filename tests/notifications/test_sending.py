@@ -76,3 +76,26 @@ def test_resend_puts_failed_delivery_back_in_queue():
 
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (State.QUEUED, 0)
+
+
+@pytest.mark.parametrize("emails", [2, 6])
+def test_batch_costs_one_statement_per_email_and_a_few_per_batch(
+    smtp, emails, django_assert_num_queries
+):
+    from notifications import outbox
+    from notifications.models import Message
+
+    event = EventFactory()
+    for n in range(emails):
+        register(event, n)
+    outbox.send_message(
+        Message.objects.create(event=event, kind="reminder"), outbox.audience(event)
+    )
+    ids = list(Delivery.objects.filter(kind="message").values_list("pk", flat=True))
+
+    # Once per batch: the claim (lock, mark, load; in the test's transaction its own shows as
+    # a savepoint and its release), the event and the message. Then the sent mark per email.
+    with django_assert_num_queries(7 + emails):
+        sending.send_deliveries(ids)
+
+    assert len(smtp.messages) == emails
