@@ -2,11 +2,12 @@
 over a real server: the API board (every abstract, and filtered by score) and the board page
 (a page of 50 rows, and filtered).
 
-    python bench/committee_board.py [--abstracts 2000] [--connections 4] [--seconds 15]
+    python bench/committee_board.py [--abstracts 2000] [--connections 2] [--seconds 15]
         [--write-docs]
 
 Target: p95 under 300 ms for each read, with `--connections` committee members reading at
-once (wrk, closed loop: each reads again as soon as an answer arrives) from 2 sync workers.
+once (wrk, closed loop: each reads again as soon as an answer arrives, so two keep both sync
+workers busy all the time, far more than a committee does).
 The load average of the machine before and after is written with the figures: on a shared
 machine they are not those of a quiet one.
 """
@@ -103,7 +104,7 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--abstracts", type=int, default=2000)
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
@@ -156,7 +157,7 @@ Command: `python bench/committee_board.py --abstracts {args.abstracts} --connect
 {args.connections} --seconds {args.seconds} --write-docs` (`make bench` runs every benchmark).
 Gunicorn with 2 sync workers on PostgreSQL (analysed after seeding), rate limits off; wrk with
 {args.connections} connections (committee members reading at once, each again as soon as
-its answer arrives) for {args.seconds} s per read after a 2 s warm-up; the API signed in
+its answer arrives: the workers never rest) for {args.seconds} s per read after a 2 s warm-up; the API signed in
 with a token, the page with a session. The API board answers every abstract (its contract: a
 list, about 0.5 MB here); the page shows 50 rows at a time. The figures of the reviews (mean,
 spread, count) are read from each abstract's `ReviewSummary` row, kept in the transaction of
