@@ -155,13 +155,13 @@ the CPU while the figures were measured.
 
 Command: `python bench/committee_board.py --abstracts {args.abstracts} --connections
 {args.connections} --seconds {args.seconds} --write-docs` (`make bench` runs every benchmark).
-Gunicorn with 2 sync workers on PostgreSQL (analysed after seeding), rate limits off; wrk with
-{args.connections} connections (committee members reading at once, each again as soon as
-its answer arrives: the workers never rest) for {args.seconds} s per read after a 2 s warm-up; the API signed in
-with a token, the page with a session. The API board answers every abstract (its contract: a
-list, about 0.5 MB here); the page shows 50 rows at a time. The figures of the reviews (mean,
-spread, count) are read from each abstract's `ReviewSummary` row, kept in the transaction of
-each review.
+Gunicorn with 2 sync workers on PostgreSQL (analysed after seeding), rate limits off; wrk
+with {args.connections} connections (committee members reading at once, each again as soon
+as its answer arrives: the workers never rest) for {args.seconds} s per read after a 2 s
+warm-up; the API signed in with a token, the page with a session. The API board answers
+every abstract (its contract: a list, about 0.5 MB here); the page shows 50 rows at a time.
+The figures of the reviews (mean, spread, count) are read from each abstract's
+`ReviewSummary` row, kept in the transaction of each review.
 
 | read | address | requests/s | p50 | p95 | p99 | p95 under {TARGET_MS} ms | answers |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
