@@ -8,7 +8,7 @@ declared it. A conflicted reviewer is never assigned the abstract and never sees
 read a reviewer makes goes through `visible_to_reviewer`, which leaves it out, so it is a 404.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.emails import email_key
 from events import access as event_access
@@ -59,45 +59,63 @@ def _same(a: str, b: str) -> bool:
     return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
 
 
-def conflicted_ids(user, event: Event) -> set[int]:
-    """The ids of the event's abstracts this user has a conflict of interest with.
+def _affiliations_like(user, event: Event) -> list[str]:
+    """The authors' affiliations, as stored, that are the reviewer's (`_same`). Compared here,
+    not by the database, whose case rules depend on its locale: over the event's distinct
+    affiliations, one short query, and none when the reviewer gave no affiliation."""
+    scope = ReviewerScope.objects.filter(event=event, user=user).values_list("affiliation")
+    affiliation = (scope.first() or ("",))[0]
+    if not affiliation.strip():
+        return []
+    stored = (
+        Author.objects.filter(abstract__event=event)
+        .order_by()  # no ordering columns in the DISTINCT
+        .values_list("affiliation", flat=True)
+        .distinct()
+    )
+    return [
+        author_affiliation
+        for author_affiliation in stored
+        if _same(affiliation, author_affiliation)
+    ]
 
-    Three queries, whatever the number of abstracts: the authors of the event, the reviewer's
-    scope, the conflicts they declared.
-    """
+
+def conflict(user, event: Event) -> Q:
+    """The condition, on abstracts of the event, of a conflict of interest with this user, for
+    the database to evaluate with the abstracts it reads: one or two small queries first (the
+    reviewer's scope, their affiliation among the authors'), nothing per abstract or author."""
     mine = email_key(user.email) if user.email else ""
     domain = _domain(user.email) if user.email else ""
     if domain in PUBLIC_MAIL_DOMAINS:
         domain = ""
-    scope = ReviewerScope.objects.filter(event=event, user=user).only("affiliation").first()
-    affiliation = scope.affiliation if scope else ""
-    authors = list(
-        Author.objects.filter(abstract__event=event).values_list(
-            "abstract_id", "email_key", "affiliation", "abstract__declared_conflicts"
-        )
-    )
-    # The reviewer's own abstracts, then everyone who wrote with them.
-    own = {abstract_id for abstract_id, key, _a, _d in authors if mine and key == mine}
-    coauthors = {key for abstract_id, key, _a, _d in authors if abstract_id in own}
-    conflicted = set(own)
-    for abstract_id, key, author_affiliation, declared in authors:
-        if (
-            (domain and key.rpartition("@")[2] == domain)
-            or _same(affiliation, author_affiliation)
-            or key in coauthors
-            or (mine and mine in (declared or []))
-        ):
-            conflicted.add(abstract_id)
-    conflicted |= set(
-        DeclaredConflict.objects.filter(user=user, abstract__event=event).values_list(
-            "abstract_id", flat=True
-        )
-    )
-    return conflicted
+    authors = Author.objects.filter(abstract=OuterRef("pk"))
+    found = Q(Exists(DeclaredConflict.objects.filter(user=user, abstract=OuterRef("pk"))))
+    if mine:
+        # The reviewer's own abstracts, and every abstract of anyone who wrote one with them
+        # (themselves included, so their own abstracts too).
+        own = Author.objects.filter(abstract__event=event, email_key=mine).values("abstract_id")
+        coauthors = Author.objects.filter(abstract_id__in=own).values("email_key")
+        found |= Q(Exists(authors.filter(email_key__in=coauthors)))
+        # Named by the authors of the abstract.
+        found |= Q(declared_conflicts__contains=[mine]) & Q(Exists(authors))
+    if domain:
+        # The part after the last "@" of an author's key is the reviewer's domain.
+        found |= Q(Exists(authors.filter(email_key__endswith=f"@{domain}")))
+    affiliations = _affiliations_like(user, event)
+    if affiliations:
+        found |= Q(Exists(authors.filter(affiliation__in=affiliations)))
+    return found
+
+
+def conflicted_ids(user, event: Event) -> set[int]:
+    """The ids of the event's abstracts this user has a conflict of interest with."""
+    abstracts = Abstract.objects.filter(event=event).filter(conflict(user, event))
+    return set(abstracts.values_list("pk", flat=True))
 
 
 def is_conflicted(user, abstract: Abstract) -> bool:
-    return abstract.pk in conflicted_ids(user, abstract.event)
+    abstracts = Abstract.objects.filter(pk=abstract.pk)
+    return abstracts.filter(conflict(user, abstract.event)).exists()
 
 
 def visible_to_reviewer(user, event: Event) -> QuerySet[Abstract]:
@@ -106,5 +124,5 @@ def visible_to_reviewer(user, event: Event) -> QuerySet[Abstract]:
     return (
         Abstract.objects.filter(event=event, assignments__reviewer=user)
         .exclude(status=Abstract.Status.WITHDRAWN)
-        .exclude(pk__in=conflicted_ids(user, event))
+        .exclude(conflict(user, event))
     )

@@ -10,15 +10,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Max, QuerySet, StdDev
-from django.utils.translation import get_language
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
 from events.models import Event, Session
 from events.services import save_session
 
-from .models import Abstract, ContributionType, Decision, Review, Track
+from . import selectors
+from .models import Abstract, Decision, Review
 from .signals import abstract_decided
 
 Outcome = Decision.Outcome
@@ -27,87 +27,10 @@ MAX_BULK = 500
 
 
 def board(event: Event, filters: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Every abstract of the event with its review figures: `score_mean`, `score_spread`
-    (population standard deviation), `review_count`, best first.
-
-    Three small queries (the abstracts' short fields, the review figures grouped by abstract,
-    the names of tracks and types), whatever the number of abstracts; the rows are plain data,
-    so 2,000 abstracts cost milliseconds, not a model instance and a serializer each.
-    Filters: track, contribution_type (ids), status, min_score, max_score.
-    """
-    filters = filters or {}
-    abstracts = Abstract.objects.filter(event=event)
-    for name in ("track", "contribution_type"):
-        if filters.get(name):
-            abstracts = abstracts.filter(**{f"{name}_id": filters[name]})
-    if filters.get("status"):
-        abstracts = abstracts.filter(status=filters["status"])
-    figures = {
-        row["assignment__abstract_id"]: row
-        for row in Review.objects.filter(assignment__abstract__event=event)
-        .values("assignment__abstract_id")
-        .annotate(mean=Avg("score"), spread=StdDev("score"), count=Count("pk"))
-    }
-    names = _names(event)
-    statuses, outcomes = dict(Status.choices), dict(Outcome.choices)
-    answers = dict(Decision.Confirmation.choices)
-    with_language = get_language()
-    rows = []
-    for row in abstracts.values(
-        "id", "status", "title_en", "title_vi", "track_id", "contribution_type_id",
-        "topic__code", "decision__outcome", "decision__confirmation",
-    ):  # fmt: skip
-        scores = figures.get(row["id"], {})
-        mean = scores.get("mean")
-        if filters.get("min_score") is not None and (mean is None or mean < filters["min_score"]):
-            continue
-        if filters.get("max_score") is not None and (mean is None or mean > filters["max_score"]):
-            continue
-        outcome = row["decision__outcome"] if row["status"] != Status.SUBMITTED else None
-        answer = (row["decision__confirmation"] or None) if outcome else None
-        rows.append(
-            {
-                "id": row["id"],
-                "status": row["status"],
-                "status_label": str(statuses[row["status"]]),
-                "title": _pick(row, "title", with_language),
-                "track": names["track"].get(row["track_id"]),
-                "contribution_type": names["type"].get(row["contribution_type_id"]),
-                "topic": row["topic__code"],
-                "score_mean": _two(mean),
-                "score_spread": _two(scores.get("spread")),
-                "review_count": scores.get("count", 0),
-                "decision": outcome,
-                "decision_label": str(outcomes[outcome]) if outcome else None,
-                "confirmation": answer,
-                "confirmation_label": str(answers[answer]) if answer else None,
-            }
-        )
-    rows.sort(key=lambda r: (r["score_mean"] is None, -float(r["score_mean"] or 0), r["id"]))
-    return rows
-
-
-def _two(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def _pick(row: dict, field: str, language: str | None) -> str:
-    first, second = ("vi", "en") if (language or "").startswith("vi") else ("en", "vi")
-    return row[f"{field}_{first}"] or row[f"{field}_{second}"]
-
-
-def _names(event: Event) -> dict[str, dict[int, dict[str, Any]]]:
-    language = get_language()
-    return {
-        "track": {
-            t["id"]: {"id": t["id"], "name": _pick(t, "name", language)}
-            for t in Track.objects.filter(event=event).values("id", "name_en", "name_vi")
-        },
-        "type": {
-            t["id"]: {"id": t["id"], "name": _pick(t, "name", language)}
-            for t in ContributionType.objects.filter(event=event).values("id", "name_en", "name_vi")
-        },
-    }
+    """Every abstract of the event with its review figures, best first, filtered: the API's
+    board (all rows; the page shows them a page at a time). One query, see
+    `selectors.board_query`."""
+    return selectors.board_rows(selectors.board_query(event, filters))
 
 
 def reviews_for_committee(abstract: Abstract) -> list[Review]:
@@ -174,13 +97,7 @@ def decide(abstract: Abstract, *, actor, outcome: str) -> Decision:
         raise Conflict(_("This abstract was withdrawn."), code="withdrawn")
     try:
         with transaction.atomic():
-            decision = Decision.objects.create(
-                abstract=abstract,
-                outcome=outcome,
-                decided_by=actor,
-                # An accepted contribution waits for its presenter's answer (confirmation.py).
-                confirmation="" if outcome == Outcome.REJECT else Decision.Confirmation.PENDING,
-            )
+            decision = Decision.objects.create(abstract=abstract, outcome=outcome, decided_by=actor)
     except IntegrityError:
         raise Conflict(_("This abstract has been decided already."), code="decided") from None
     abstract.status = Status.REJECTED if outcome == Outcome.REJECT else Status.ACCEPTED
@@ -211,11 +128,9 @@ def decide_many(event: Event, ids: list[int], *, actor, outcome: str) -> dict[st
 
 
 def accepted_in_programme_order(event: Event) -> QuerySet[Abstract]:
-    """Accepted abstracts as the programme runs: by their session's start. A contribution its
-    presenter declined is not in the programme any more (confirmation.py)."""
+    """Accepted abstracts as the programme runs: by their session's start."""
     return (
         Abstract.objects.filter(event=event, status=Status.ACCEPTED)
-        .exclude(decision__confirmation=Decision.Confirmation.DECLINED)
         .select_related("session", "track", "contribution_type", "topic", "decision")
         .prefetch_related("authors")
         .order_by("session__start", "session_id", "id")

@@ -355,6 +355,39 @@ class Review(models.Model):
         return f"review {self.assignment_id}: {self.score}"
 
 
+class ReviewSummary(models.Model):
+    """The committee board's figures of one abstract's reviews, so that the board reads one
+    row per abstract instead of aggregating every review at each read.
+
+    Kept by `abstracts.summaries.refresh` in the transaction of every change of the
+    abstract's reviews (a review written or changed, a review gone with its assignment); an
+    abstract never reviewed has no row. A table of its own, not columns of the abstract, so
+    that saving an abstract loaded earlier never writes back older figures.
+    """
+
+    abstract = models.OneToOneField(
+        Abstract, primary_key=True, on_delete=models.CASCADE, related_name="review_summary"
+    )
+    # Of the reviews' scores: the mean and the population standard deviation (none without
+    # reviews), kept with more decimals than shown, so filters compare the mean as computed.
+    mean = models.DecimalField(max_digits=12, decimal_places=6, null=True)
+    spread = models.DecimalField(max_digits=12, decimal_places=6, null=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("review summary")
+        verbose_name_plural = _("review summaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count=0, mean__isnull=True) | Q(count__gt=0, mean__isnull=False),
+                name="review_summary_mean_with_reviews",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abstract_id}: {self.mean} ({self.count})"
+
+
 class Decision(models.Model):
     """The committee's decision: one per abstract, whoever clicks first (the primary key).
 

@@ -18,7 +18,7 @@ from core.exceptions import Conflict, NotFound
 from events.models import Event, TeamMembership
 from events.services import record
 
-from . import access, setup
+from . import access, setup, summaries
 from .models import (
     Abstract,
     Assignment,
@@ -217,6 +217,7 @@ def save_review(abstract: Abstract, user, data: dict[str, Any]) -> Review:
     review.comment_to_authors = str(data.get("comment_to_authors") or "").strip()[:5000]
     review.comment_to_committee = str(data.get("comment_to_committee") or "").strip()[:5000]
     review.save()
+    summaries.refresh([abstract.pk])  # the board's figures, in this transaction
     return review
 
 

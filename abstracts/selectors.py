@@ -3,13 +3,32 @@
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from events.models import Event
 
-from .models import Abstract, Author, Call, Review, ReviewerScope
+from .models import (
+    Abstract,
+    Author,
+    Call,
+    ContributionType,
+    Decision,
+    Review,
+    ReviewerScope,
+    Track,
+)
 
 STATUSES = set(Abstract.Status.values)
+# The columns of a board row: the abstract's short fields and the names of its track and type
+# (joined, so no query per row and none for the names).
+BOARD_COLUMNS = (
+    "id", "status", "title_en", "title_vi", "topic__code", "decision__outcome",
+    "track_id", "track__name_en", "track__name_vi",
+    "contribution_type_id", "contribution_type__name_en", "contribution_type__name_vi",
+    "review_summary__mean", "review_summary__spread", "review_summary__count",
+    "decision__confirmation",
+)  # fmt: skip
 
 
 def _int(value: Any) -> int | None:
@@ -32,6 +51,87 @@ def board_filters(params) -> dict[str, Any]:
         "status": params.get("status") if params.get("status") in STATUSES else None,
         "min_score": _score(params["min_score"]) if params.get("min_score") else None,
         "max_score": _score(params["max_score"]) if params.get("max_score") else None,
+    }
+
+
+def board_query(event: Event, filters: dict[str, Any] | None = None) -> QuerySet:
+    """The committee board in one query: each abstract of the event with its review figures
+    (the `ReviewSummary` row: no aggregation of reviews at read time), filtered (track,
+    contribution_type, status, min_score, max_score) and ordered best first by PostgreSQL.
+    Rows are tuples of `BOARD_COLUMNS` (see `board_rows`); slice it to read one page."""
+    filters = filters or {}
+    abstracts = Abstract.objects.filter(event=event)
+    for name in ("track", "contribution_type"):
+        if filters.get(name):
+            abstracts = abstracts.filter(**{f"{name}_id": filters[name]})
+    if filters.get("status"):
+        abstracts = abstracts.filter(status=filters["status"])
+    # An abstract without reviews has no mean and never passes a score filter.
+    if filters.get("min_score") is not None:
+        abstracts = abstracts.filter(review_summary__mean__gte=filters["min_score"])
+    if filters.get("max_score") is not None:
+        abstracts = abstracts.filter(review_summary__mean__lte=filters["max_score"])
+    return abstracts.values_list(*BOARD_COLUMNS).order_by(
+        F("review_summary__mean").desc(nulls_last=True), "id"
+    )
+
+
+def _two(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def board_rows(rows) -> list[dict[str, Any]]:
+    """Rows of `board_query` as the API and the page show them, in the active language.
+    Labels are translated once per call and the few tracks and types named once each, not
+    once per row: 2,000 rows cost a few milliseconds."""
+    vietnamese = (get_language() or "").startswith("vi")
+
+    def pick(en: str, vi: str) -> str:
+        return (vi or en) if vietnamese else (en or vi)
+
+    statuses = {value: str(label) for value, label in Abstract.Status.choices}
+    outcomes = {value: str(label) for value, label in Decision.Outcome.choices}
+    answers = {value: str(label) for value, label in Decision.Confirmation.choices}
+    named: dict[tuple[str, int], dict[str, Any]] = {}
+    result = []
+    for (
+        pk, status, title_en, title_vi, topic, outcome,
+        track, track_en, track_vi, kind, kind_en, kind_vi, mean, spread, count, answer,
+    ) in rows:  # fmt: skip
+        if ("track", track) not in named:
+            named["track", track] = {"id": track, "name": pick(track_en, track_vi)}
+        if ("type", kind) not in named:
+            named["type", kind] = {"id": kind, "name": pick(kind_en, kind_vi)}
+        # The decision is shown once the abstract is no longer under review.
+        outcome = outcome if status != Abstract.Status.SUBMITTED else None
+        # The presenter's answer to an accepted contribution (none for a rejection).
+        answer = (answer or None) if outcome else None
+        result.append(
+            {
+                "id": pk,
+                "status": status,
+                "status_label": statuses[status],
+                "title": pick(title_en, title_vi),
+                "track": named["track", track] if track is not None else None,
+                "contribution_type": named["type", kind],
+                "topic": topic,
+                "score_mean": _two(mean),
+                "score_spread": _two(spread),
+                "review_count": count or 0,
+                "decision": outcome,
+                "decision_label": outcomes[outcome] if outcome else None,
+                "confirmation": answer,
+                "confirmation_label": answers[answer] if answer else None,
+            }
+        )
+    return result
+
+
+def board_choices(event: Event) -> dict[str, list[tuple[str, str]]]:
+    """The board's filter choices: the event's tracks and contribution types."""
+    return {
+        "tracks": [(str(t.pk), t.name) for t in Track.objects.filter(event=event)],
+        "types": [(str(t.pk), t.name) for t in ContributionType.objects.filter(event=event)],
     }
 
 

@@ -128,18 +128,28 @@ def gunicorn(
 
 
 def wrk(
-    url: str, script: Path, connections: int, seconds: int, threads: int = 2, label: str = "run"
+    url: str,
+    script: Path,
+    connections: int,
+    seconds: int,
+    threads: int = 2,
+    label: str = "run",
+    headers: dict[str, str] | None = None,
 ) -> dict:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    header_args = [
+        arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")
+    ]
     output = subprocess.run(
         [
             "wrk",
-            f"-t{threads}",
+            f"-t{min(threads, connections)}",
             f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
             "10s",
+            *header_args,
             "-s",
             str(script),
             url,

@@ -53,18 +53,40 @@ def test_board_filters_by_track_and_score(event, call):
     assert [a["id"] for a in by_score] == [high.pk]
 
 
+def reviewed(event, reviewer, count: int) -> None:
+    for _n in range(count):
+        abstract = submit(event)
+        assign(abstract, reviewer)
+        review(abstract, reviewer, score=3)
+
+
 def test_board_costs_the_same_queries_for_many_abstracts(event, call, django_assert_num_queries):
-    for _n in range(5):
-        submit(event)
-    committee = member(event, "committee")
-    client = client_for(committee)
-    # The event, the caller's role, then the board: figures, tracks, types, abstracts.
-    with django_assert_num_queries(6):
+    reviewer = member(event, "reviewer", email="r@review.org")
+    reviewed(event, reviewer, 2)
+    submit(event)  # one without reviews
+    client = client_for(member(event, "committee"))
+    # The event, the caller's role, then the board: one query, review figures included.
+    with django_assert_num_queries(3):
         client.get(E.format(event.slug) + "/abstracts/")
-    for _n in range(5):
-        submit(event)
-    with django_assert_num_queries(6):
-        client.get(E.format(event.slug) + "/abstracts/")
+    reviewed(event, reviewer, 8)
+
+    with django_assert_num_queries(3):
+        response = client.get(E.format(event.slug) + "/abstracts/?min_score=1")
+
+    assert len(response.data) == 10
+
+
+def test_board_lists_best_mean_first_and_unreviewed_last(event, call):
+    unreviewed, low, high = submit(event), submit(event), submit(event)
+    reviewer = member(event, "reviewer", email="r@review.org")
+    for abstract, score in ((low, 2), (high, 4)):
+        assign(abstract, reviewer)
+        review(abstract, reviewer, score=score)
+
+    rows = decisions.board(event)
+
+    assert [row["id"] for row in rows] == [high.pk, low.pk, unreviewed.pk]
+    assert (rows[2]["score_mean"], rows[2]["review_count"]) == (None, 0)
 
 
 def test_reviewer_cannot_see_the_board(event, call):

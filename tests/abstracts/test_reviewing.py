@@ -51,6 +51,25 @@ def test_reviewer_of_an_authors_affiliation_is_conflicted(event, call):
         assign(abstract, reviewer)
 
 
+def test_reviewer_of_an_authors_affiliation_written_otherwise_is_conflicted(event, call):
+    authors = [author(1, presenting=True, affiliation="Trường Đại học Khoa học Tự nhiên")]
+    abstract = submit(event, authors=authors)
+    reviewer = member(event, "reviewer", email="r@elsewhere.org")
+    owner = event.team.get(role="owner").user
+    written = "  TRƯỜNG ĐẠI HỌC KHOA HỌC TỰ NHIÊN "
+    reviewing.set_scope(event, reviewer, actor=owner, affiliation=written, track_ids=[])
+
+    with pytest.raises(Conflict):
+        assign(abstract, reviewer)
+
+
+def test_reviewer_from_a_subdomain_of_an_authors_domain_is_no_conflict(event, call):
+    abstract = submit(event)  # authors at uni1.edu.vn and uni2.edu.vn
+    reviewer = member(event, "reviewer", email="r@physics.uni2.edu.vn")
+
+    assert assign(abstract, reviewer).pk
+
+
 def test_coauthor_of_an_author_is_conflicted(event, call):
     abstract = submit(event)
     reviewer = member(event, "reviewer", email="r@elsewhere.org")
@@ -98,6 +117,28 @@ def test_conflict_found_after_assignment_hides_the_abstract(event, call):
         A.format(event.slug, abstract.pk) + "review/", {"recommendation": "talk"}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_review_queue_costs_the_same_queries_for_many_abstracts(
+    event, call, django_assert_num_queries
+):
+    reviewer = member(event, "reviewer", email="r@elsewhere.org")
+    owner = event.team.get(role="owner").user
+    reviewing.set_scope(event, reviewer, actor=owner, affiliation="Elsewhere", track_ids=[])
+    client = client_for(reviewer)
+    assign(submit(event), reviewer)
+    # The event, the role, the scope and its matching affiliations, the call, the abstracts
+    # (conflicts found by the database), their authors.
+    with django_assert_num_queries(7):
+        client.get(f"/api/v1/events/{event.slug}/reviews/")
+    for n in range(5):
+        assign(submit(event, authors=[author(n, presenting=True)]), reviewer)
+    submit(event, authors=[author(9, presenting=True, email="r@elsewhere.org")])
+
+    with django_assert_num_queries(7):
+        response = client.get(f"/api/v1/events/{event.slug}/reviews/")
+
+    assert len(response.data) == 6
 
 
 def test_unassigned_abstract_is_404_for_a_reviewer(event, call):

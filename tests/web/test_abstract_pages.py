@@ -5,7 +5,7 @@ import pytest
 from abstracts import actions
 from abstracts.models import Abstract, Call, Decision, Review
 from events.models import TeamMembership
-from tests.abstracts.helpers import assign, decide, member, open_call, submit
+from tests.abstracts.helpers import assign, decide, member, open_call, review, submit
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +234,53 @@ def test_review_pages_remember_the_reviewers_language(client, call_event, langua
     client.get(f"/{language}/organiser/events/forum/reviews/")
 
     assert TeamMembership.objects.get(event=call_event, user=reviewer).language == language
+
+
+BOARD = "/en/organiser/events/forum/committee/"
+
+
+def reviewed(event, reviewer, count: int) -> None:
+    for _n in range(count):
+        abstract = submit(event)
+        assign(abstract, reviewer)
+        review(abstract, reviewer, score=3)
+
+
+def test_committee_board_page_costs_the_same_queries_for_many_abstracts(
+    client, call_event, django_assert_num_queries
+):
+    reviewer = member(call_event, "reviewer", email="r@review.org")
+    reviewed(call_event, reviewer, 2)
+    client.force_login(member(call_event, "committee"))
+    # Session, user, event, roles; the board's count and page; the tracks and types.
+    with django_assert_num_queries(8):
+        client.get(BOARD)
+    reviewed(call_event, reviewer, 8)
+
+    with django_assert_num_queries(8):
+        response = client.get(BOARD + "?min_score=1")
+
+    assert "10 abstracts match the filters." in response.content.decode()
+
+
+def test_committee_board_pages_keep_the_filters(client, call_event):
+    for _n in range(51):  # a page and one more
+        submit(call_event)
+    client.force_login(member(call_event, "committee"))
+    track = call_event.tracks.first().pk
+
+    first = client.get(BOARD, {"track": track}).content.decode()
+    second = client.get(BOARD, {"track": track, "page": 2}).content.decode()
+
+    assert first.count('name="ids"') == 50 and second.count('name="ids"') == 1
+    assert f'href="?track={track}&amp;page=2#id_ids"' in first
+    assert "Page 2 of 2" in second
+
+
+def test_committee_board_shows_a_page_for_a_bad_page_number(client, call_event):
+    submit(call_event)
+    client.force_login(member(call_event, "committee"))
+
+    response = client.get(BOARD, {"page": "x"})
+
+    assert response.status_code == 200 and response.content.decode().count('name="ids"') == 1

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -36,6 +37,7 @@ from registration.countries import country_name
 from ..forms import NON_FIELD, errors_from
 
 AUTHOR_ROWS = 6  # blank author rows on the form; more authors: through the API
+BOARD_PER_PAGE = 50
 ERRORS = (ValidationError, APIValidationError, Conflict)
 
 
@@ -185,6 +187,7 @@ def mine(request: HttpRequest, token: str) -> HttpResponse:
 
 def _team_event(request: HttpRequest, slug: str, allowed) -> Event:
     event = event_selectors.event_by_slug(slug)
+    event_access.remember_roles(request.user)  # one query for this check and `allowed`
     if event is None or event_access.role_of(request.user, event) is None:
         raise Http404(_("No event of yours has this address."))
     if not allowed(request.user, event):
@@ -275,13 +278,17 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
         except ERRORS as exc:
             errors = errors_from(exc)
     filters = selectors.board_filters(request.GET)
-    offer = setup.offer(event)
+    # A page of rows at a time (two queries: the count and the page), the filters kept in
+    # the page links; get_page shows a page for a garbage or out-of-range number.
+    page = Paginator(selectors.board_query(event, filters), BOARD_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "event": event,
-        "rows": decisions.board(event, filters),
+        "rows": selectors.board_rows(page.object_list),
+        "page": page,
         "filters": request.GET,
-        "tracks": [(str(t.pk), t.name) for t in offer["tracks"]],
-        "types": [(str(t.pk), t.name) for t in offer["contribution_types"]],
+        **selectors.board_choices(event),
         "statuses": Abstract.Status.choices,
         "outcomes": Decision.Outcome.choices,
         "errors": errors,
