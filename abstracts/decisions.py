@@ -97,7 +97,13 @@ def decide(abstract: Abstract, *, actor, outcome: str) -> Decision:
         raise Conflict(_("This abstract was withdrawn."), code="withdrawn")
     try:
         with transaction.atomic():
-            decision = Decision.objects.create(abstract=abstract, outcome=outcome, decided_by=actor)
+            decision = Decision.objects.create(
+                abstract=abstract,
+                outcome=outcome,
+                decided_by=actor,
+                # An accepted contribution waits for its presenter's answer (confirmation.py).
+                confirmation="" if outcome == Outcome.REJECT else Decision.Confirmation.PENDING,
+            )
     except IntegrityError:
         raise Conflict(_("This abstract has been decided already."), code="decided") from None
     abstract.status = Status.REJECTED if outcome == Outcome.REJECT else Status.ACCEPTED
@@ -128,9 +134,11 @@ def decide_many(event: Event, ids: list[int], *, actor, outcome: str) -> dict[st
 
 
 def accepted_in_programme_order(event: Event) -> QuerySet[Abstract]:
-    """Accepted abstracts as the programme runs: by their session's start."""
+    """Accepted abstracts as the programme runs: by their session's start. A contribution its
+    presenter declined is not in the programme any more (confirmation.py)."""
     return (
         Abstract.objects.filter(event=event, status=Status.ACCEPTED)
+        .exclude(decision__confirmation=Decision.Confirmation.DECLINED)
         .select_related("session", "track", "contribution_type", "topic", "decision")
         .prefetch_related("authors")
         .order_by("session__start", "session_id", "id")

@@ -31,7 +31,7 @@ def summarise_existing_reviews(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('abstracts', '0001_call_for_abstracts'),
+        ('abstracts', '0002_presenter_confirmation'),
     ]
 
     operations = [
