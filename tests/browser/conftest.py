@@ -118,3 +118,4 @@ def sign_in(page, username: str, language: str = "en") -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill("correct-horse-battery")
     page.locator("#id_password").press("Enter")
+    page.wait_for_url(lambda url: "/sign-in/" not in url)

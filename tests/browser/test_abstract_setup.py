@@ -11,10 +11,9 @@ from abstracts.models import Call, ReviewerScope
 from events.models import TeamMembership
 from tests.factories import EventFactory, UserFactory
 
-from .conftest import serious_violations
+from .conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct-horse-battery"
 WORDS = {
     "en": {
         "save": "Save the call",
@@ -39,14 +38,6 @@ def forum():
     reviewer = UserFactory(username="hoa", first_name="Hoa", last_name="Trần")
     TeamMembership.objects.create(event=event, user=reviewer, role="reviewer")
     return event
-
-
-def sign_in(page, username: str, language: str) -> None:
-    page.goto(f"/{language}/sign-in/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/organiser/")
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])

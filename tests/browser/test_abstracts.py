@@ -8,10 +8,9 @@ from events.models import TeamMembership
 from tests.abstracts.helpers import decide, open_call, submit
 from tests.factories import EventFactory, UserFactory
 
-from .conftest import serious_violations
+from .conftest import serious_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct-horse-battery"
 WORDS = {
     "en": {
         "submit": "Submit the abstract",
@@ -37,13 +36,6 @@ def call_event():
         user = UserFactory(username=role, email=f"{role}@review.org")
         TeamMembership.objects.create(event=event, user=user, role=role)
     return event
-
-
-def sign_in(page, username: str, language: str) -> None:
-    page.goto(f"/{language}/sign-in/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
