@@ -1,7 +1,9 @@
 """API: the call itself, submitting, and the submitter's private link."""
 
+from collections.abc import Callable
+
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,6 +14,7 @@ from core.exceptions import NotFound
 
 from . import actions, decisions, selectors, setup, submission
 from .api_base import EventAbstractsView
+from .models import Abstract
 from .serializers import (
     AbstractSerializer,
     BoardRowSerializer,
@@ -138,37 +141,39 @@ ANSWER_DOC = (
 )
 
 
-class ConfirmView(APIView):
+class _PresenterAnswerView(APIView):
+    """The presenting author's answer to an accepted contribution, by the private link."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    answer: Callable[[Abstract], object]  # the action: actions.confirm or actions.decline
+
+    def post(self, request, token):
+        abstract = actions.abstract_by_token(request, token)
+        self.answer(abstract)
+        return Response(AbstractSerializer(selectors.full(abstract.pk)).data)
+
+
+def _answer_schema(operation_id: str):
+    return extend_schema_view(
+        post=extend_schema(
+            request=None,
+            responses={200: AbstractSerializer, **NOT_FOUND, **CONFLICT},
+            operation_id=operation_id,
+            description=ANSWER_DOC,
+        )
+    )
+
+
+@_answer_schema("abstract_mine_confirm")
+class ConfirmView(_PresenterAnswerView):
     """The presenting author will present the accepted contribution."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(
-        request=None,
-        responses={200: AbstractSerializer, **NOT_FOUND, **CONFLICT},
-        operation_id="abstract_mine_confirm",
-        description=ANSWER_DOC,
-    )
-    def post(self, request, token):
-        abstract = actions.abstract_by_token(request, token)
-        actions.confirm(abstract)
-        return Response(AbstractSerializer(selectors.full(abstract.pk)).data)
+    answer = staticmethod(actions.confirm)
 
 
-class DeclineView(APIView):
+@_answer_schema("abstract_mine_decline")
+class DeclineView(_PresenterAnswerView):
     """The presenting author cannot present it: it leaves the programme."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(
-        request=None,
-        responses={200: AbstractSerializer, **NOT_FOUND, **CONFLICT},
-        operation_id="abstract_mine_decline",
-        description=ANSWER_DOC,
-    )
-    def post(self, request, token):
-        abstract = actions.abstract_by_token(request, token)
-        actions.decline(abstract)
-        return Response(AbstractSerializer(selectors.full(abstract.pk)).data)
+    answer = staticmethod(actions.decline)
