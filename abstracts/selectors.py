@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
+from core.translation import choose
 from events.models import Event
 
 from .models import (
@@ -84,10 +85,10 @@ def board_rows(rows) -> list[dict[str, Any]]:
     """Rows of `board_query` as the API and the page show them, in the active language.
     Labels are translated once per call and the few tracks and types named once each, not
     once per row: 2,000 rows cost a few milliseconds."""
-    vietnamese = (get_language() or "").startswith("vi")
+    language = get_language()
 
     def pick(en: str, vi: str) -> str:
-        return (vi or en) if vietnamese else (en or vi)
+        return choose(en, vi, language)
 
     statuses = {value: str(label) for value, label in Abstract.Status.choices}
     outcomes = {value: str(label) for value, label in Decision.Outcome.choices}

@@ -13,3 +13,10 @@ def pick(obj: object, field: str, language: str | None = None) -> str:
         if value:
             return value
     return ""
+
+
+def choose(text_en: str, text_vi: str, language: str | None = None) -> str:
+    """The text in the reader's language, else the other one."""
+    language = (language or get_language() or "en")[:2]
+    first, second = (text_vi, text_en) if language == "vi" else (text_en, text_vi)
+    return first or second

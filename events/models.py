@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.text import is_known_timezone
-from core.translation import pick
+from core.translation import choose, pick
 
 from . import notices
 
@@ -319,9 +319,9 @@ class Event(models.Model):
     def privacy_notice(self) -> str:
         """The current notice in the reader's language (the other one, else the default)."""
         if self.has_own_privacy_notice:
-            text = notices.choose(self.privacy_notice_en, self.privacy_notice_vi)
+            text = choose(self.privacy_notice_en, self.privacy_notice_vi)
         else:
-            text = notices.choose(notices.DEFAULT_NOTICE_EN, notices.DEFAULT_NOTICE_VI)
+            text = choose(notices.DEFAULT_NOTICE_EN, notices.DEFAULT_NOTICE_VI)
         return notices.filled(text, self.title)
 
     @property

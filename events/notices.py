@@ -11,7 +11,7 @@ text is fixed content, not a translation: changing it means a new default label.
 import uuid as uuid_module
 from typing import Any
 
-from django.utils.translation import get_language
+from core.translation import choose
 
 DEFAULT_NOTICE_VERSION = "default-1"
 
@@ -44,13 +44,6 @@ def parse_label(label: str) -> tuple[uuid_module.UUID, int] | None:
         return uuid_module.UUID(event_part), int(number)
     except ValueError:
         return None
-
-
-def choose(text_en: str, text_vi: str, language: str | None = None) -> str:
-    """The text in the reader's language, else the other one."""
-    language = (language or get_language() or "en")[:2]
-    first, second = (text_vi, text_en) if language == "vi" else (text_en, text_vi)
-    return first or second
 
 
 def filled(text: str, title: str) -> str:
