@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.countries import resolve_country
 from core.emails import email_key
 from core.exceptions import Conflict, NotFound
 from events.models import Event
 from registration.answers import clean_answers
-from registration.countries import resolve_country
 
 from . import setup
 from .models import Abstract, AbstractQuestion, Author

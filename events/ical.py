@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.countries import country_name
 from core.translation import CONTENT_LANGUAGES
 
 from .models import Event
@@ -17,7 +18,10 @@ def _one_line(text: str) -> str:
 
 
 def _location(event: Event) -> str:
-    parts = [event.venue_name, event.venue_address, event.venue_city, event.venue_country]
+    """The venue as a person writes it, the country by its name in the calendar's language
+    (the event stores its ISO code)."""
+    country = country_name(event.venue_country)
+    parts = [event.venue_name, event.venue_address, event.venue_city, country]
     return ", ".join(part for part in parts if part)
 
 

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from .countries import resolve_country
+from core.countries import resolve_country
+
 from .models import Question
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")

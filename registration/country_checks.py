@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from core.countries import COUNTRY_CODES, country_name, mistaken_for
 from events.models import Event
 
-from .countries import COUNTRY_CODES, country_name, mistaken_for
 from .models import Registration
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.countries import country_name
 from events.models import Event
 
-from .countries import country_name
 from .models import Question, Registration
 
 # Cells starting with these are formulas to a spreadsheet: prefix them so they stay text.

@@ -1,9 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.countries import resolve_country
 from events.models import ParticipantType
 
-from .countries import resolve_country
 from .models import Registration
 from .search import search
 

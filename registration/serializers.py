@@ -3,10 +3,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.bilingual import BilingualMixin
+from core.countries import resolve_country
 from events.models import ParticipantType
 
 from . import seats
-from .countries import resolve_country
 from .models import Choice, Question, Registration
 
 

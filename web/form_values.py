@@ -1,6 +1,6 @@
 """What people type into set-up forms, made into what the API takes."""
 
-from registration.countries import resolve_country
+from core.countries import resolve_country
 
 
 def country_code(typed: str) -> str:

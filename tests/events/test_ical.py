@@ -216,10 +216,10 @@ def test_draft_calendar_is_served_to_its_owner(owner_api, draft):
     assert str(entry["UID"]) == uid_of(draft)
 
 
-def test_event_calendar_location_joins_venue_parts(api, berlin):
+def test_event_calendar_location_joins_venue_parts_with_the_country_by_name(api, berlin):
     entry = only_entry(calendar_of(api.get(f"/api/v1/events/{berlin.slug}/calendar.ics")))
 
-    assert str(entry["LOCATION"]) == "National Convention Centre, Hà Nội, VN"
+    assert str(entry["LOCATION"]) == "National Convention Centre, Hà Nội, Vietnam"
 
 
 def test_event_calendar_url_points_at_event_page(api, berlin, settings):

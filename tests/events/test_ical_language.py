@@ -43,3 +43,11 @@ def test_calendar_without_a_reader_follows_the_active_language_unlabelled():
 
     assert str(entry["SUMMARY"]) == event.title_en
     assert "LANGUAGE" not in entry["SUMMARY"].params
+
+
+def test_calendar_for_a_vietnamese_reader_names_the_venue_country_in_vietnamese():
+    event = EventFactory(venue_city="Hà Nội", venue_country="KR")
+
+    entry = vevent(build_calendar([event], site_url="https://x.example", name="", language="vi"))
+
+    assert str(entry["LOCATION"]).endswith("Hà Nội, Hàn Quốc")

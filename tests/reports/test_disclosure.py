@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from core.countries import resolve_country
 from events.models import ParticipantType
 from registration import checkin
-from registration.countries import resolve_country
 from tests.factories import EventFactory, ProgrammeFactory, RegistrationFactory
 
 from .attacker import Onlooker

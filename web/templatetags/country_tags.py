@@ -2,7 +2,7 @@
 
 from django import template
 
-from registration.countries import country_choices, country_name, resolve_country
+from core.countries import country_choices, country_name, resolve_country
 
 register = template.Library()
 

@@ -27,12 +27,12 @@ from abstracts import (
 )
 from abstracts.models import Abstract, Call, Decision, Review
 from core.api import RateLimited
+from core.countries import country_name
 from core.exceptions import Conflict, NotFound
 from events import access as event_access
 from events import selectors as event_selectors
 from events import services as event_services
 from events.models import Event
-from registration.countries import country_name
 
 from ..forms import NON_FIELD, errors_from
 

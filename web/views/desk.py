@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from core.countries import COUNTRY_CODES, country_name
 from core.exceptions import Conflict, NotFound
 from events import access
 from events.models import Event, ParticipantType
@@ -24,7 +25,6 @@ from registration import eligibility as registration_eligibility
 from registration import figures as registration_figures
 from registration import seats as registration_seats
 from registration import selectors as registration_selectors
-from registration.countries import COUNTRY_CODES, country_name
 from registration.filters import DoorRegistrationFilter, RegistrationFilter
 from registration.models import ACTIVE_STATUSES, Registration
 from registration.serializers import BulkApproveSerializer, ReasonSerializer

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.countries import country_name
 from events import access, programme_requests
 from events import selectors as event_selectors
 from events import services as event_services
 from events.models import Event, ParticipantType, Programme
 from events.programme_models import ProgrammeTarget
-from registration.countries import country_name
 from reports import abstract_figures
 from reports import services as reports
 from reports.views import csv_response

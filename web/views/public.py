@@ -17,6 +17,8 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 
 from core.api import RateLimited, with_retry_after
 from core.conditional import etag_of
+from core.countries import FIRST as FIRST_COUNTRY
+from core.countries import country_name
 from core.exceptions import Conflict
 from events import access, freshness, read_cache
 from events import selectors as event_selectors
@@ -24,8 +26,6 @@ from events.filters import EventFilter
 from events.models import Event, ParticipantType
 from registration import actions as registration_actions
 from registration import figures as registration_figures
-from registration.countries import FIRST as FIRST_COUNTRY
-from registration.countries import country_name
 from registration.models import Question
 
 from ..forms import NON_FIELD, answers_from, errors_from

@@ -2,7 +2,7 @@
 
 import pytest
 
-from registration.countries import (
+from core.countries import (
     COUNTRY_CODES,
     country_choices,
     country_name,
@@ -11,8 +11,7 @@ from registration.countries import (
 )
 from registration.models import Registration
 from tests.factories import EventFactory
-
-from .helpers import person
+from tests.registration.helpers import person
 
 
 def url(event) -> str:
