@@ -20,3 +20,12 @@ def choose(text_en: str, text_vi: str, language: str | None = None) -> str:
     language = (language or get_language() or "en")[:2]
     first, second = (text_vi, text_en) if language == "vi" else (text_en, text_vi)
     return first or second
+
+
+def written_in(text_en: str, text_vi: str, default: str = "en") -> str:
+    """The language a bilingual text is written in: the only one it has, else `default`."""
+    if text_vi and not text_en:
+        return "vi"
+    if text_en and not text_vi:
+        return "en"
+    return default

@@ -4,7 +4,10 @@ Pages read through these, never through `.objects` themselves, so a read's shape
 its order) is decided once, next to the models.
 """
 
+from django.conf import settings
 from django.db.models import QuerySet
+
+from core.translation import written_in
 
 from .models import AuditLogEntry, Event, FieldOfScience, Programme, Speaker, TeamMembership
 from .programme_models import ProgrammeRequest
@@ -100,3 +103,14 @@ def fields_by_code(codes: list[str]) -> QuerySet[FieldOfScience]:
 def speaker_of(event: Event, pk: int | str) -> Speaker | None:
     """A speaker of this event's agenda, or None (another event's speaker is not found)."""
     return Speaker.objects.filter(event=event, pk=pk).first()
+
+
+def team_member_language(event: Event, user) -> str:
+    """The language a team member gets the team's emails in: the one they last used the site
+    in as a member, else the one the event is written in (its title), else the site's."""
+    known = (
+        TeamMembership.objects.filter(event=event, user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return known or written_in(event.title_en, event.title_vi, settings.LANGUAGE_CODE[:2])

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from abstracts.decisions import comments_to_authors
 from abstracts.models import Abstract, Assignment, Decision
-from events.models import Event, TeamMembership
+from events.selectors import team_member_language
 
 from . import enqueue
 from .models import Delivery
@@ -78,25 +78,6 @@ def queue_decided(abstract: Abstract, decision: Decision) -> int:
         for author in abstract.authors.order_by("position")
     ]
     return _queue(rows)
-
-
-def event_language(event: Event) -> str:
-    """The language an event is written in: the only one its title has, else the site's."""
-    if event.title_vi and not event.title_en:
-        return "vi"
-    if event.title_en and not event.title_vi:
-        return "en"
-    return settings.LANGUAGE_CODE[:2]
-
-
-def team_member_language(event: Event, user) -> str:
-    """The language a team member gets the team's emails in: theirs, else the event's."""
-    known = (
-        TeamMembership.objects.filter(event=event, user=user)
-        .values_list("language", flat=True)
-        .first()
-    )
-    return known or event_language(event)
 
 
 def queue_review_reminder(assignment: Assignment) -> int:
