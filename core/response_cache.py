@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 # A probe: (request, the view's keyword arguments, what the stored answer showed or None) →
 # the parts of the state (one query), or None when nothing is to be stored (an unknown event).
+# A view whose answer reports what it showed of fast-moving rows (`response.shown`) has a probe
+# whose last part reads those rows again: stored, that part is what the answer showed.
 Probe = Callable[[HttpRequest, dict[str, Any], Any], list[Any] | None]
 
 PLACEHOLDER = b"\x00csrf-token-of-the-reader\x00".ljust(64, b"-")
@@ -71,6 +73,7 @@ def code_digest() -> str:
     if config is not None:
         # Our apps sit next to the settings package; third-party apps do not.
         roots = {root for root in roots if root.parent == config.parent} | {config}
+    roots.add(Path(__file__).resolve().parent)  # core: not an app, but it renders too
     for root in sorted(roots):
         for path in sorted(root.rglob("*")):
             if path.suffix in SOURCE_SUFFIXES and path.is_file():

@@ -216,6 +216,27 @@ def test_format_keeps_answers_apart(shown):
     assert browsable["Content-Type"].startswith("text/html")
 
 
+def test_new_code_never_gets_the_answers_of_the_old(shown, monkeypatch):
+    url = f"/en/events/{shown.slug}/"
+    for _ in range(3):
+        read(url)
+    monkeypatch.setattr(response_cache, "code_digest", lambda: "a-new-release")
+    views_never_run(monkeypatch)
+
+    with pytest.raises(AssertionError, match="the view ran"):
+        read(url)
+
+
+def test_answer_other_than_200_is_never_stored(shown, monkeypatch):
+    url = "/en/?month=someday"
+    for _ in range(3):
+        assert read(url).status_code == 400
+    views_never_run(monkeypatch)
+
+    with pytest.raises(AssertionError, match="the view ran"):
+        read(url)
+
+
 def test_reader_holding_the_etag_of_a_stored_answer_gets_304(shown):
     url = f"/api/v1/events/{shown.slug}/"
     for _ in range(3):
