@@ -11,7 +11,8 @@ Seat counts are never cached here: they change with every registration, and the 
 them fresh with each event row.
 
 Whatever goes wrong with the cache, the answer is built from the database as if nothing was
-cached.
+cached. In front of all this, anonymous readers get whole stored answers (core.response_cache)
+while the probes of events.freshness find nothing changed; `version()` is part of their state.
 """
 
 import logging
