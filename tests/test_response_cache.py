@@ -15,6 +15,7 @@ from knox.models import AuthToken
 from core import response_cache
 from events import read_cache
 from events import services as event_services
+from registration import figures as registration_figures
 from registration import seats as registration_seats
 from tests.factories import EventFactory, SessionFactory, SpeakerFactory
 from web.views import public as public_views
@@ -149,6 +150,39 @@ def test_stored_page_shows_seats_taken_by_a_registration(shown, address):
         assert "3 seats left" in read(url).content.decode()
 
     registration_seats.register(shown, {"name": "Lan", "email": "lan@example.org", "consent": True})
+
+    assert "2 seats left" in read(url).content.decode()
+
+
+@pytest.mark.parametrize("address", ["/en/", "/en/events/{}/"])
+def test_stored_page_keeps_the_seats_it_showed_not_those_its_probe_read(
+    shown, address, monkeypatch
+):
+    url = address.format(shown.slug)
+    for _ in range(3):
+        read(url)
+    registration_seats.register(shown, {"name": "An", "email": "an@example.org", "consent": True})
+    probes = {"public_list_state", "public_event_state"}
+    taken = []
+
+    def registering_after(original):
+        # A registration lands between the probe and the page's own read of the seats.
+        def probe_then_register(*args, **kwargs):
+            state = original(*args, **kwargs)
+            if not taken:
+                data = {"name": "Lan", "email": "lan@example.org", "consent": True}
+                taken.append(registration_seats.register(shown, data))
+            return state
+
+        return probe_then_register
+
+    for name in probes:
+        monkeypatch.setattr(
+            registration_figures, name, registering_after(getattr(registration_figures, name))
+        )
+    assert "1 seat left" in read(url).content.decode()
+    monkeypatch.undo()
+    registration_seats.cancel(taken[0])
 
     assert "2 seats left" in read(url).content.decode()
 

@@ -167,7 +167,12 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "calendar_url": reverse("event-calendar", args=[event.slug]),
     }
-    return render(request, "web/event.html", context)
+    response = render(request, "web/event.html", context)
+    # The seat counter it showed, as its stored answer's state: a registration after the
+    # probe and one cancelled after it would bring the counter back to what the probe read.
+    seats = getattr(event, "seats", None)
+    response.shown = seats.taken if seats is not None else None
+    return response
 
 
 # --- Registering ----------------------------------------------------------------------------
