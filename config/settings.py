@@ -107,9 +107,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare the statements each connection repeats.
+    # Server-side binding lets psycopg prepare the statements each connection repeats: after
+    # the fifth run of one statement (psycopg's threshold; Django turns preparing off unless
+    # asked), PostgreSQL no longer plans it again. The stored public reads' probes are planned
+    # in ten times the time they run.
     DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True)
+        "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
+        "prepare_threshold": 5,
     }
     # Behind PgBouncer in transaction pooling mode each transaction may get another server
     # connection: a statement prepared on one is unknown on the next, and so is a cursor
@@ -137,7 +141,7 @@ CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith("redis"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": CACHE_URL,
         },
         # Rendered page fragments: a Redis outage renders them instead of failing the page.

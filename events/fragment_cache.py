@@ -5,7 +5,7 @@ is rendered, one that cannot be stored is not."""
 import logging
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from core.cache import RedisCache
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ changes are not dated: their reads get an ETag from the answer itself (EventView
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
@@ -24,7 +25,6 @@ from rest_framework.renderers import JSONRenderer
 from core.conditional import Validators, etag_of
 
 from . import access, read_cache
-from .models import Event
 
 MOMENTS = ("start", "end", "registration_opens", "registration_closes")
 
@@ -56,10 +56,42 @@ PUBLIC_DATES = "SELECT " + ", ".join(
 def _public_dates() -> list[datetime | None]:
     """The latest change of any public event, and the latest of each moment that has passed:
     one query of index probes, (status, date) for each public status."""
+    return public_dates_and()[0]
+
+
+def public_dates_and(also: str = "", params: dict[str, Any] | None = None) -> tuple[list, Any]:
+    """`_public_dates()`, and the value of the scalar subquery `also` (SQL of the caller's,
+    with its `params`) read in the same query: a page's state in one round trip."""
+    statuses = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
+    sql = PUBLIC_DATES + (f", {also}" if also else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**statuses, **(params or {}), "now": timezone.now()})
+        row = list(cursor.fetchone())
+    return (row[:-1], row[-1]) if also else (row, None)
+
+
+def public_event_row(slug: str, *, also: str = "", join: str = "") -> tuple | None:
+    """One public event's change date and the moments that have passed (None for the others),
+    then the `also` columns (SQL of the caller's, over `join`), by the slug's unique index:
+    None if there is no such event. Plain SQL: it runs on every stored read."""
+    statuses = ", ".join(f"%(s{n})s" for n in range(len(access.PUBLIC_STATUSES)))
+    columns = ", ".join(f'e."{column}"' for column in ("updated_at", *MOMENTS))
+    # Only constant column names and the caller's constant SQL are written in; values are
+    # parameters.
+    sql = (
+        f"SELECT {columns}{also} FROM events_event e {join} "  # noqa: S608
+        f"WHERE e.slug = %(slug)s AND e.status IN ({statuses})"
+    )
     params = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
     with connection.cursor() as cursor:
-        cursor.execute(PUBLIC_DATES, {**params, "now": timezone.now()})
-        return list(cursor.fetchone())
+        cursor.execute(sql, {**params, "slug": slug})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    now = timezone.now()
+    updated, *moments = row[: len(MOMENTS) + 1]
+    passed = [m if m and m <= now else None for m in moments]
+    return (updated, *passed, *row[len(MOMENTS) + 1 :])
 
 
 def _validators(request, count: int, dates: list[datetime | None]) -> Validators:
@@ -83,16 +115,8 @@ def of_event(request, events: QuerySet) -> Validators | None:
 def of_public_event(request, slug: str) -> Validators | None:
     """One public event by its address (None if there is none: the view answers 404), read
     by the slug's unique index; which moments have passed is worked out here."""
-    now = timezone.now()
-    row = (
-        Event.objects.filter(slug=slug, status__in=access.PUBLIC_STATUSES)
-        .values_list("updated_at", *MOMENTS)
-        .first()
-    )
-    if row is None:
-        return None
-    updated, *moments = row
-    return _validators(request, 1, [updated, *(m if m and m <= now else None for m in moments)])
+    row = public_event_row(slug)
+    return None if row is None else _validators(request, 1, list(row))
 
 
 def of_public_list(request) -> Validators:
@@ -123,6 +147,20 @@ def event_reads(view, request, **kwargs) -> Validators | None:
     # The answer is stored under its ETag (read_cache.answer): what describes it, names it.
     view.read_key = found[0] if found else None
     return found
+
+
+# --- The state of whole stored answers (core.response_cache) ------------------------------------
+
+
+def public_list_probe(request, kwargs: dict[str, Any], shown: Any) -> list[Any]:
+    """An API list's stored answer is current while the public events' dates are."""
+    return _public_dates()
+
+
+def public_event_probe(request, kwargs: dict[str, Any], shown: Any) -> list[Any] | None:
+    """An API event's stored answer is current while its own dates are."""
+    row = public_event_row(kwargs["slug"])
+    return None if row is None else list(row)
 
 
 def calendar_feed(view, request, **kwargs) -> Validators | None:

@@ -11,21 +11,25 @@ Seat counts are never cached here: they change with every registration, and the 
 them fresh with each event row.
 
 Whatever goes wrong with the cache, the answer is built from the database as if nothing was
-cached.
+cached. In front of all this, anonymous readers get whole stored answers (core.response_cache)
+while the probes of events.freshness find nothing changed; `version()` is part of their state.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.response import Response
 
+from .agenda_models import Session, Speaker
 from .models import Event, FieldOfScience, Organisation, Programme
 
 logger = logging.getLogger(__name__)
@@ -38,10 +42,15 @@ def timeout() -> int:
     return getattr(settings, "EVENT_READS_CACHE_SECONDS", 600)
 
 
+def _start() -> int:
+    # A version that starts again (the key evicted or flushed) never repeats an earlier one.
+    return time.time_ns()
+
+
 def version() -> int:
     """Moves with every change the event dates do not show."""
     try:
-        return cache.get_or_set(VERSION_KEY, 1, None)
+        return cache.get_or_set(VERSION_KEY, _start, None)
     except Exception:
         logger.warning("event reads cache unavailable", exc_info=True)
         return 0
@@ -51,9 +60,16 @@ def changed() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+        cache.set(VERSION_KEY, _start(), None)
     except Exception:  # the cache is down: entries expire by their timeout instead
         logger.warning("could not mark the event reads stale", exc_info=True)
+
+
+def changed_on_commit() -> None:
+    """Now, and again once the change is committed: a reader between the two may have stored
+    what it read before the commit under the first new version; the second leaves it behind."""
+    changed()
+    transaction.on_commit(changed)
 
 
 def cached(key: str, build: Callable[[], T]) -> T:
@@ -110,15 +126,27 @@ def page_of(events: QuerySet, size: int, number: Any, *, key: str) -> Page:
     return page
 
 
-# --- What no event date shows -----------------------------------------------------------------
+# --- Changes ---------------------------------------------------------------------------------
+# What no event date shows (an event deleted, a programme, organisation or field renamed), and
+# every save of what a public read shows: an event's own save also moves its `updated_at`, but
+# a list's latest `updated_at` does not move when a transaction that began earlier commits after
+# a later one; a speaker saved outside the agenda's services touches no event.
 
 
+@receiver(post_save, sender=Event, dispatch_uid="events.read_cache.event_saved")
 @receiver(post_delete, sender=Event, dispatch_uid="events.read_cache.event_deleted")
+@receiver(post_save, sender=Session, dispatch_uid="events.read_cache.session_saved")
+@receiver(post_delete, sender=Session, dispatch_uid="events.read_cache.session_deleted")
+@receiver(post_save, sender=Speaker, dispatch_uid="events.read_cache.speaker_saved")
+@receiver(post_delete, sender=Speaker, dispatch_uid="events.read_cache.speaker_deleted")
 @receiver(post_save, sender=Programme, dispatch_uid="events.read_cache.programme_saved")
 @receiver(post_delete, sender=Programme, dispatch_uid="events.read_cache.programme_deleted")
 @receiver(post_save, sender=Organisation, dispatch_uid="events.read_cache.organisation_saved")
+@receiver(post_delete, sender=Organisation, dispatch_uid="events.read_cache.organisation_deleted")
 @receiver(post_save, sender=FieldOfScience, dispatch_uid="events.read_cache.field_saved")
+@receiver(post_delete, sender=FieldOfScience, dispatch_uid="events.read_cache.field_deleted")
 @receiver(m2m_changed, sender=Event.fields.through, dispatch_uid="events.read_cache.fields")
 @receiver(m2m_changed, sender=Event.partners.through, dispatch_uid="events.read_cache.partners")
+@receiver(m2m_changed, sender=Session.speakers.through, dispatch_uid="events.read_cache.talks")
 def _catalogue_changed(sender, **kwargs) -> None:
-    changed()
+    changed_on_commit()

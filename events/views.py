@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core import response_cache
 from core.conditional import conditional_get
 from core.exceptions import NotFound
 from core.renderers import CALENDAR, FileActionsMixin, NoFormatOverride, file_renderers
@@ -78,6 +79,24 @@ class EventViewSet(FileActionsMixin, viewsets.ModelViewSet):
         )
 
     read_key = None  # set by freshness.event_reads for the answers every reader shares
+
+    # Anonymous reads of the list and of one event: whole answers kept in Redis, in front of
+    # DRF's work (core.response_cache), while the probe finds the public events unchanged.
+    shared_reads = {"list": freshness.public_list_probe, "retrieve": freshness.public_event_probe}
+
+    def dispatch(self, request, *args, **kwargs):
+        # DRF names the action later (initialize_request); the route's map already knows it.
+        probe = self.shared_reads.get(self.action_map.get(request.method.lower()))
+        if probe is None:
+            return super().dispatch(request, *args, **kwargs)
+        return response_cache.serve(
+            request,
+            lambda: super(EventViewSet, self).dispatch(request, *args, **kwargs),
+            probe=probe,
+            kwargs=kwargs,
+            version_key=read_cache.VERSION_KEY,
+            content_types=("application/json",),
+        )
 
     @conditional_get(freshness.event_reads)
     def list(self, request, *args, **kwargs):

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from events import freshness
 from events.models import Event
 
 from .models import (
@@ -72,6 +73,37 @@ def availability(event: Event) -> dict[str, Any]:
     else:
         state = "open"
     return {"state": state, "seats_left": left, "capacity": event.capacity}
+
+
+# --- What public pages show of the seat counters, for their stored answers ------------------
+
+# The seat counters of the events a page showed, as `seats_shown` gives them: one subquery.
+SEATS_OF = (
+    "(SELECT array_agg(ARRAY[event_id, taken] ORDER BY event_id) "
+    "FROM registration_seats WHERE event_id = ANY(%(shown)s))"
+)
+
+
+def seats_shown(events) -> list[list[int]]:
+    """The seat counters a page showed (events loaded with their `seats`): [[id, taken]…]."""
+    found = ((event.pk, getattr(event, "seats", None)) for event in events)
+    return sorted([pk, seats.taken] for pk, seats in found if seats is not None)
+
+
+def public_list_state(shown: list[list[int]] | None) -> list[Any]:
+    """What the public list pages depend on — the public events' dates — and the counters of
+    the seats `shown` as they are now: one query."""
+    ids = [pk for pk, _taken in shown or []]
+    dates, seats = freshness.public_dates_and(SEATS_OF, {"shown": ids})
+    return [*dates, seats or []]
+
+
+def public_event_state(slug: str) -> list[Any] | None:
+    """What an event's public page depends on: its dates and its seat counter, one query."""
+    row = freshness.public_event_row(
+        slug, also=", s.taken", join="LEFT JOIN registration_seats s ON s.event_id = e.id"
+    )
+    return None if row is None else list(row)
 
 
 def choice_seats_left(event: Event) -> dict[int, int]:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from core import response_cache
 from core.api import RateLimited, with_retry_after
 from core.conditional import etag_of
 from core.countries import FIRST as FIRST_COUNTRY
@@ -52,6 +53,21 @@ def _list_filters(request: HttpRequest, state: str) -> dict[str, Any]:
     return {**choices, "scopes": Event.Scope.choices, "kinds": Event.Kind.choices}
 
 
+# Anonymous readers get whole stored answers (core.response_cache) while these probes, one
+# query each, find what the page shows unchanged: the public events' dates and the seat
+# counters the page showed; an event's dates and its seat counter.
+
+
+def _home_state(request: HttpRequest, kwargs: dict[str, Any], shown: Any) -> list[Any]:
+    # The calendar opens on this month: the day is part of what the page shows.
+    return [timezone.localdate(), *registration_figures.public_list_state(shown)]
+
+
+def _event_state(request: HttpRequest, kwargs: dict[str, Any], shown: Any) -> list[Any] | None:
+    return registration_figures.public_event_state(kwargs["slug"])
+
+
+@response_cache.shared(_home_state, version_key=read_cache.VERSION_KEY)
 def home(request: HttpRequest) -> HttpResponse:
     """Upcoming published events, filtered, as a list or as a month calendar."""
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
@@ -84,6 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # The cards are rendered once per page and seat state (the template's {% cache %}).
         seats = [(event.pk, sorted(event.availability.items())) for event in page]
         context = {"page": page, "cards_key": etag_of(key, seats)}
+    shown = registration_figures.seats_shown(page) if view == "list" else []
     context.update(
         view=view,
         month=month,
@@ -92,7 +109,9 @@ def home(request: HttpRequest) -> HttpResponse:
         read_cache_seconds=read_cache.timeout(),
         **_list_filters(request, state),
     )
-    return render(request, "web/home.html", context, status=400 if errors else 200)
+    response = render(request, "web/home.html", context, status=400 if errors else 200)
+    response.shown = shown  # the seat counters it showed: its stored answer's state
+    return response
 
 
 def _calendar(events, month: date) -> dict[str, Any]:
@@ -125,6 +144,7 @@ def _public_event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
+@response_cache.shared(_event_state, version_key=read_cache.VERSION_KEY)
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event(request, slug)
     sessions = event.sessions.prefetch_related("speakers").order_by("start")
@@ -147,7 +167,12 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "calendar_url": reverse("event-calendar", args=[event.slug]),
     }
-    return render(request, "web/event.html", context)
+    response = render(request, "web/event.html", context)
+    # The seat counter it showed, as its stored answer's state: a registration after the
+    # probe and one cancelled after it would bring the counter back to what the probe read.
+    seats = getattr(event, "seats", None)
+    response.shown = seats.taken if seats is not None else None
+    return response
 
 
 # --- Registering ----------------------------------------------------------------------------
