@@ -101,3 +101,18 @@ def test_mark_that_could_not_be_written_fails_in_every_thread_it_was_for(monkeyp
 
     assert len(failures) == 2
     assert not Delivery.objects.filter(pk__in=ids, state=State.SENT).exists()
+
+
+def test_marks_are_not_done_when_their_writer_was_interrupted(monkeypatch):
+    def interrupted(batch):
+        raise KeyboardInterrupt  # not an Exception: only the finally clause runs
+
+    monkeypatch.setattr(marks, "_write", interrupted)
+    other = marks._Mark(1, "Reminder")  # another thread's, waiting when this one writes
+    marks._marks.waiting.append(other)
+
+    with pytest.raises(KeyboardInterrupt):
+        marks._marks.record(marks._Mark(2, "Reminder"))
+
+    assert other.done and isinstance(other.error, RuntimeError)
+    assert other.turn.acquire(blocking=False)  # its thread was woken, to raise the error
