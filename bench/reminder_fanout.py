@@ -8,7 +8,7 @@ allow. Optionally also naively, one Celery task per email, on a smaller set. The
 deliveries per recipient, so repeats would show.
 
     python bench/reminder_fanout.py [--recipients 100000] [--floor 30000] [--naive 0]
-        [--workers 3] [--pool threads] [--concurrency 6] [--sink-processes 1] [--write-docs]
+        [--workers 2] [--pool threads] [--concurrency 8] [--sink-processes 2] [--write-docs]
 """
 
 import argparse
@@ -161,6 +161,37 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def backends(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` (by its process title;
+    the server's shared processes, the WAL writer and checkpointer, serve every database)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if title.startswith("postgres: ") and f" {database} " in title:
+                found[int(entry.name)] = cpu_seconds(int(entry.name))
+        except (OSError, ValueError):  # gone meanwhile
+            continue
+    return found
+
+
+def database_cpu(database: str, before: dict[int, float]) -> float:
+    """CPU seconds the backends of `database` used since `before` (a backend that ended
+    meanwhile is not counted: the workers' connections stay open)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in backends(database).items())
+
+
+def redis_cpu(url: str) -> float:
+    """The Redis server's CPU seconds so far (it is the broker's, and the cache's)."""
+    info = subprocess.run(
+        ["redis-cli", "-u", url, "info", "cpu"], check=True, capture_output=True, text=True
+    ).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far: what else ran shows too."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -193,7 +224,7 @@ def floor(count: int, size: int, sink_processes: int = 1) -> dict:
     summary["busy_cores"] = busy_cores(machine)
     summary["count"] = count
     summary["states"] = {}
-    summary["worker_cpu"] = 0.0
+    summary["worker_cpu"] = summary["database_cpu"] = summary["redis_cpu"] = 0.0
     return summary
 
 
@@ -231,6 +262,8 @@ def run(env, args, slug: str, count: int, fire: str) -> dict:
     try:
         time.sleep(3)  # let the workers connect before the reminder is asked for
         worker_cpu = sum(cpu_seconds(w.pid) for w in workers)
+        database = backends(database_name(DATABASE))
+        broker = redis_cpu(env["CELERY_BROKER_URL"])
         machine = machine_busy()
         # The clock starts when the reminder is asked for, in that process: the seconds a
         # fresh Django process takes to start are the benchmark's, not the fan-out's.
@@ -249,6 +282,8 @@ def run(env, args, slug: str, count: int, fire: str) -> dict:
             for child in Path(f"/proc/{w.pid}/task/{w.pid}/children").read_text().split()
         ]
         worker_cpu = sum(cpu_seconds(pid) for pid in pids) - worker_cpu
+        database = database_cpu(database_name(DATABASE), database)
+        broker = redis_cpu(env["CELERY_BROKER_URL"]) - broker
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -257,9 +292,14 @@ def run(env, args, slug: str, count: int, fire: str) -> dict:
         summary = stop_sink(sink, started)
     summary["busy_cores"] = cores
     summary["worker_cpu"] = worker_cpu
+    summary["database_cpu"] = database
+    summary["redis_cpu"] = broker
     summary["states"] = states
     summary["count"] = count
     return summary
+
+
+CPU = ("worker_cpu", "cpu", "database_cpu", "redis_cpu")  # the parts the fan-out takes
 
 
 def main() -> None:
@@ -267,11 +307,15 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--floor", type=int, default=30_000, help="emails for the floor")
     parser.add_argument("--naive", type=int, default=0, help="emails, a task each (0: skip)")
-    parser.add_argument("--workers", type=int, default=3)
+    # Two processes of eight threads: a process's threads write their sent marks together
+    # (notifications/marks.py), so fewer, fuller processes take less CPU per email.
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool", default="threads", help="Celery pool of each worker")
-    parser.add_argument("--concurrency", type=int, default=6, help="threads per worker")
+    parser.add_argument("--concurrency", type=int, default=8, help="threads per worker")
+    # Two: one aiosmtpd process cannot take what parallel senders hand over on this machine;
+    # the floor's one connection meets one of them, as it would meet one process anyway.
     parser.add_argument(
-        "--sink-processes", type=int, default=1, help="sink processes sharing the port"
+        "--sink-processes", type=int, default=2, help="sink processes sharing the port"
     )
     parser.add_argument("--timeout", type=int, default=900)
     parser.add_argument("--write-docs", action="store_true")
@@ -321,12 +365,15 @@ def main() -> None:
         "Time runs from asking for the reminder scan to the last email the sink received. "
         f"The floor sends prebuilt emails of the fan-out's size ({size} bytes) over "
         "one smtplib connection from one process to the same sink, before and after the "
-        "fan-out. CPU: milliseconds per email of the workers and of the sink; busy cores: "
+        "fan-out. CPU: milliseconds per email of the workers, the sink, the database's "
+        "backends and Redis; busy cores: "
         "the machine's, by anything running on it.",
         "",
         "| run | emails | seconds | first email after | emails/s | received | repeated "
-        "| workers CPU | sink CPU | busy cores | states |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| workers CPU | sink CPU | PostgreSQL CPU | Redis CPU | CPU in all | busy cores "
+        "| states |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | --- |",
     ]
     for name, result in runs:
         per_email = 1000 / max(result["received"], 1)
@@ -335,6 +382,9 @@ def main() -> None:
             f"{result['first_after']:.1f} s | "
             f"**{result['rate']:.0f}** | {result['received']} | {result['repeated']} | "
             f"{result['worker_cpu'] * per_email:.2f} ms | {result['cpu'] * per_email:.2f} ms | "
+            f"{result['database_cpu'] * per_email:.2f} ms | "
+            f"{result['redis_cpu'] * per_email:.2f} ms | "
+            f"**{sum(result[k] for k in CPU) * per_email:.2f} ms** | "
             f"{result['busy_cores']:.1f} of {os.cpu_count()} | {json.dumps(result['states'])} |"
         )
     lines += [

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery, platforms
-from celery.signals import beat_init, import_modules
+from celery.signals import beat_init, import_modules, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -19,6 +19,19 @@ def _refuse_unsafe_start(**kwargs) -> None:
     from config.safety import refuse_unsafe_start
 
     refuse_unsafe_start()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(task=None, **kwargs) -> None:
+    """What Django does around each request, around each task: a connection that broke or
+    outlived DATABASE_CONN_MAX_AGE is closed, the next query opens a new one. Celery's own
+    closing of every connection around every task is off (CELERY_DB_REUSE_MAX)."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # run in the caller's thread, inside its transaction: its connection
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @beat_init.connect

@@ -85,10 +85,20 @@ class _Holder:
 _holder = _Holder()
 
 
+RENEW = (
+    "UPDATE notifications_delivery SET claimed_at = now() WHERE id IN ("
+    "SELECT id FROM notifications_delivery WHERE id = ANY(%s::bigint[]) AND state = 'sending' "
+    "ORDER BY id FOR UPDATE SKIP LOCKED)"
+)
+
+
 def renew(ids: list[int]) -> int:
     """Push the claims of these deliveries, still being sent, one lease further."""
-    with transaction.atomic():
-        renewed = Delivery.objects.filter(pk__in=ids, state=State.SENDING).update(claimed_at=Now())
+    # Rows being marked sent at this moment are skipped (they need no lease any more), and the
+    # rest are locked in id order: never a deadlock with the sent marks (marks.py).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(RENEW, [ids])
+        renewed = cursor.rowcount
     _holder.renewals += 1
     return renewed
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -24,7 +23,7 @@ from core.exceptions import Conflict
 from events.models import Event
 from events.services import record
 
-from . import bulk, enqueue, leases, retry
+from . import bulk, enqueue, leases, marks, retry
 from .enqueue import BATCH_SIZE
 from .models import ERASED_ADDRESS, Delivery, Message
 from .outbox import forget_deliveries, is_forgotten
@@ -54,34 +53,23 @@ def _claim(delivery_ids: list[int]) -> list[Delivery]:
     now = timezone.now()
     due = Q(state=State.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     abandoned = Q(state=State.SENDING, claimed_at__lt=now - retry.lease())
-    ids = list(
+    claimed = list(
         Delivery.objects.select_for_update(skip_locked=True)
         .filter(due | abandoned, pk__in=delivery_ids)
-        .values_list("pk", flat=True)
+        .values_list("pk", "message_id")
     )
-    Delivery.objects.filter(pk__in=ids).update(
+    Delivery.objects.filter(pk__in=[pk for pk, _message in claimed]).update(
         state=State.SENDING, claimed_at=Now(), attempts=F("attempts") + 1
     )
     # The message and the event are the same for nearly every row of a batch: loaded once
-    # (bulk.with_shared), not joined into each row.
-    claimed = list(
-        Delivery.objects.select_related("registration").filter(pk__in=ids).order_by("id")
-    )
-    return bulk.with_shared(claimed)
+    # (bulk.with_shared), not joined into each row; of a message's rows only what is read.
+    return bulk.load(claimed)
 
 
-# The subject is not written back to a row whose recipient was forgotten while it was on
-# the wire (erasure scrubs rows in `sending` too): it may hold their name.
-MARK_SENT = (
-    "UPDATE notifications_delivery SET state = 'sent', sent_at = %s, "
-    "subject = CASE WHEN to_email = %s THEN '' ELSE %s END, last_error = '' WHERE id = %s"
-)
-
-
-def _sent(delivery: Delivery, subject: str, cursor) -> None:
-    """Recorded the moment the server accepted it: plain SQL on the batch's one cursor, as it
-    runs for every email."""
-    cursor.execute(MARK_SENT, [timezone.now(), ERASED_ADDRESS, subject[:300], delivery.pk])
+def _sent(delivery: Delivery, subject: str) -> None:
+    """Recorded the moment the server accepted it, committed before this thread sends the next
+    (marks.py: a worker's threads write theirs together)."""
+    marks.mark_sent(delivery.pk, subject)
     if delivery.kind == Kind.ERASED:
         # The last email to someone who erased their data: its address goes once it is sent.
         forget_deliveries(Delivery.objects.filter(pk=delivery.pk))
@@ -116,18 +104,15 @@ def send_deliveries(delivery_ids: Iterable[int], rate: float | None = None) -> d
             claimed = _claim(chunk)
             outcome["skipped"] += len(chunk) - len(claimed)
             # The claims stay alive while this process sends them (leases.py).
-            with (
-                leases.held([delivery.pk for delivery in claimed]),
-                db_connection.cursor() as cursor,
-            ):
-                if not _send_claimed(claimed, connection, cursor, rate, outcome):
+            with leases.held([delivery.pk for delivery in claimed]):
+                if not _send_claimed(claimed, connection, rate, outcome):
                     break
     finally:
         connection.close()
     return outcome
 
 
-def _send_claimed(claimed: list[Delivery], connection, cursor, rate: float, outcome: dict) -> bool:
+def _send_claimed(claimed: list[Delivery], connection, rate: float, outcome: dict) -> bool:
     """Send claimed deliveries one by one; False when the server is in trouble."""
     for position, delivery in enumerate(claimed):
         delivery_id = delivery.pk
@@ -155,7 +140,7 @@ def _send_claimed(claimed: list[Delivery], connection, cursor, rate: float, outc
                 return False
             log.exception("Could not render or send delivery %s", delivery_id)
             continue
-        _sent(delivery, email.subject, cursor)
+        _sent(delivery, email.subject)
         outcome["sent"] += 1
         if rate:
             time.sleep(max(0.0, 1 / rate - (time.monotonic() - started)))

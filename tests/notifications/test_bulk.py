@@ -51,3 +51,22 @@ def test_address_quoting_matches_smtplib():
     addresses = ["p@example.org", "a..b@example.org", "x <p@example.org>", "@b", "a@", "a@b@c", ""]
 
     assert [bulk._quoted(a) for a in addresses] == [smtplib.quoteaddr(a) for a in addresses]
+
+
+@pytest.mark.django_db
+def test_load_reads_of_a_message_delivery_only_what_sending_it_needs():
+    from notifications import outbox
+    from notifications.models import Delivery, Message
+    from tests.factories import EventFactory
+    from tests.registration.helpers import register
+
+    event = EventFactory()
+    register(event, 1)
+    reminder = Message.objects.create(event=event, kind="reminder")
+    outbox.send_message(reminder, outbox.audience(event))
+    claimed = list(Delivery.objects.values_list("pk", "message_id").order_by("pk"))
+
+    loaded = {delivery.kind: delivery for delivery in bulk.load(claimed)}
+
+    assert "answers" in loaded[Delivery.Kind.MESSAGE].registration.get_deferred_fields()
+    assert not loaded[Delivery.Kind.CONFIRMED].registration.get_deferred_fields()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connections
 from django.utils import timezone
 
 from config.celery import app
@@ -32,7 +33,11 @@ def wait_for(condition, seconds: float = 30.0):
 
 
 @pytest.fixture
-def worker(smtp):
+def worker(smtp, monkeypatch):
+    # Workers keep their database connection from task to task, up to CONN_MAX_AGE
+    # (config/celery.py); this one runs in a thread of the tests, which ends with the test:
+    # its connection must not outlive it (it would keep the test database from being dropped).
+    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
     enqueue._last_wake = 0.0
     app.control.purge()  # wake-ups queued by earlier tests with no worker to take them
     with start_worker(
@@ -85,7 +90,7 @@ def reminders_received(sink) -> Counter:
     )
 
 
-def test_registrations_succeed_while_broker_is_down_and_mail_follows(api, smtp):
+def test_registrations_succeed_while_broker_is_down_and_mail_follows(api, smtp, monkeypatch):
     event = EventFactory()
     original = app.conf.broker_url
     app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
@@ -105,6 +110,7 @@ def test_registrations_succeed_while_broker_is_down_and_mail_follows(api, smtp):
     assert Delivery.objects.filter(state="queued").count() == 3
 
     app.control.purge()
+    monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)  # as above
     with start_worker(app, pool="solo", queues=["mail", "bulk"], perform_ping_check=False):
         Delivery.objects.update(created_at=timezone.now() - timedelta(minutes=1))
         sweep_outbox.delay()  # what beat runs every ten seconds
