@@ -137,7 +137,7 @@ CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith("redis"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",  # Django's, reusing its Redis clients
             "LOCATION": CACHE_URL,
         },
         # Rendered page fragments: a Redis outage renders them instead of failing the page.

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
+from core.inserts import insert
 from events.models import Event, ParticipantType
 from events.services import record
 
@@ -226,7 +227,7 @@ def register(
     try:
         with transaction.atomic():
             # The insert comes first and the hot seat row last, so its lock is held briefly.
-            registration.save()
+            insert(registration)
             take_choices(registration.held_choices)
             if not _looked_full(event) and take_seat(event):
                 announce(registration, previous_status=None)
