@@ -6,7 +6,7 @@ gunicorn, no network client), `--requests` times after a warm-up (in five rounds
 fastest kept), and prints the process's CPU milliseconds per request for our registration
 endpoint and for the minimal DRF endpoint of bench/baseline_wsgi.py (the floor of
 bench/registration_burst.py), with the same settings as the burst (DEBUG off, rate limits
-off, PostgreSQL and Redis). `--profile` prints the heaviest functions of our endpoint
+off, PostgreSQL and Redis). `--profile` prints the heaviest functions of each endpoint
 (cProfile on CPU time; SORT=tottime and TOP=100 in the environment change the listing);
 `--py-spy FILE` records it with py-spy instead (raw stacks).
 
@@ -131,7 +131,7 @@ def main() -> None:
         "baseline_wsgi:application",
         "/drf/register/",
         args.requests,
-        False,
+        args.profile,
     )
     for label, result in (("registration", ours), ("DRF floor", floor)):
         print(

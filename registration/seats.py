@@ -286,6 +286,16 @@ def _looked_full(event: Event) -> bool:
     return seats.capacity is not None and seats.taken >= seats.capacity
 
 
+def _remember_counter(event: Event, capacity: int | None, taken: int) -> None:
+    """Keep what the counter said under its lock on the (cached) event, for the next
+    registration's `_looked_full`: once sold out, each one goes straight to the waiting list
+    instead of first trying for a seat (a statement each). Only a hint: the waiting list's
+    check under the lock still takes a seat freed since, and a later copy of the event
+    starts from the database again."""
+    if Event.seats.is_cached(event) and event.seats is not None:
+        event.seats.capacity, event.seats.taken = capacity, taken
+
+
 def _join_waitlist(event: Event, registration: Registration) -> None:
     """No seat was free: wait in line, or be turned away.
 
@@ -306,6 +316,7 @@ def _join_waitlist(event: Event, registration: Registration) -> None:
             seat_state(event)
             return _join_waitlist(event, registration)
         accepting, capacity, taken, waiting, place = row
+        _remember_counter(event, capacity, taken)
         refuse_if_not_accepting(event, accepting)
         if capacity is None or taken < capacity:  # a seat was freed meanwhile: take it
             cursor.execute(PROMOTE, [event.pk])

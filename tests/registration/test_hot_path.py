@@ -139,3 +139,25 @@ def test_register_serializer_instances_do_not_share_fields():
     assert good.validated_data["email"] == "person2@example.org"
     assert bad.fields["email"] is not good.fields["email"]
     assert bad.fields["email"].parent is bad and good.fields["email"].parent is good
+
+
+def test_register_after_a_sell_out_goes_straight_to_the_waiting_list():
+    event = loaded(EventFactory(capacity=1, waitlist_enabled=True))  # read while seats were left
+    registration_seats.register(event, person(1))  # the last seat
+    registration_seats.register(event, person(2))  # finds it full under the counter's lock
+
+    with CaptureQueriesContext(connection) as queries:
+        registration = registration_seats.register(event, person(3))
+
+    assert registration.status == Registration.Status.WAITLISTED
+    assert statements(queries).count("UPDATE registration_seats") == 1
+
+
+def test_register_on_a_kept_full_event_takes_a_seat_freed_since():
+    event = loaded(EventFactory(capacity=1, waitlist_enabled=True))
+    first = registration_seats.register(event, person(1))
+    waiting = registration_seats.register(event, person(2))  # the kept copy now looks full
+    registration_seats.cancel(waiting)
+    registration_seats.cancel(first)  # a free seat, and nobody waiting for it
+
+    assert registration_seats.register(event, person(3)).status == Registration.Status.CONFIRMED
