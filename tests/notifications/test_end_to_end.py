@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app
-from notifications import enqueue, reminders
+from notifications import reminders
 from notifications.models import Delivery, ReminderRule
 from notifications.tasks import fire_due_reminders, sweep_outbox
 from tests.factories import EventFactory
@@ -33,7 +33,6 @@ def wait_for(condition, seconds: float = 30.0):
 
 @pytest.fixture
 def worker(smtp):
-    enqueue._last_wake = 0.0
     app.control.purge()  # wake-ups queued by earlier tests with no worker to take them
     with start_worker(
         app,
@@ -90,7 +89,6 @@ def test_registrations_succeed_while_broker_is_down_and_mail_follows(api, smtp):
     original = app.conf.broker_url
     app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app._pool = None
-    enqueue._last_wake = 0.0
     try:
         statuses = [
             api.post(
