@@ -4,7 +4,10 @@ that is down loses nothing: the outbox rows are the truth and the sweep sends th
 """
 
 import logging
+import os
+import threading
 import time
+from typing import Any
 
 from celery import current_app
 
@@ -45,20 +48,51 @@ def fan_out(message_id: int, registrations: tuple[int, int] | None = None) -> in
     return len(ids)
 
 
-# One broker message per burst, not per email: under load, publishing to the broker would cost
-# more than the registration itself. What a wake-up misses, the next one or the sweep takes.
+# One broker message per burst, not per email, and never on the request's time: under load a
+# publish blocked a web worker for milliseconds (the broker shares the machine), more than the
+# rest of a registration. A thread of each process publishes the wake-ups, at most one per
+# WAKE_INTERVAL: one asked for meanwhile is sent when the interval ends, never dropped (only a
+# process that exits first loses it, and the outbox sweep sends that email).
 WAKE_INTERVAL = 0.2
-_last_wake = 0.0
+_wanted = threading.Event()
+_waker: threading.Thread | None = None
+_waker_lock = threading.Lock()
 
 
 def wake_outbox() -> None:
-    """Ask a worker to drain the transactional outbox, at most once per WAKE_INTERVAL."""
-    global _last_wake
-    now = time.monotonic()
-    if now - _last_wake < WAKE_INTERVAL:
-        return
-    _last_wake = now
-    try:
-        drain_outbox()
-    except Exception:  # any broker failure: the outbox rows are the source of truth
-        log.warning("Could not reach the broker; the outbox sweep will deliver later.")
+    """Ask a worker to drain the transactional outbox, soon. Returns at once."""
+    _wanted.set()
+    if _waker is None or not _waker.is_alive():
+        _start_waker()
+
+
+def _start_waker() -> None:
+    global _waker
+    # Celery's current app is per thread: the waker is handed this thread's.
+    app = current_app._get_current_object()
+    with _waker_lock:
+        if _waker is None or not _waker.is_alive():
+            _waker = threading.Thread(
+                target=_publish_wake_ups, args=(app, _wanted), name="outbox-waker", daemon=True
+            )
+            _waker.start()
+
+
+def _publish_wake_ups(app: Any, wanted: threading.Event) -> None:
+    while True:
+        wanted.wait()
+        wanted.clear()
+        try:
+            app.send_task("notifications.tasks.drain_outbox")
+        except Exception:  # any broker failure: the outbox rows are the source of truth
+            log.warning("Could not reach the broker; the outbox sweep will deliver later.")
+        time.sleep(WAKE_INTERVAL)
+
+
+def _forget_waker() -> None:
+    """A forked child has none of its parent's threads: its first wake-up starts its own."""
+    global _waker, _wanted, _waker_lock
+    _waker, _wanted, _waker_lock = None, threading.Event(), threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_waker)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
+from core.inserts import insert
 from events.models import Event
 from registration.models import Registration
 
@@ -31,7 +32,7 @@ def queue_email(
     registration: Registration, kind: str, context: dict[str, Any] | None = None
 ) -> Delivery:
     """A transactional email, written in the caller's transaction, sent after commit."""
-    delivery = Delivery.objects.create(
+    delivery = Delivery(
         kind=kind,
         event_id=registration.event_id,
         registration=registration,
@@ -39,6 +40,7 @@ def queue_email(
         language=registration.language,
         context=context or {},
     )
+    insert(delivery)  # the statement built once: this runs for every registration
     transaction.on_commit(enqueue.wake_outbox)
     return delivery
 

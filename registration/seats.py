@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
+from core.inserts import insert
 from events.models import Event, ParticipantType
 from events.services import record
 
@@ -226,7 +227,7 @@ def register(
     try:
         with transaction.atomic():
             # The insert comes first and the hot seat row last, so its lock is held briefly.
-            registration.save()
+            insert(registration)
             take_choices(registration.held_choices)
             if not _looked_full(event) and take_seat(event):
                 announce(registration, previous_status=None)
@@ -285,6 +286,16 @@ def _looked_full(event: Event) -> bool:
     return seats.capacity is not None and seats.taken >= seats.capacity
 
 
+def _remember_counter(event: Event, capacity: int | None, taken: int) -> None:
+    """Keep what the counter said under its lock on the (cached) event, for the next
+    registration's `_looked_full`: once sold out, each one goes straight to the waiting list
+    instead of first trying for a seat (a statement each). Only a hint: the waiting list's
+    check under the lock still takes a seat freed since, and a later copy of the event
+    starts from the database again."""
+    if Event.seats.is_cached(event) and event.seats is not None:
+        event.seats.capacity, event.seats.taken = capacity, taken
+
+
 def _join_waitlist(event: Event, registration: Registration) -> None:
     """No seat was free: wait in line, or be turned away.
 
@@ -305,6 +316,7 @@ def _join_waitlist(event: Event, registration: Registration) -> None:
             seat_state(event)
             return _join_waitlist(event, registration)
         accepting, capacity, taken, waiting, place = row
+        _remember_counter(event, capacity, taken)
         refuse_if_not_accepting(event, accepting)
         if capacity is None or taken < capacity:  # a seat was freed meanwhile: take it
             cursor.execute(PROMOTE, [event.pk])

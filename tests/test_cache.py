@@ -1,24 +1,36 @@
-"""The Redis cache backend (core/cache.py): Django's, with its clients made once per pool."""
+"""core.cache.RedisCache: Django's Redis cache, with one Redis client per connection pool."""
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 
 from core.cache import RedisCache
 
-
-@pytest.fixture
-def backend() -> RedisCache:
-    location = settings.CACHES["default"].get("LOCATION", "")
-    if not str(location).startswith("redis"):
-        pytest.skip("needs Redis (CACHE_URL)")
-    return RedisCache(location, {"KEY_PREFIX": "test-core-cache"})
+cache = caches["default"]
+pytestmark = pytest.mark.skipif(
+    not settings.CACHE_URL.startswith("redis"), reason="needs Redis (CACHE_URL)"
+)
 
 
-def test_client_is_made_once_per_pool(backend):
-    assert backend._cache.get_client(write=True) is backend._cache.get_client(write=True)
+def test_redis_cache_url_uses_the_shared_client_backend():
+    assert isinstance(cache, RedisCache)
 
 
-def test_values_round_trip_through_the_reused_client(backend):
-    backend.set("answer", {"seats": [[1, 2]]}, 30)
+def test_cache_calls_share_one_client():
+    cache.set("core-cache-test", 1)
+    first = cache._cache.get_client()
 
-    assert backend.get_many(["answer", "missing"]) == {"answer": {"seats": [[1, 2]]}}
+    assert cache.get("core-cache-test") == 1
+    assert cache._cache.get_client() is first
+    assert cache._cache.get_client(write=True) is first  # one server: one pool
+
+
+def test_cache_reads_and_writes_through_the_shared_client():
+    cache.set("core-cache-test", {"a": 1}, 30)
+    cache.delete("core-cache-counter")
+
+    assert cache.get("core-cache-test") == {"a": 1}
+    assert cache.add("core-cache-counter", 1)
+    assert cache.incr("core-cache-counter") == 2
+    cache.delete("core-cache-test")
+    assert cache.get("core-cache-test") is None

@@ -11,7 +11,7 @@ from django.db import connections
 from django.utils import timezone
 
 from config.celery import app
-from notifications import enqueue, reminders
+from notifications import reminders
 from notifications.models import Delivery, ReminderRule
 from notifications.tasks import fire_due_reminders, sweep_outbox
 from tests.factories import EventFactory
@@ -38,7 +38,6 @@ def worker(smtp, monkeypatch):
     # (config/celery.py); this one runs in a thread of the tests, which ends with the test:
     # its connection must not outlive it (it would keep the test database from being dropped).
     monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
-    enqueue._last_wake = 0.0
     app.control.purge()  # wake-ups queued by earlier tests with no worker to take them
     with start_worker(
         app,
@@ -95,7 +94,6 @@ def test_registrations_succeed_while_broker_is_down_and_mail_follows(api, smtp, 
     original = app.conf.broker_url
     app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     app._pool = None
-    enqueue._last_wake = 0.0
     try:
         statuses = [
             api.post(

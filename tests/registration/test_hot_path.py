@@ -98,3 +98,66 @@ def test_register_over_the_api_reads_only_the_event(client):
         "INSERT notifications_delivery",
         "RELEASE",
     ]
+
+
+def test_register_over_the_api_sends_the_cache_one_read(client, monkeypatch, settings):
+    from django.core.cache import caches
+
+    from registration import event_cache
+
+    if not settings.CACHE_URL.startswith("redis"):
+        pytest.skip("needs the Redis cache (CACHE_URL)")
+    event = loaded(EventFactory(capacity=10))
+    event_cache.current_version()  # the version exists, as it does after the first request
+    redis = caches["default"]._cache.get_client()
+    sent = []
+    execute = redis.execute_command
+
+    def counted(*args, **options):
+        sent.append(args[0])
+        return execute(*args, **options)
+
+    monkeypatch.setattr(redis, "execute_command", counted)
+
+    response = client.post(
+        f"/api/v1/events/{event.slug}/registrations/", person(1), content_type="application/json"
+    )
+
+    assert response.status_code == 201
+    assert sent == ["GET"]  # the events version; no rate-limit or statistics bookkeeping
+
+
+def test_register_serializer_instances_do_not_share_fields():
+    from registration.serializers import RegisterSerializer
+
+    bad = RegisterSerializer(data={**person(1), "email": "not an address"})
+    good = RegisterSerializer(data=person(2))
+
+    assert not bad.is_valid()
+    assert good.is_valid(), good.errors
+    assert set(bad.errors) == {"email"}
+    assert good.validated_data["email"] == "person2@example.org"
+    assert bad.fields["email"] is not good.fields["email"]
+    assert bad.fields["email"].parent is bad and good.fields["email"].parent is good
+
+
+def test_register_after_a_sell_out_goes_straight_to_the_waiting_list():
+    event = loaded(EventFactory(capacity=1, waitlist_enabled=True))  # read while seats were left
+    registration_seats.register(event, person(1))  # the last seat
+    registration_seats.register(event, person(2))  # finds it full under the counter's lock
+
+    with CaptureQueriesContext(connection) as queries:
+        registration = registration_seats.register(event, person(3))
+
+    assert registration.status == Registration.Status.WAITLISTED
+    assert statements(queries).count("UPDATE registration_seats") == 1
+
+
+def test_register_on_a_kept_full_event_takes_a_seat_freed_since():
+    event = loaded(EventFactory(capacity=1, waitlist_enabled=True))
+    first = registration_seats.register(event, person(1))
+    waiting = registration_seats.register(event, person(2))  # the kept copy now looks full
+    registration_seats.cancel(waiting)
+    registration_seats.cancel(first)  # a free seat, and nobody waiting for it
+
+    assert registration_seats.register(event, person(3)).status == Registration.Status.CONFIRMED
