@@ -7,20 +7,49 @@ defaults, `auto_now`, JSON), sends the same `pre_save` and `post_save` signals a
 primary key and the database's generated columns from the `RETURNING` clause. Plain models
 only (no parent model, no database expressions as values): anything else is saved by
 `save()`.
+
+`insert_from` writes the row in the same statement as other work (`Source`: `WITH` queries,
+such as the UPDATE of a counter row, the row then written only when they give one), which
+saves a round trip to the database.
 """
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
-# (model, database alias) -> (statement, fields written, fields returned)
-_plans: dict[tuple[type[Model], str], tuple[str, list[Any], list[Any]]] = {}
+
+@dataclass(frozen=True, eq=False)  # kept by identity: each is a constant of its module
+class Source:
+    """What `insert_from` writes its row from, in the same statement.
+
+    `with_`: the `WITH` queries (without the keyword), which take their parameters first;
+    `name`: the one of them the row is selected from (no row, nothing written); `columns`:
+    SQL expressions over it for some columns, in which `{}` stands for the column's own value
+    (a parameter); `returning`: expressions of `name` returned with the row.
+    """
+
+    with_: str
+    name: str
+    columns: Mapping[str, str]
+    returning: Sequence[str] = ()
 
 
-def _plan(model: type[Model], connection: Any) -> tuple[str, list[Any], list[Any]]:
-    plan = _plans.get((model, connection.alias))
+WITH_INSERT = (
+    "WITH {}, inserted AS (INSERT INTO {} ({}) SELECT {} FROM {} RETURNING {}) "  # noqa: S608
+    "SELECT inserted.*{} FROM inserted, {}"
+)
+# (model, database alias, source) -> (statement, fields written, fields returned)
+_plans: dict[tuple[type[Model], str, Source | None], tuple[str, list[Any], list[Any]]] = {}
+
+
+def _plan(
+    model: type[Model], connection: Any, source: Source | None = None
+) -> tuple[str, list[Any], list[Any]]:
+    plan = _plans.get((model, connection.alias, source))
     if plan is None:
         meta = model._meta
         written = [
@@ -30,15 +59,62 @@ def _plan(model: type[Model], connection: Any) -> tuple[str, list[Any], list[Any
         ]
         returned = list(meta.db_returning_fields)
         quote = connection.ops.quote_name
-        # Names from the model, quoted; the values are parameters.
-        statement = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608
-            quote(meta.db_table),
-            ", ".join(quote(field.column) for field in written),
-            ", ".join(["%s"] * len(written)),
-            ", ".join(quote(field.column) for field in returned),
-        )
-        plan = _plans[model, connection.alias] = (statement, written, returned)
+        table = quote(meta.db_table)
+        columns = ", ".join(quote(field.column) for field in written)
+        if source is None:
+            # Names from the model, quoted; the values are parameters.
+            statement = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(  # noqa: S608
+                table,
+                columns,
+                ", ".join(["%s"] * len(written)),
+                ", ".join(quote(field.column) for field in returned),
+            )
+        else:
+            unknown = set(source.columns) - {field.column for field in written}
+            if unknown or any(expr.count("{}") != 1 for expr in source.columns.values()):
+                raise ValueError("Source columns must be written columns, each with one {}")
+            # The columns the source computes come back too: the instance takes their values.
+            returned += [field for field in written if field.column in source.columns]
+            values = ", ".join(source.columns.get(field.column, "{}") for field in written)
+            # Names from the model and SQL from the code's own Source; values are parameters.
+            statement = WITH_INSERT.format(
+                source.with_,
+                table,
+                columns,
+                values.replace("{}", "%s"),
+                source.name,
+                ", ".join(quote(field.column) for field in returned),
+                "".join(f", {expression}" for expression in source.returning),
+                source.name,
+            )
+        plan = _plans[model, connection.alias, source] = (statement, written, returned)
     return plan
+
+
+def _values(instance: Model, written: list[Any], connection: Any) -> list[Any] | None:
+    """The values `save()` would write, prepared; None if one is a database expression."""
+    values = [field.pre_save(instance, True) for field in written]
+    if any(hasattr(value, "resolve_expression") for value in values):
+        return None
+    return [
+        field.get_db_prep_save(value, connection=connection)
+        for field, value in zip(written, values, strict=True)
+    ]
+
+
+def _inserted(instance: Model, returned: list[Any], row: Sequence[Any], using: str) -> None:
+    for field, value in zip(returned, row, strict=False):
+        setattr(instance, field.attname, value)
+    instance._state.adding = False
+    instance._state.db = using
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=using,
+    )
 
 
 def insert(instance: Model) -> None:
@@ -57,21 +133,42 @@ def insert(instance: Model) -> None:
     statement, written, returned = _plan(model, connection)
     instance._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    values = [field.pre_save(instance, True) for field in written]
-    if any(hasattr(value, "resolve_expression") for value in values):
+    params = _values(instance, written, connection)
+    if params is None:
         instance.save(force_insert=True)  # a database expression: the ORM compiles it
         return
-    params = [
-        field.get_db_prep_save(value, connection=connection)
-        for field, value in zip(written, values, strict=True)
-    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
-    for field, value in zip(returned, row, strict=True):
-        setattr(instance, field.attname, value)
-    instance._state.adding = False
-    instance._state.db = using
-    post_save.send(
-        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using
-    )
+    _inserted(instance, returned, row, using)
+
+
+def insert_from(
+    instance: Model, source: Source, params: Sequence[Any] = ()
+) -> tuple[Any, ...] | None:
+    """INSERT `instance` in one statement with `source`'s queries (`params` are theirs).
+
+    Returns the source's `returning` values, or None when the source gave no row: then
+    nothing was written (`pre_save` was sent, `post_save` was not). The instance takes the
+    values of the columns the source computed. Plain models only (no parent, no primary key
+    set, no database expressions as values): anything else is a ValueError.
+    """
+    model = type(instance)
+    meta = model._meta
+    using = router.db_for_write(model, instance=instance)
+    connection = connections[using]
+    if meta.parents or instance.pk is not None:
+        raise ValueError("insert_from writes new rows of plain models only")
+    statement, written, returned = _plan(model, connection, source)
+    instance._prepare_related_fields_for_save(operation_name="save")
+    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    values = _values(instance, written, connection)
+    if values is None:
+        raise ValueError("insert_from takes values, not database expressions")
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *values])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    _inserted(instance, returned, row, using)
+    return tuple(row[len(returned) :])
