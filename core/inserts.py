@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
 from django.db.models.signals import post_save, pre_save
 
 
@@ -93,13 +102,56 @@ def _plan(
 
 def _values(instance: Model, written: list[Any], connection: Any) -> list[Any] | None:
     """The values `save()` would write, prepared; None if one is a database expression."""
-    values = [field.pre_save(instance, True) for field in written]
-    if any(hasattr(value, "resolve_expression") for value in values):
-        return None
-    return [
-        field.get_db_prep_save(value, connection=connection)
-        for field, value in zip(written, values, strict=True)
-    ]
+    params = []
+    for field, plain, same in _preparation(type(instance), written):
+        value = getattr(instance, field.attname) if plain else field.pre_save(instance, True)
+        if isinstance(value, same):  # what preparing would give back unchanged
+            params.append(value)
+        elif hasattr(value, "resolve_expression"):
+            return None
+        else:
+            params.append(field.get_db_prep_save(value, connection=connection))
+    return params
+
+
+# model -> for each field written: (field, `pre_save` only reads the attribute, the types of
+# values that preparing for the database returns unchanged)
+_prepared: dict[type[Model], list[tuple[Any, bool, tuple[type, ...]]]] = {}
+
+
+def _preparation(model: type[Model], written: list[Any]) -> list[tuple[Any, bool, tuple]]:
+    """How to prepare each field's value cheaply: most are a str, a bool or None, which the
+    field's own preparation (a chain of five calls each) would give back unchanged. Decided
+    by the methods the field's class really uses, so a field that prepares its values
+    differently (a subclass, JSON, integers wrapped for psycopg) always goes through them."""
+    preparation = _prepared.get(model)
+    if preparation is None:
+        preparation = _prepared[model] = [
+            (field, type(field).pre_save is Field.pre_save, _unchanged(field)) for field in written
+        ]
+    return preparation
+
+
+def _unchanged(field: Any) -> tuple[type, ...]:
+    kind = type(field)
+    plain_save = kind.get_db_prep_save is Field.get_db_prep_save
+    if plain_save and kind.get_db_prep_value is Field.get_db_prep_value:
+        text = (CharField.get_prep_value, CharField.to_python)
+        long_text = (TextField.get_prep_value, TextField.to_python)
+        boolean = (BooleanField.get_prep_value, BooleanField.to_python)
+        methods = (kind.get_prep_value, kind.to_python)
+        if methods in (text, long_text):
+            return (str, type(None))  # choices' members too: a str subclass
+        if methods == boolean:
+            return (bool, type(None))
+    if plain_save and (kind.get_db_prep_value, kind.get_prep_value) in (
+        (IntegerField.get_db_prep_value, IntegerField.get_prep_value),
+        (DateTimeField.get_db_prep_value, DateTimeField.get_prep_value),
+    ):
+        return (type(None),)  # NULL stays NULL; other values are adapted
+    if kind.get_db_prep_save is ForeignKey.get_db_prep_save:
+        return (type(None),)
+    return ()
 
 
 def _inserted(instance: Model, returned: list[Any], row: Sequence[Any], using: str) -> None:

@@ -147,3 +147,17 @@ def test_insert_from_refuses_a_column_it_does_not_write():
 
     with pytest.raises(ValueError):
         insert_from(unsaved(EventFactory(), "wrong@example.org"), wrong)
+
+
+def test_insert_prepares_a_field_of_its_own_kind_through_its_methods():
+    from django.db import models
+
+    from core.inserts import _unchanged
+
+    class Upper(models.CharField):
+        def get_prep_value(self, value):
+            return super().get_prep_value(value).upper()
+
+    assert _unchanged(models.CharField()) == (str, type(None))
+    assert _unchanged(Upper()) == ()
+    assert _unchanged(models.JSONField()) == ()
