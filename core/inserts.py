@@ -15,6 +15,7 @@ saves a round trip to the database.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import connections, router
@@ -103,10 +104,12 @@ def _plan(
 def _values(instance: Model, written: list[Any], connection: Any) -> list[Any] | None:
     """The values `save()` would write, prepared; None if one is a database expression."""
     params = []
-    for field, plain, same in _preparation(type(instance), written):
+    for field, plain, same, aware in _preparation(type(instance), written, connection):
         value = getattr(instance, field.attname) if plain else field.pre_save(instance, True)
         if isinstance(value, same):  # what preparing would give back unchanged
             params.append(value)
+        elif aware and type(value) is datetime and value.tzinfo is not None:
+            params.append(value)  # as preparing gives it back, for PostgreSQL
         elif hasattr(value, "resolve_expression"):
             return None
         else:
@@ -114,22 +117,50 @@ def _values(instance: Model, written: list[Any], connection: Any) -> list[Any] |
     return params
 
 
-# model -> for each field written: (field, `pre_save` only reads the attribute, the types of
-# values that preparing for the database returns unchanged)
-_prepared: dict[type[Model], list[tuple[Any, bool, tuple[type, ...]]]] = {}
+# (model, database alias) -> for each field written: (field, its `pre_save` only reads the
+# attribute, the types of values preparing gives back unchanged, and aware datetimes too)
+_prepared: dict[tuple[type[Model], str], list[tuple[Any, bool, tuple[type, ...], bool]]] = {}
 
 
-def _preparation(model: type[Model], written: list[Any]) -> list[tuple[Any, bool, tuple]]:
-    """How to prepare each field's value cheaply: most are a str, a bool or None, which the
-    field's own preparation (a chain of five calls each) would give back unchanged. Decided
-    by the methods the field's class really uses, so a field that prepares its values
-    differently (a subclass, JSON, integers wrapped for psycopg) always goes through them."""
-    preparation = _prepared.get(model)
+def _preparation(
+    model: type[Model], written: list[Any], connection: Any
+) -> list[tuple[Any, bool, tuple[type, ...], bool]]:
+    """How to prepare each field's value cheaply: most are a str, a bool, an aware datetime
+    or None, which the field's own preparation (a chain of five calls each) would give back
+    unchanged. Decided by the methods the field's class really uses, so a field that
+    prepares its values differently (a subclass, JSON, integers wrapped for psycopg) always
+    goes through them."""
+    preparation = _prepared.get((model, connection.alias))
     if preparation is None:
-        preparation = _prepared[model] = [
-            (field, type(field).pre_save is Field.pre_save, _unchanged(field)) for field in written
+        preparation = _prepared[model, connection.alias] = [
+            (
+                field,
+                type(field).pre_save is Field.pre_save,
+                _unchanged(field),
+                _aware_unchanged(field, connection),
+            )
+            for field in written
         ]
     return preparation
+
+
+def _aware_unchanged(field: Any, connection: Any) -> bool:
+    """Whether an aware datetime is written as it is: DateTimeField's own methods (a naive
+    one is warned about and made aware by them), and a backend that passes datetimes
+    through (PostgreSQL's)."""
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    kind = type(field)
+    return (
+        kind.get_db_prep_save is Field.get_db_prep_save
+        and kind.get_db_prep_value is DateTimeField.get_db_prep_value
+        and kind.get_prep_value is DateTimeField.get_prep_value
+        and kind.to_python is DateTimeField.to_python
+        and type(connection.ops).adapt_datetimefield_value
+        is DatabaseOperations.adapt_datetimefield_value
+    )
 
 
 def _unchanged(field: Any) -> tuple[type, ...]:

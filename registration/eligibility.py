@@ -62,8 +62,12 @@ def check_open(event: Event, *, walk_in: bool = False) -> None:
         raise Conflict(_("Registration for this event has closed."), "registration_closed")
 
 
+# Every type, when the event names none (the enum's `values` builds its list on each call).
+ALL_TYPES = tuple(ParticipantType.values)
+
+
 def check_participant_type(event: Event, participant_type: str) -> None:
-    offered = event.participant_types or list(ParticipantType.values)
+    offered = event.participant_types or ALL_TYPES
     if participant_type not in offered:
         raise ValidationError(
             {"participant_type": [_("This event does not offer this participant type.")]}

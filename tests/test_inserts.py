@@ -161,3 +161,13 @@ def test_insert_prepares_a_field_of_its_own_kind_through_its_methods():
     assert _unchanged(models.CharField()) == (str, type(None))
     assert _unchanged(Upper()) == ()
     assert _unchanged(models.JSONField()) == ()
+
+
+def test_insert_writes_a_naive_datetime_as_save_does():
+    registration = unsaved(EventFactory(), "naive@example.org")
+    registration.consent_at = datetime(2026, 5, 1, 8, 30)  # no time zone: made aware, warned
+
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        insert(registration)
+
+    assert Registration.objects.get(pk=registration.pk).consent_at.tzinfo is not None
