@@ -8,7 +8,7 @@ allow. Optionally also naively, one Celery task per email, on a smaller set. The
 deliveries per recipient, so repeats would show.
 
     python bench/reminder_fanout.py [--recipients 100000] [--floor 30000] [--naive 0]
-        [--workers 2] [--pool threads] [--concurrency 8] [--sink-processes 2] [--write-docs]
+        [--workers 1] [--pool threads] [--concurrency 32] [--sink-processes 2] [--write-docs]
 """
 
 import argparse
@@ -307,11 +307,14 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--floor", type=int, default=30_000, help="emails for the floor")
     parser.add_argument("--naive", type=int, default=0, help="emails, a task each (0: skip)")
-    # Two processes of eight threads: a process's threads write their sent marks together
-    # (notifications/marks.py), so fewer, fuller processes take less CPU per email.
-    parser.add_argument("--workers", type=int, default=2)
+    # One process of 32 threads: a process's threads write their sent marks together
+    # (notifications/marks.py), one statement and commit at a time, so one full process
+    # writes fewer, larger statements than two half-full ones, and its sending costs less CPU
+    # per email too. Its threads are what hides the commits' waits: with 16 the marks, one
+    # commit after the other, left a core idle; its share of the CPU is about half a core.
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--pool", default="threads", help="Celery pool of each worker")
-    parser.add_argument("--concurrency", type=int, default=8, help="threads per worker")
+    parser.add_argument("--concurrency", type=int, default=32, help="threads per worker")
     # Two: one aiosmtpd process cannot take what parallel senders hand over on this machine;
     # the floor's one connection meets one of them, as it would meet one process anyway.
     parser.add_argument(
