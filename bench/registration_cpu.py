@@ -6,9 +6,7 @@ gunicorn, no network client), `--requests` times after a warm-up (in five rounds
 fastest kept), and prints the process's CPU milliseconds per request for our registration
 endpoint and for the minimal DRF endpoint of bench/baseline_wsgi.py (the floor of
 bench/registration_burst.py), with the same settings as the burst (DEBUG off, rate limits
-off, PostgreSQL and Redis), and the CPU time of the PostgreSQL backend serving each (read
-from the kernel, so PostgreSQL must run on the same machine): the two share the cores under
-load. `--profile` prints the heaviest functions of each endpoint
+off, PostgreSQL and Redis). `--profile` prints the heaviest functions of each endpoint
 (cProfile on CPU time; SORT=tottime and TOP=100 in the environment change the listing);
 `--py-spy FILE` records it with py-spy instead (raw stacks).
 
@@ -59,21 +57,6 @@ def call(n):
 for n in range(200):
     call(n)
 statuses.clear()
-# The PostgreSQL backend serving this process (the same connection throughout: CONN_MAX_AGE),
-# whose CPU time the kernel counts in clock ticks: the database's share of each request.
-from django.db import connection
-with connection.cursor() as cursor:
-    cursor.execute("SELECT pg_backend_pid()")
-    backend = cursor.fetchone()[0]
-
-def backend_cpu():
-    try:
-        with open(f"/proc/{backend}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:  # another machine, or not ours to read
-        return float("nan")
-
 if profile:
     import cProfile, pstats
     profiler = cProfile.Profile(time.process_time)
@@ -81,12 +64,12 @@ if profile:
 # Five rounds; the fastest says most about the code (the others lost time to neighbours).
 rounds, n = [], 200
 for _ in range(5):
-    cpu, wall, db = time.process_time(), time.perf_counter(), backend_cpu()
+    cpu, wall = time.process_time(), time.perf_counter()
     for n in range(n, n + count // 5):
         call(n)
     n += 1
-    rounds.append((time.process_time() - cpu, time.perf_counter() - wall, backend_cpu() - db))
-cpu, wall, db = min(rounds)
+    rounds.append((time.process_time() - cpu, time.perf_counter() - wall))
+cpu, wall = min(rounds)
 count = count // 5
 if profile:
     profiler.disable()
@@ -94,7 +77,7 @@ if profile:
     stats.sort_stats(os.environ.get("SORT", "cumulative"))
     stats.print_stats(int(os.environ.get("TOP", "60")))
 print(json.dumps({"cpu_ms": cpu * 1000 / count, "wall_ms": wall * 1000 / count,
-                  "db_cpu_ms": min(r[2] for r in rounds) * 1000 / count, "statuses": statuses}))
+                  "statuses": statuses}))
 """
 
 
@@ -153,11 +136,9 @@ def main() -> None:
     for label, result in (("registration", ours), ("DRF floor", floor)):
         print(
             f"{label}: {result['cpu_ms']:.2f} ms CPU, {result['wall_ms']:.2f} ms wall per "
-            f"request, PostgreSQL backend {result['db_cpu_ms']:.2f} ms CPU ({result['statuses']})"
+            f"request ({result['statuses']})"
         )
     print(f"CPU ratio (ours / floor): {ours['cpu_ms'] / floor['cpu_ms']:.2f}")
-    both = (ours["cpu_ms"] + ours["db_cpu_ms"]) / (floor["cpu_ms"] + floor["db_cpu_ms"])
-    print(f"CPU ratio with PostgreSQL's (ours / floor): {both:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The Redis cache backend, with one client per connection pool instead of one per call.
 
 Django's backend builds a new `redis.Redis` for every cache call, and each one copies its
-table of about 170 response callbacks: a third of a cache read's CPU, on every read of a
-stored public page (core/response_cache.py). A client only wraps its pool and is
-thread-safe, so each pool keeps one.
+table of about 170 response callbacks: a third of a cache read's CPU, and a cache read
+happens on every registration (registration/event_cache.py). A client only wraps its pool
+and is thread-safe, so each pool keeps one.
 """
 
 from typing import Any

@@ -13,32 +13,31 @@ from . import event_cache
 
 # --- Registering ----------------------------------------------------------------------------
 
-# slug -> the event, read with its seat counter: see event_cache.py.
-_event_cache: dict[str, Event] = {}
+# slug -> (version, event): see event_cache.py.
+_event_cache: dict[str, tuple[int, Event]] = {}
 
 
-def event_for_registration(slug: str, *, fresh: bool = False) -> Event:
-    """The public event a registration is for: the copy this process keeps, unless `fresh`.
+def event_for_registration(slug: str) -> Event:
+    """The public event a registration is for, kept per process until any event changes.
 
-    The copy carries its seat counter's version, which the registration's own statement
-    checks (event_cache.py): a copy older than the event writes nothing and is read again.
+    The copy is current (event_cache.py); the seat update also checks in the database that
+    the event is still published (`Seats.accepting`).
     """
-    if not fresh:
-        kept = _event_cache.get(slug)
-        if kept is not None:
-            return kept
+    version = event_cache.current_version()
+    cached = _event_cache.get(slug)
+    if cached and version is not None and cached[0] == version:
+        return cached[1]
     event = (
         Event.objects.select_related("seats")
         .filter(slug=slug, status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
         .first()
     )
     if event is None:
-        _event_cache.pop(slug, None)
         raise NotFound(_("Not found."))
-    if event_cache.kept_version(event) is not None:  # without a counter, nothing to check
+    if version is not None:
         if len(_event_cache) > 1000:
             _event_cache.clear()
-        _event_cache[slug] = event
+        _event_cache[slug] = (version, event)
     return event
 
 
@@ -62,12 +61,8 @@ def check_open(event: Event, *, walk_in: bool = False) -> None:
         raise Conflict(_("Registration for this event has closed."), "registration_closed")
 
 
-# Every type, when the event names none (the enum's `values` builds its list on each call).
-ALL_TYPES = tuple(ParticipantType.values)
-
-
 def check_participant_type(event: Event, participant_type: str) -> None:
-    offered = event.participant_types or ALL_TYPES
+    offered = event.participant_types or list(ParticipantType.values)
     if participant_type not in offered:
         raise ValidationError(
             {"participant_type": [_("This event does not offer this participant type.")]}

@@ -1,50 +1,60 @@
-"""Which copy of an event a process may keep: one whose seat counter still has its version.
+"""Which copy of an event a process may keep: the one tagged with the current version.
 
-Registration reads its event (and the event's questions) on every request, and reading them
-from the database cost more than the rest of the request; so each process keeps the events
-it served (`eligibility.event_for_registration`), read with their seat counter, whose
-`version` (`Seats.version`) moves on in the transaction of every change to the event or its
-questions (`registration.seats.sync_seats`, run on every save of an event, and
-`registration.questions.questions_changed`).
-
-Nothing is asked before a registration uses its copy, from Redis or the database: the
-registration's own seat statement writes only while the counter still has the copy's
-version, and a refusal the copy would give (closed, a wrong answer...) is first checked
-against the counter. When the version moved (`Moved`), the registration is made again from
-a fresh copy. So a change committed on one machine is seen by the very next registration in
-every process on every machine, and no copy outlives a change. Changes made behind the
-models' backs (a queryset `update()` of registration fields, raw SQL) must call `bump`.
+Registration reads its event on every request, and reading it from the database cost more
+than the rest of the request; so each process keeps the events it served. With web processes
+on several machines a time-limited copy could outlive a change made through another machine,
+so copies are tagged with a version that lives in the shared cache (Redis): any change to an
+event (saved, deleted, its questions changed) bumps it once the change commits, and every
+process on every machine loads the event again on its next request. One cache read per
+registration instead of a database query; with the cache down, nothing is kept.
 """
 
-from django.db.models import F
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from events.models import Event
 
-from .models import Seats
+log = logging.getLogger(__name__)
+VERSION_KEY = "registration:events-version"
 
 
-class Moved(Exception):  # noqa: N818 (a signal to try again, not an error)
-    """The copy of the event is older than the event: register again from a fresh one."""
-
-
-def kept_version(event: Event) -> int | None:
-    """The counter's version the copy was read with; None for an event read without its
-    counter, which nothing checks (its caller read it just now, as the API did before)."""
-    if not Event.seats.is_cached(event):
+def current_version() -> int | None:
+    """The version copies must carry to be used; None when the shared cache is unreachable."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            # A fresh start never repeats a version a lost key once had: copies tagged with
+            # that old version must not come back to life.
+            cache.add(VERSION_KEY, time.time_ns(), None)
+            version = cache.get(VERSION_KEY)
+        return version
+    except Exception:  # the cache is down: every request reads the database
+        log.warning("The shared cache is unreachable: events are read for every registration.")
         return None
-    seats = getattr(event, "seats", None)
-    return None if seats is None else seats.version
 
 
-def refuse_only_if_current(event: Event) -> None:
-    """Before a refusal made from a kept copy: `Moved` if the event changed since."""
-    version = kept_version(event)
-    if version is None:
-        return
-    if Seats.objects.filter(pk=event.pk).values_list("version", flat=True).first() != version:
-        raise Moved
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): start afresh
+        cache.add(VERSION_KEY, time.time_ns(), None)
+    except Exception:  # nobody can check a version either while the cache is down
+        log.warning("The shared cache is unreachable: could not announce an event change.")
 
 
-def bump(event_pk: int) -> None:
-    """Every copy of this event, in every process, is old once the caller commits."""
-    Seats.objects.filter(pk=event_pk).update(version=F("version") + 1)
+def events_changed() -> None:
+    """Every process drops its copies, after the caller's transaction commits (so none loads
+    the old row again and keeps it under the new version)."""
+    transaction.on_commit(_bump)
+
+
+@receiver(post_save, sender=Event, dispatch_uid="registration.event_cache.saved")
+@receiver(post_delete, sender=Event, dispatch_uid="registration.event_cache.deleted")
+def on_event_changed(sender, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        events_changed()

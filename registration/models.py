@@ -44,10 +44,8 @@ class Seats(models.Model):
     # reads its position here instead of counting everyone ahead.
     waitlisted = models.PositiveIntegerField(default=0)
     waitlist_seq = models.PositiveBigIntegerField(default=0)
-    # Bumped in the transaction of every change to the event or its questions: a process
-    # keeps its copy of both for as long as this has not moved, which every registration's
-    # own seat statement checks (registration/event_cache.py).
-    version = models.PositiveBigIntegerField(default=0)
+    # Bumped whenever the event's questions change: lets each process cache them safely.
+    questions_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "registration_seats"  # named in the raw SQL of registration.seats

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core.exceptions import Conflict
@@ -15,6 +16,7 @@ from . import event_cache
 from .models import (
     Choice,
     Question,
+    Seats,
 )
 
 _question_cache: dict[tuple[Any, int], list[Question]] = {}
@@ -23,11 +25,11 @@ _question_cache: dict[tuple[Any, int], list[Question]] = {}
 def questions_of(event: Event) -> list[Question]:
     """The event's questions with their choices, cached per process until they change.
 
-    The version comes with the event when it was loaded with `select_related("seats")`
-    (event_cache.py), so the registration hot path reads no question rows at all.
+    The version comes with the event when it was loaded with `select_related("seats")`,
+    so the registration hot path reads no question rows at all.
     """
     seats = getattr(event, "seats", None)
-    version = seats.version if seats else None
+    version = seats.questions_version if seats else None
     if version is None:
         return list(event.questions.prefetch_related("choices"))
     key = (event.uuid, version)
@@ -39,8 +41,8 @@ def questions_of(event: Event) -> list[Question]:
 
 
 def questions_changed(event: Event) -> None:
-    # The kept copies of the event, and the questions kept by their version, are now old.
-    event_cache.bump(event.pk)
+    Seats.objects.filter(pk=event.pk).update(questions_version=F("questions_version") + 1)
+    event_cache.events_changed()  # the kept copies carry the old questions version
 
 
 # --- Questions ------------------------------------------------------------------------------

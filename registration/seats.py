@@ -11,28 +11,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.emails import email_key_expression
 from core.exceptions import Conflict
-from core.inserts import Source, insert_from
+from core.inserts import insert
 from events.models import Event, ParticipantType
 from events.services import record
 
-from . import event_cache
 from .answers import clean_answers, held_choice_ids
-from .eligibility import (
-    check_open,
-    check_participant_type,
-    event_for_registration,
-    event_has_ended,
-    refuse_if_ended,
-)
+from .eligibility import check_open, check_participant_type, event_has_ended, refuse_if_ended
 from .links import request_manage_link
 from .models import (
-    ACTIVE_STATUSES,
     Choice,
     Registration,
     Seats,
@@ -52,49 +43,54 @@ def _has_room(model_filter: Q) -> Q:
     return model_filter & (Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
 
 
+TAKE_SEAT = (
+    "UPDATE registration_seats SET taken = taken + 1 "
+    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
+)
+
+
 # A promotion: one seat taken by someone leaving the waiting list.
 PROMOTE = (
     "UPDATE registration_seats SET taken = taken + 1, waitlisted = waitlisted - 1 "
     "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
 )
+# Joining the waiting list: a place in line, and the counter's lock until commit.
+JOIN_WAITLIST = (
+    "UPDATE registration_seats SET waitlisted = waitlisted + 1, "
+    "waitlist_seq = waitlist_seq + 1 WHERE event_id = %s "
+    "RETURNING accepting, capacity, taken, waitlisted, waitlist_seq"
+)
 # Locks the counter row without changing it, and reads it.
 LOCK_SEATS = (
     "UPDATE registration_seats SET taken = taken WHERE event_id = %s "
-    "RETURNING accepting, capacity, taken, version"
-)
-# A registration's one statement (core.inserts.insert_from): a seat if one is left, else a
-# place on the waiting list (when the event has one), and the registration's row. `kept`
-# locks the counter row and reads under that lock whether a seat is left, so the UPDATE
-# knows which of the two it does (PostgreSQL 15 returns only the new values of a row it
-# updates). Nothing is written unless the event still takes registrations and the counter
-# still has the version of the caller's copy of the event (event_cache.py; NULL: no copy).
-# Parameters: the event's id, the version twice, whether the event has a waiting list.
-SEAT_OR_LINE = Source(
-    with_=(
-        "kept AS (SELECT event_id, (capacity IS NULL OR taken < capacity) AS room "
-        "FROM registration_seats WHERE event_id = %s AND accepting "
-        "AND (%s::bigint IS NULL OR version = %s::bigint) FOR NO KEY UPDATE), "
-        "seat AS (UPDATE registration_seats s SET taken = s.taken + kept.room::int, "
-        "waitlisted = s.waitlisted + (NOT kept.room)::int, "
-        "waitlist_seq = s.waitlist_seq + (NOT kept.room)::int "
-        "FROM kept WHERE s.event_id = kept.event_id AND (kept.room OR %s) "
-        "RETURNING kept.room, s.waitlisted, s.waitlist_seq)"
-    ),
-    name="seat",
-    columns={
-        "status": f"CASE WHEN seat.room THEN {{}} ELSE '{Status.WAITLISTED.value}' END",
-        "waitlist_seq": "CASE WHEN seat.room THEN {} ELSE seat.waitlist_seq END",
-    },
-    returning=("seat.waitlisted",),
+    "RETURNING accepting, capacity, taken"
 )
 
 
-def locked_counter(event: Event) -> tuple[bool, int | None, int, int] | None:
-    """(accepting, capacity, taken, version) under the counter's row lock, held until
-    commit; None when the event has no counter (deleted, or older than counters)."""
+def take_seat(event: Event) -> bool:
+    """Take one seat if one is left; the row lock this takes is held until commit.
+
+    Plain SQL: this runs for every registration. False means full, or not accepting any
+    more: `seat_state` tells which, under the lock.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_SEAT, [event.pk])
+        return bool(cursor.rowcount)
+
+
+def seat_state(event: Event) -> tuple[bool, bool]:
+    """(accepting, has room), read under the counter's row lock, held until commit."""
     with connection.cursor() as cursor:
         cursor.execute(LOCK_SEATS, [event.pk])
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:  # the event predates its counter
+        Seats.objects.get_or_create(
+            event_id=event.pk,
+            defaults={"capacity": event.capacity, "accepting": True},
+        )
+        return seat_state(event)
+    accepting, capacity, taken = row
+    return bool(accepting), capacity is None or taken < capacity
 
 
 def refuse_if_not_accepting(event: Event, accepting: bool) -> None:
@@ -160,14 +156,14 @@ def fill_free_seats(event: Event) -> list[Registration]:
 
 @transaction.atomic
 def sync_seats(event: Event) -> None:
-    """Called when an event is saved: the counter follows its status and capacity, its
-    version moves on, and seats added to a published event go to the waiting list."""
+    """Called when an event is saved: the counter follows its status and capacity, and
+    seats added to a published event go to the waiting list."""
     accepting = event.status == Event.Status.PUBLISHED
     seats, _created = Seats.objects.select_for_update().get_or_create(
         event_id=event.pk, defaults={"capacity": event.capacity, "accepting": accepting}
     )
-    # Any change to the event makes every process's copy of it old (event_cache.py).
-    Seats.objects.filter(pk=event.pk).update(accepting=accepting, version=F("version") + 1)
+    if seats.accepting != accepting:
+        Seats.objects.filter(pk=event.pk).update(accepting=accepting)
     if seats.capacity == event.capacity:
         return
     if event.capacity is not None and event.capacity < seats.taken:
@@ -201,72 +197,7 @@ def register(
     per-address abuse limit, so attempts at a closed event or with bad input never count.
     An address already registered gets the answer a new one would get where that says
     nothing (full: `event_full`), else `check_email`; its owner is emailed their link.
-
-    `event` may be a copy a process keeps (read with its seat counter, event_cache.py): if
-    the event or its questions changed since, nothing is written or refused on its word, and
-    the registration is made again from a fresh copy.
     """
-    admitted: list[bool] = []
-
-    def admit_once() -> None:
-        if admit is not None and not admitted:
-            admitted.append(True)
-            admit()
-
-    for attempt in range(3):
-        try:
-            # The last attempt's copy was read a moment ago: it is not checked again.
-            return _register(event, data, admit_once, walk_in, checked=attempt < 2)
-        except event_cache.Moved:
-            event = event_for_registration(event.slug, fresh=True)
-    raise AssertionError("unreachable: the last attempt is not checked")
-
-
-def _register(
-    event: Event, data: dict[str, Any], admit: Callable[[], None], walk_in: bool, checked: bool
-) -> Registration:
-    try:
-        registration = _new_registration(event, data, walk_in)
-    except (Conflict, ValidationError):
-        if checked:
-            event_cache.refuse_only_if_current(event)  # refused by an old copy: try again
-        raise
-    admit()
-    try:
-        with transaction.atomic():
-            try:
-                # Before the counter's row, in the order every path locks them.
-                take_choices(registration.held_choices)
-            except (Conflict, ValidationError):
-                if checked:
-                    event_cache.refuse_only_if_current(event)
-                raise
-            _seat_or_line(event, registration, checked)
-            announce(registration, previous_status=None)
-    except IntegrityError as exc:
-        if _duplicate(exc):
-            _refuse_registered_address(event, registration.email)
-        raise
-    except (Conflict, ValidationError):
-        # Refused before its row was written: an address already registered is answered as
-        # the duplicate row is (a limited choice or the event full must not tell them apart).
-        if _is_registered(event, registration.email):
-            _refuse_registered_address(event, registration.email)
-        raise
-    return registration
-
-
-def _is_registered(event: Event, email: str) -> bool:
-    """Whether this address (compared as the database does) holds an active registration."""
-    return Registration.objects.filter(
-        event_id=event.pk,
-        status__in=ACTIVE_STATUSES,
-        email_key=email_key_expression(Value(email)),
-    ).exists()
-
-
-def _new_registration(event: Event, data: dict[str, Any], walk_in: bool) -> Registration:
-    """The registration `data` asks for, checked against the event and its questions."""
     check_open(event, walk_in=walk_in)
     participant_type = data.get("participant_type") or ParticipantType.DELEGATE
     check_participant_type(event, participant_type)
@@ -276,7 +207,7 @@ def _new_registration(event: Event, data: dict[str, Any], walk_in: bool) -> Regi
         raise ValidationError(
             {"consent": [_("Please agree to the data-processing notice to register.")]}
         )
-    return Registration(
+    registration = Registration(
         event=event,
         status=Status.PENDING if event.requires_approval else Status.CONFIRMED,
         name=data["name"].strip(),
@@ -291,40 +222,22 @@ def _new_registration(event: Event, data: dict[str, Any], walk_in: bool) -> Regi
         consent_notice_version=event.privacy_notice_label,
         public_listing=bool(data.get("public_listing")),
     )
-
-
-def _seat_or_line(event: Event, registration: Registration, checked: bool) -> None:
-    """Write the registration with a seat, or with a place in line: one statement.
-
-    When that statement writes nothing, the counter's row is locked and read to say why
-    (moved on from the caller's copy, not accepting, full without a waiting list); if none
-    of these holds any more (a seat was freed meanwhile), the statement is made again under
-    that lock, which this transaction holds until commit.
-    """
-    version = event_cache.kept_version(event) if checked else None
-    for _attempt in range(3):
-        row = insert_from(
-            registration, SEAT_OR_LINE, [event.pk, version, version, event.waitlist_enabled]
-        )
-        if row is not None:
-            if registration.status == Status.WAITLISTED:
-                registration.position = row[0]
-            return
-        counter = locked_counter(event)
-        if counter is None:
-            if version is not None:
-                raise event_cache.Moved  # the event is gone: a fresh read says so
-            Seats.objects.get_or_create(  # the event predates its counter
-                event_id=event.pk, defaults={"capacity": event.capacity, "accepting": True}
-            )
-            continue
-        accepting, capacity, taken, now = counter
-        if version is not None and now != version:
-            raise event_cache.Moved
-        refuse_if_not_accepting(event, accepting)
-        if not event.waitlist_enabled and capacity is not None and taken >= capacity:
-            raise Conflict(_("This event is full."), "event_full")
-    raise Conflict(_("This event is full."), "event_full")
+    if admit is not None:
+        admit()
+    try:
+        with transaction.atomic():
+            # The insert comes first and the hot seat row last, so its lock is held briefly.
+            insert(registration)
+            take_choices(registration.held_choices)
+            if not _looked_full(event) and take_seat(event):
+                announce(registration, previous_status=None)
+            else:
+                _join_waitlist(event, registration)
+    except IntegrityError as exc:
+        if _duplicate(exc):
+            _refuse_registered_address(event, registration.email)
+        raise
+    return registration
 
 
 def _refuse_registered_address(event: Event, email: str) -> None:
@@ -362,6 +275,60 @@ def announce(registration: Registration, previous_status: str | None, reason: st
         previous_status=previous_status,
         reason=reason,
     )
+
+
+def _looked_full(event: Event) -> bool:
+    """Whether the counter read with the (cached) event was full: then skip straight to the
+    waiting list, whose final check under the lock still takes a seat freed since."""
+    if not Event.seats.is_cached(event):
+        return False
+    seats = event.seats
+    return seats.capacity is not None and seats.taken >= seats.capacity
+
+
+def _remember_counter(event: Event, capacity: int | None, taken: int) -> None:
+    """Keep what the counter said under its lock on the (cached) event, for the next
+    registration's `_looked_full`: once sold out, each one goes straight to the waiting list
+    instead of first trying for a seat (a statement each). Only a hint: the waiting list's
+    check under the lock still takes a seat freed since, and a later copy of the event
+    starts from the database again."""
+    if Event.seats.is_cached(event) and event.seats is not None:
+        event.seats.capacity, event.seats.taken = capacity, taken
+
+
+def _join_waitlist(event: Event, registration: Registration) -> None:
+    """No seat was free: wait in line, or be turned away.
+
+    The answer is made final under the counter's lock: if a seat was freed meanwhile by a
+    transaction that could not yet see this registration, it is taken here.
+    """
+    if not event.waitlist_enabled:
+        accepting, has_room = seat_state(event)
+        refuse_if_not_accepting(event, accepting)
+        if not (has_room and take_seat(event)):
+            raise Conflict(_("This event is full."), "event_full")
+        announce(registration, previous_status=None)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(JOIN_WAITLIST, [event.pk])
+        row = cursor.fetchone()
+        if row is None:  # the event predates its counter
+            seat_state(event)
+            return _join_waitlist(event, registration)
+        accepting, capacity, taken, waiting, place = row
+        _remember_counter(event, capacity, taken)
+        refuse_if_not_accepting(event, accepting)
+        if capacity is None or taken < capacity:  # a seat was freed meanwhile: take it
+            cursor.execute(PROMOTE, [event.pk])
+            announce(registration, previous_status=None)
+            return
+    registration.status = Status.WAITLISTED
+    registration.waitlist_seq = place
+    registration.position = waiting
+    Registration.objects.filter(pk=registration.pk).update(
+        status=Status.WAITLISTED, waitlist_seq=place
+    )
+    announce(registration, previous_status=None)
 
 
 def waitlist_position(registration: Registration) -> int | None:
