@@ -307,14 +307,14 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--floor", type=int, default=30_000, help="emails for the floor")
     parser.add_argument("--naive", type=int, default=0, help="emails, a task each (0: skip)")
-    # One process of 32 threads: a process's threads write their sent marks together
-    # (notifications/marks.py), one statement and commit at a time, so one full process
-    # writes fewer, larger statements than two half-full ones, and its sending costs less CPU
-    # per email too. Its threads are what hides the commits' waits: with 16 the marks, one
-    # commit after the other, left a core idle; its share of the CPU is about half a core.
-    parser.add_argument("--workers", type=int, default=1)
+    # Two processes of 16 threads: a process's threads write their sent marks together
+    # (notifications/marks.py), one statement and commit at a time, and its threads hide the
+    # commits' waits; one process alone (even of 32 threads) is held by its interpreter lock
+    # to about a core and left the other partly idle (1,612 emails/s, 0.69x the floor, against
+    # 2,107-2,282/s, 0.90-0.94x, with two of 16 on the same quiet machine, 2026-12-01).
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pool", default="threads", help="Celery pool of each worker")
-    parser.add_argument("--concurrency", type=int, default=32, help="threads per worker")
+    parser.add_argument("--concurrency", type=int, default=16, help="threads per worker")
     # Two: one aiosmtpd process cannot take what parallel senders hand over on this machine;
     # the floor's one connection meets one of them, as it would meet one process anyway.
     parser.add_argument(
