@@ -53,6 +53,10 @@ PUBLIC_DATES = "SELECT " + ", ".join(
 )
 
 
+# The public statuses as the named parameters the SQL below refers to (%(s0)s, %(s1)s, …).
+STATUS_PARAMS = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
+
+
 def _public_dates() -> list[datetime | None]:
     """The latest change of any public event, and the latest of each moment that has passed:
     one query of index probes, (status, date) for each public status."""
@@ -62,10 +66,9 @@ def _public_dates() -> list[datetime | None]:
 def public_dates_and(also: str = "", params: dict[str, Any] | None = None) -> tuple[list, Any]:
     """`_public_dates()`, and the value of the scalar subquery `also` (SQL of the caller's,
     with its `params`) read in the same query: a page's state in one round trip."""
-    statuses = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
     sql = PUBLIC_DATES + (f", {also}" if also else "")
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**statuses, **(params or {}), "now": timezone.now()})
+        cursor.execute(sql, {**STATUS_PARAMS, **(params or {}), "now": timezone.now()})
         row = list(cursor.fetchone())
     return (row[:-1], row[-1]) if also else (row, None)
 
@@ -74,7 +77,7 @@ def public_event_row(slug: str, *, also: str = "", join: str = "") -> tuple | No
     """One public event's change date and the moments that have passed (None for the others),
     then the `also` columns (SQL of the caller's, over `join`), by the slug's unique index:
     None if there is no such event. Plain SQL: it runs on every stored read."""
-    statuses = ", ".join(f"%(s{n})s" for n in range(len(access.PUBLIC_STATUSES)))
+    statuses = ", ".join(f"%({name})s" for name in STATUS_PARAMS)
     columns = ", ".join(f'e."{column}"' for column in ("updated_at", *MOMENTS))
     # Only constant column names and the caller's constant SQL are written in; values are
     # parameters.
@@ -82,9 +85,8 @@ def public_event_row(slug: str, *, also: str = "", join: str = "") -> tuple | No
         f"SELECT {columns}{also} FROM events_event e {join} "  # noqa: S608
         f"WHERE e.slug = %(slug)s AND e.status IN ({statuses})"
     )
-    params = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "slug": slug})
+        cursor.execute(sql, {**STATUS_PARAMS, "slug": slug})
         row = cursor.fetchone()
     if row is None:
         return None

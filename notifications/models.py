@@ -188,9 +188,8 @@ class Delivery(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     # What makes a one-off email one (e.g. "abstract-decided:12:3", one author's decision
     # email): the database refuses a second row with the same key, whoever writes it.
-    # Unique where set (the constraint "delivery_once_key"): the rows without one, every
-    # reminder and news email, are in no index of it.
-    # NULL, not "", where there is none: NULL rows are left out of that index.
+    # Unique where set (the constraint "delivery_once_key"): the rows without one (NULL, not
+    # "": every reminder and news email) are in no index of it.
     once_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
