@@ -3,8 +3,9 @@
 Throughput on a shared 2-core machine says little; the CPU time one request costs the web
 process does not depend on what else runs. This calls each WSGI application directly (no
 gunicorn, no network client), `--requests` times after a warm-up (in five rounds, the
-fastest kept), and prints the process's CPU milliseconds per request for our registration
-endpoint and for the minimal DRF endpoint of bench/baseline_wsgi.py (the floor of
+fastest kept), and prints the process's CPU milliseconds per request, and those of the
+PostgreSQL server process behind its connection (when the server runs on this machine), for
+our registration endpoint and for the minimal DRF endpoint of bench/baseline_wsgi.py (the floor of
 bench/registration_burst.py), with the same settings as the burst (DEBUG off, rate limits
 off, PostgreSQL and Redis). `--profile` prints the heaviest functions of each endpoint
 (cProfile on CPU time; SORT=tottime and TOP=100 in the environment change the listing);
@@ -57,6 +58,18 @@ def call(n):
 for n in range(200):
     call(n)
 statuses.clear()
+# The database's share: CPU of the server process behind this process's connection (local).
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SELECT pg_backend_pid()")
+    backend = cursor.fetchone()[0]
+
+def backend_cpu():
+    try:
+        fields = open(f"/proc/{backend}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:  # the server runs elsewhere
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 if profile:
     import cProfile, pstats
     profiler = cProfile.Profile(time.process_time)
@@ -64,12 +77,12 @@ if profile:
 # Five rounds; the fastest says most about the code (the others lost time to neighbours).
 rounds, n = [], 200
 for _ in range(5):
-    cpu, wall = time.process_time(), time.perf_counter()
+    cpu, wall, db = time.process_time(), time.perf_counter(), backend_cpu()
     for n in range(n, n + count // 5):
         call(n)
     n += 1
-    rounds.append((time.process_time() - cpu, time.perf_counter() - wall))
-cpu, wall = min(rounds)
+    rounds.append((time.process_time() - cpu, time.perf_counter() - wall, backend_cpu() - db))
+cpu, wall, db = min(rounds)
 count = count // 5
 if profile:
     profiler.disable()
@@ -77,6 +90,7 @@ if profile:
     stats.sort_stats(os.environ.get("SORT", "cumulative"))
     stats.print_stats(int(os.environ.get("TOP", "60")))
 print(json.dumps({"cpu_ms": cpu * 1000 / count, "wall_ms": wall * 1000 / count,
+                  "db_cpu_ms": db * 1000 / count,
                   "statuses": statuses}))
 """
 
@@ -135,10 +149,12 @@ def main() -> None:
     )
     for label, result in (("registration", ours), ("DRF floor", floor)):
         print(
-            f"{label}: {result['cpu_ms']:.2f} ms CPU, {result['wall_ms']:.2f} ms wall per "
-            f"request ({result['statuses']})"
+            f"{label}: {result['cpu_ms']:.2f} ms CPU, {result['wall_ms']:.2f} ms wall, "
+            f"{result['db_cpu_ms']:.2f} ms database CPU per request ({result['statuses']})"
         )
     print(f"CPU ratio (ours / floor): {ours['cpu_ms'] / floor['cpu_ms']:.2f}")
+    if floor["db_cpu_ms"]:
+        print(f"database CPU ratio (ours / floor): {ours['db_cpu_ms'] / floor['db_cpu_ms']:.2f}")
 
 
 if __name__ == "__main__":

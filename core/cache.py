@@ -2,7 +2,7 @@
 
 Django's backend builds a new `redis.Redis` for every cache call, and each one copies its
 table of about 170 response callbacks: a third of a cache read's CPU, and a cache read
-happens on every registration (registration/event_cache.py). A client only wraps its pool
+happens on every stored public read (core/response_cache.py). A client only wraps its pool
 and is thread-safe, so each pool keeps one.
 """
 

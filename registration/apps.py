@@ -7,4 +7,4 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self) -> None:
-        from . import certificates, event_cache, receivers, search  # noqa: F401
+        from . import certificates, receivers, search  # noqa: F401

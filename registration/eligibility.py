@@ -2,6 +2,7 @@
 participant type, not yet ended."""
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,24 +10,39 @@ from core.exceptions import Conflict, NotFound
 from events import dates
 from events.models import Event, ParticipantType
 
-from . import event_cache
+# slug -> the event as loaded for registrations, with its seat counter.
+_event_cache: dict[str, Event] = {}
 
-# --- Registering ----------------------------------------------------------------------------
 
-# slug -> (version, event): see event_cache.py.
-_event_cache: dict[str, tuple[int, Event]] = {}
+class OutdatedEvent(Exception):  # noqa: N818 - a signal between two functions, not an error
+    """The copy of an event a registration was made from no longer matches the database."""
 
 
 def event_for_registration(slug: str) -> Event:
-    """The public event a registration is for, kept per process until any event changes.
+    """The public event a registration is for, kept per process.
 
-    The copy is current (event_cache.py); the seat update also checks in the database that
-    the event is still published (`Seats.accepting`).
+    Reading the event cost more than the rest of a registration, so each process keeps the
+    ones it served, with no time limit and no shared-cache lookup: the copy carries its seat
+    counter's `version`, which every change to the event or its questions bumps in its own
+    transaction, and the seat update of each registration returns the version it sees
+    (`registration.seats`). A registration made from an outdated copy is rolled back and made
+    again from a fresh one (`reload`); a refusal is checked with `confirm_current` before it
+    is given. So a change made through any host is obeyed by the next registration on every
+    host.
     """
-    version = event_cache.current_version()
-    cached = _event_cache.get(slug)
-    if cached and version is not None and cached[0] == version:
-        return cached[1]
+    event = _event_cache.get(slug)
+    if event is None:
+        event = _load(slug)
+    return event
+
+
+def reload(event: Event) -> Event:
+    """The event again from the database, under the slug it was asked for, kept from now on."""
+    _event_cache.pop(event.slug, None)
+    return _load(event.slug)
+
+
+def _load(slug: str) -> Event:
     event = (
         Event.objects.select_related("seats")
         .filter(slug=slug, status__in=(Event.Status.PUBLISHED, Event.Status.CANCELLED))
@@ -34,11 +50,34 @@ def event_for_registration(slug: str) -> Event:
     )
     if event is None:
         raise NotFound(_("Not found."))
-    if version is not None:
-        if len(_event_cache) > 1000:
-            _event_cache.clear()
-        _event_cache[slug] = (version, event)
+    if len(_event_cache) > 1000:
+        _event_cache.clear()
+    _event_cache[slug] = event
     return event
+
+
+def seen_version(event: Event) -> int | None:
+    """The seat counter's version the copy was loaded with; None if loaded without it."""
+    if not Event.seats.is_cached(event) or event.seats is None:
+        return None
+    return event.seats.version
+
+
+def check_version(event: Event, version: int | None) -> None:
+    """Raise OutdatedEvent if the database's `version` (None: no counter) is not the copy's."""
+    seen = seen_version(event)
+    if seen is not None and version != seen:
+        raise OutdatedEvent
+
+
+def confirm_current(event: Event) -> None:
+    """Before refusing on the copy's word: raise OutdatedEvent if the event has changed."""
+    if seen_version(event) is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM registration_seats WHERE event_id = %s", [event.pk])
+        row = cursor.fetchone()
+    check_version(event, row[0] if row else None)
 
 
 def check_open(event: Event, *, walk_in: bool = False) -> None:

@@ -44,8 +44,11 @@ class Seats(models.Model):
     # reads its position here instead of counting everyone ahead.
     waitlisted = models.PositiveIntegerField(default=0)
     waitlist_seq = models.PositiveBigIntegerField(default=0)
-    # Bumped whenever the event's questions change: lets each process cache them safely.
-    questions_version = models.PositiveIntegerField(default=0)
+    # Bumped in the transaction of every change to the event or its questions. Each web
+    # process keeps the events it registers people for (registration/eligibility.py); the
+    # seat update returns this, so a registration made from an outdated copy is made again
+    # from the database, on whichever host the change was made.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "registration_seats"  # named in the raw SQL of registration.seats
@@ -174,8 +177,12 @@ class Registration(models.Model):
         VI = "vi", _("Vietnamese")
         EN = "en", _("English")
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
-    status = models.CharField(_("status"), max_length=20, choices=Status, db_index=True)
+    # Indexed by "registration_event_status", which starts with the event: every write pays
+    # for each index, and registering is the hottest write.
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="registrations", db_index=False
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
     # The address as mail servers compare it (core.emails): what "one registration
@@ -203,12 +210,10 @@ class Registration(models.Model):
     consent_at = models.DateTimeField(_("consent given"))
     consent_notice_version = models.CharField(_("notice version"), max_length=50)
     public_listing = models.BooleanField(_("listed publicly"), default=False)
-    manage_token = models.CharField(
-        max_length=64, unique=True, default=new_manage_token, editable=False
-    )
-    ticket_code = models.CharField(
-        max_length=16, unique=True, default=new_ticket_code, editable=False
-    )
+    # Unique by constraints below: `unique=True` would add a second (pattern) index to each,
+    # for LIKE queries nothing makes.
+    manage_token = models.CharField(max_length=64, default=new_manage_token, editable=False)
+    ticket_code = models.CharField(max_length=16, default=new_ticket_code, editable=False)
     decision_reason = models.TextField(_("reason"), blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
@@ -228,6 +233,8 @@ class Registration(models.Model):
                     "This email address is already registered for this event."
                 ),
             ),
+            models.UniqueConstraint(fields=["manage_token"], name="registration_manage_token"),
+            models.UniqueConstraint(fields=["ticket_code"], name="registration_ticket_code"),
         ]
         indexes = [
             models.Index(fields=["event", "status", "id"], name="registration_event_status"),

@@ -12,7 +12,6 @@ from core.exceptions import Conflict
 from events.models import Event
 from events.services import record
 
-from . import event_cache
 from .models import (
     Choice,
     Question,
@@ -29,7 +28,7 @@ def questions_of(event: Event) -> list[Question]:
     so the registration hot path reads no question rows at all.
     """
     seats = getattr(event, "seats", None)
-    version = seats.questions_version if seats else None
+    version = seats.version if seats else None
     if version is None:
         return list(event.questions.prefetch_related("choices"))
     key = (event.uuid, version)
@@ -41,8 +40,8 @@ def questions_of(event: Event) -> list[Question]:
 
 
 def questions_changed(event: Event) -> None:
-    Seats.objects.filter(pk=event.pk).update(questions_version=F("questions_version") + 1)
-    event_cache.events_changed()  # the kept copies carry the old questions version
+    # The kept questions and the copies of the event web processes keep are outdated.
+    Seats.objects.filter(pk=event.pk).update(version=F("version") + 1)
 
 
 # --- Questions ------------------------------------------------------------------------------

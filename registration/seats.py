@@ -20,8 +20,17 @@ from core.inserts import insert
 from events.models import Event, ParticipantType
 from events.services import record
 
+from . import eligibility
 from .answers import clean_answers, held_choice_ids
-from .eligibility import check_open, check_participant_type, event_has_ended, refuse_if_ended
+from .eligibility import (
+    OutdatedEvent,
+    check_open,
+    check_participant_type,
+    check_version,
+    confirm_current,
+    event_has_ended,
+    refuse_if_ended,
+)
 from .links import request_manage_link
 from .models import (
     Choice,
@@ -45,7 +54,8 @@ def _has_room(model_filter: Q) -> Q:
 
 TAKE_SEAT = (
     "UPDATE registration_seats SET taken = taken + 1 "
-    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
+    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity) "
+    "RETURNING version"
 )
 
 
@@ -58,12 +68,12 @@ PROMOTE = (
 JOIN_WAITLIST = (
     "UPDATE registration_seats SET waitlisted = waitlisted + 1, "
     "waitlist_seq = waitlist_seq + 1 WHERE event_id = %s "
-    "RETURNING accepting, capacity, taken, waitlisted, waitlist_seq"
+    "RETURNING accepting, capacity, taken, waitlisted, waitlist_seq, version"
 )
 # Locks the counter row without changing it, and reads it.
 LOCK_SEATS = (
     "UPDATE registration_seats SET taken = taken WHERE event_id = %s "
-    "RETURNING accepting, capacity, taken"
+    "RETURNING accepting, capacity, taken, version"
 )
 
 
@@ -71,11 +81,16 @@ def take_seat(event: Event) -> bool:
     """Take one seat if one is left; the row lock this takes is held until commit.
 
     Plain SQL: this runs for every registration. False means full, or not accepting any
-    more: `seat_state` tells which, under the lock.
+    more: `seat_state` tells which, under the lock. Raises OutdatedEvent if `event` is a copy
+    older than the counter says.
     """
     with connection.cursor() as cursor:
         cursor.execute(TAKE_SEAT, [event.pk])
-        return bool(cursor.rowcount)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    check_version(event, row[0])
+    return True
 
 
 def seat_state(event: Event) -> tuple[bool, bool]:
@@ -83,13 +98,15 @@ def seat_state(event: Event) -> tuple[bool, bool]:
     with connection.cursor() as cursor:
         cursor.execute(LOCK_SEATS, [event.pk])
         row = cursor.fetchone()
-    if row is None:  # the event predates its counter
+    if row is None:  # the event was deleted since it was read, or predates its counter
+        check_version(event, None)
         Seats.objects.get_or_create(
             event_id=event.pk,
             defaults={"capacity": event.capacity, "accepting": True},
         )
         return seat_state(event)
-    accepting, capacity, taken = row
+    accepting, capacity, taken, version = row
+    check_version(event, version)
     return bool(accepting), capacity is None or taken < capacity
 
 
@@ -162,8 +179,8 @@ def sync_seats(event: Event) -> None:
     seats, _created = Seats.objects.select_for_update().get_or_create(
         event_id=event.pk, defaults={"capacity": event.capacity, "accepting": accepting}
     )
-    if seats.accepting != accepting:
-        Seats.objects.filter(pk=event.pk).update(accepting=accepting)
+    # Any change to the event outdates the copies web processes keep (eligibility.py).
+    Seats.objects.filter(pk=event.pk).update(accepting=accepting, version=F("version") + 1)
     if seats.capacity == event.capacity:
         return
     if event.capacity is not None and event.capacity < seats.taken:
@@ -197,12 +214,45 @@ def register(
     per-address abuse limit, so attempts at a closed event or with bad input never count.
     An address already registered gets the answer a new one would get where that says
     nothing (full: `event_full`), else `check_email`; its owner is emailed their link.
+
+    `event` may be a copy a process kept (`eligibility.event_for_registration`): when the
+    database says the event has changed since, the attempt is rolled back and made again
+    from a fresh copy, and `admit` still counts it once.
     """
-    check_open(event, walk_in=walk_in)
-    participant_type = data.get("participant_type") or ParticipantType.DELEGATE
-    check_participant_type(event, participant_type)
-    questions = questions_of(event)
-    answers = clean_answers(questions, data.get("answers"))
+    admit_once = _once(admit)
+    for _attempt in range(3):
+        try:
+            return _register(event, data, admit_once, walk_in)
+        except OutdatedEvent:
+            event = eligibility.reload(event)
+    # Changed again between each reload and its registration: let the person try again.
+    raise Conflict(_("This event has just changed: please try again."), "event_changed")
+
+
+def _once(action: Callable[[], None] | None) -> Callable[[], None]:
+    done = False
+
+    def once() -> None:
+        nonlocal done
+        if action is not None and not done:
+            done = True
+            action()
+
+    return once
+
+
+def _register(
+    event: Event, data: dict[str, Any], admit: Callable[[], None], walk_in: bool
+) -> Registration:
+    try:
+        check_open(event, walk_in=walk_in)
+        participant_type = data.get("participant_type") or ParticipantType.DELEGATE
+        check_participant_type(event, participant_type)
+        questions = questions_of(event)
+        answers = clean_answers(questions, data.get("answers"))
+    except (Conflict, ValidationError):
+        confirm_current(event)  # refused on the copy's word: only if it is still the event
+        raise
     if data.get("consent") is not True:
         raise ValidationError(
             {"consent": [_("Please agree to the data-processing notice to register.")]}
@@ -222,13 +272,16 @@ def register(
         consent_notice_version=event.privacy_notice_label,
         public_listing=bool(data.get("public_listing")),
     )
-    if admit is not None:
-        admit()
+    admit()
     try:
         with transaction.atomic():
             # The insert comes first and the hot seat row last, so its lock is held briefly.
             insert(registration)
-            take_choices(registration.held_choices)
+            try:
+                take_choices(registration.held_choices)
+            except (Conflict, ValidationError):
+                confirm_current(event)
+                raise
             if not _looked_full(event) and take_seat(event):
                 announce(registration, previous_status=None)
             else:
@@ -243,12 +296,13 @@ def register(
 def _refuse_registered_address(event: Event, email: str) -> None:
     """Answer an address that is already registered without saying so: its owner is emailed
     their link (through the link outbox, as "I lost my link" is), and the caller is told what
-    a new address would be told where that is a refusal."""
+    a new address would be told where that is a refusal. Read from the database, not from
+    the copy the attempt was made with: the answer must not depend on which process gave it."""
     request_manage_link(event, email)
-    accepting, has_room = _seats_now(event)
+    accepting, has_room, waitlist_enabled = _seats_now(event)
     if not accepting:
         check_open(Event.objects.get(pk=event.pk))
-    if not has_room and not event.waitlist_enabled:
+    if not has_room and not waitlist_enabled:
         raise Conflict(_("This event is full."), "event_full")
     raise Conflict(
         _(
@@ -259,13 +313,17 @@ def _refuse_registered_address(event: Event, email: str) -> None:
     )
 
 
-def _seats_now(event: Event) -> tuple[bool, bool]:
-    """(accepting, has room) as the counter says now, without locking it."""
-    seats = Seats.objects.filter(pk=event.pk).values("accepting", "capacity", "taken").first()
+def _seats_now(event: Event) -> tuple[bool, bool, bool]:
+    """(accepting, has room, waiting list open) as the database says now, without locking."""
+    seats = (
+        Seats.objects.filter(pk=event.pk)
+        .values("accepting", "capacity", "taken", "event__waitlist_enabled")
+        .first()
+    )
     if seats is None:
-        return True, True
+        return True, True, event.waitlist_enabled
     has_room = seats["capacity"] is None or seats["taken"] < seats["capacity"]
-    return seats["accepting"], has_room
+    return seats["accepting"], has_room, seats["event__waitlist_enabled"]
 
 
 def announce(registration: Registration, previous_status: str | None, reason: str = "") -> None:
@@ -312,10 +370,11 @@ def _join_waitlist(event: Event, registration: Registration) -> None:
     with connection.cursor() as cursor:
         cursor.execute(JOIN_WAITLIST, [event.pk])
         row = cursor.fetchone()
-        if row is None:  # the event predates its counter
+        if row is None:  # the event was deleted since it was read, or predates its counter
             seat_state(event)
             return _join_waitlist(event, registration)
-        accepting, capacity, taken, waiting, place = row
+        accepting, capacity, taken, waiting, place, version = row
+        check_version(event, version)
         _remember_counter(event, capacity, taken)
         refuse_if_not_accepting(event, accepting)
         if capacity is None or taken < capacity:  # a seat was freed meanwhile: take it

@@ -210,3 +210,17 @@ def test_check_in_of_a_cancelled_ticket_is_refused():
     assert error.value.message == "This registration was cancelled."
     registration.refresh_from_db()
     assert registration.checked_in_at is None
+
+
+# --- Tickets and manage links name one registration each ---------------------------------------
+
+
+@pytest.mark.parametrize("field", ["ticket_code", "manage_token"])
+def test_ticket_code_and_manage_token_are_unique_in_the_database(field):
+    from django.db import IntegrityError, transaction
+
+    event = EventFactory(capacity=10)
+    first, second = register(event, 1), register(event, 2)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.filter(pk=second.pk).update(**{field: getattr(first, field)})
