@@ -19,6 +19,10 @@ MANAGE = "registrations/<str:token>"
 EXPORTS = f"{EVENT}/registrations"
 
 urlpatterns = [
+    # The router's routes first: registering is the hottest request, and Django tries each
+    # route in order. None of them matches a path below (those are files, with no trailing
+    # slash, or begin differently).
+    *router.urls,
     # Files are addressed without a trailing slash, like the event's calendar.ics.
     path(f"{MANAGE}/ticket.png", manage.as_view({"get": "ticket_png"}), name="ticket-png"),
     path(f"{MANAGE}/ticket.pdf", manage.as_view({"get": "ticket_pdf"}), name="ticket-pdf"),
@@ -66,5 +70,4 @@ urlpatterns = [
     path(f"{EVENT}/door/roster/", door_views.DoorRosterView.as_view(), name="event-door-roster"),
     path(f"{EVENT}/door/sync/", door_views.DoorSyncView.as_view(), name="event-door-sync"),
     path(f"{EVENT}/walk-ins/", door_views.WalkInView.as_view(), name="event-walk-ins"),
-    *router.urls,
 ]
