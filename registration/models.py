@@ -51,7 +51,7 @@ class Seats(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        db_table = "registration_seats"  # named in the raw SQL of registration.seats
+        db_table = "registration_seats"  # named in the raw SQL of registration.counters
         verbose_name = _("seat counter")
         verbose_name_plural = _("seat counters")
         constraints = [

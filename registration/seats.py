@@ -1,9 +1,9 @@
 """Registering, the waiting list, approval and leaving: one story, the seat guarantee.
 
 Every seat change is a conditional UPDATE of the event's `Seats` row (or a limited choice's
-row) inside the same transaction as the registration change, so the database, not the
-application, makes sure `taken` never passes `capacity`. A freed seat goes to the first person
-waiting in that same transaction.
+row; registration/counters.py) inside the same transaction as the registration change, so the
+database, not the application, makes sure `taken` never passes `capacity`. A freed seat goes
+to the first person waiting in that same transaction.
 """
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,16 @@ from events.services import record
 
 from . import eligibility
 from .answers import clean_answers, held_choice_ids
+from .counters import (
+    JOIN_WAITLIST,
+    PROMOTE,
+    refuse_if_not_accepting,
+    release_choices,
+    release_seat,
+    seat_state,
+    take_choices,
+    take_seat,
+)
 from .eligibility import (
     OutdatedEvent,
     check_open,
@@ -33,7 +43,6 @@ from .eligibility import (
 )
 from .links import request_manage_link
 from .models import (
-    Choice,
     Registration,
     Seats,
 )
@@ -43,101 +52,6 @@ from .signals import (
 )
 
 Status = Registration.Status
-
-
-# --- Seats ----------------------------------------------------------------------------------
-
-
-def _has_room(model_filter: Q) -> Q:
-    return model_filter & (Q(capacity__isnull=True) | Q(taken__lt=F("capacity")))
-
-
-TAKE_SEAT = (
-    "UPDATE registration_seats SET taken = taken + 1 "
-    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity) "
-    "RETURNING version"
-)
-
-
-# A promotion: one seat taken by someone leaving the waiting list.
-PROMOTE = (
-    "UPDATE registration_seats SET taken = taken + 1, waitlisted = waitlisted - 1 "
-    "WHERE event_id = %s AND accepting AND (capacity IS NULL OR taken < capacity)"
-)
-# Joining the waiting list: a place in line, and the counter's lock until commit.
-JOIN_WAITLIST = (
-    "UPDATE registration_seats SET waitlisted = waitlisted + 1, "
-    "waitlist_seq = waitlist_seq + 1 WHERE event_id = %s "
-    "RETURNING accepting, capacity, taken, waitlisted, waitlist_seq, version"
-)
-# Locks the counter row without changing it, and reads it.
-LOCK_SEATS = (
-    "UPDATE registration_seats SET taken = taken WHERE event_id = %s "
-    "RETURNING accepting, capacity, taken, version"
-)
-
-
-def take_seat(event: Event) -> bool:
-    """Take one seat if one is left; the row lock this takes is held until commit.
-
-    Plain SQL: this runs for every registration. False means full, or not accepting any
-    more: `seat_state` tells which, under the lock. Raises OutdatedEvent if `event` is a copy
-    older than the counter says.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(TAKE_SEAT, [event.pk])
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    check_version(event, row[0])
-    return True
-
-
-def seat_state(event: Event) -> tuple[bool, bool]:
-    """(accepting, has room), read under the counter's row lock, held until commit."""
-    with connection.cursor() as cursor:
-        cursor.execute(LOCK_SEATS, [event.pk])
-        row = cursor.fetchone()
-    if row is None:  # the event was deleted since it was read, or predates its counter
-        check_version(event, None)
-        Seats.objects.get_or_create(
-            event_id=event.pk,
-            defaults={"capacity": event.capacity, "accepting": True},
-        )
-        return seat_state(event)
-    accepting, capacity, taken, version = row
-    check_version(event, version)
-    return bool(accepting), capacity is None or taken < capacity
-
-
-def refuse_if_not_accepting(event: Event, accepting: bool) -> None:
-    if not accepting:
-        # Cancelled or unpublished since it was read: say which, from fresh data.
-        check_open(Event.objects.get(pk=event.pk))
-        raise Conflict(_("This event is not open for registration."), "event_not_published")
-
-
-def release_seat(event: Event) -> None:
-    Seats.objects.filter(pk=event.pk, taken__gt=0).update(taken=F("taken") - 1)
-
-
-def take_choices(choice_ids: list[int]) -> None:
-    for choice_id in choice_ids:
-        if not Choice.objects.filter(_has_room(Q(pk=choice_id))).update(taken=F("taken") + 1):
-            choice = Choice.objects.filter(pk=choice_id).first()
-            if choice is None:  # removed since the questions were read
-                raise ValidationError(
-                    {"answers": [_("The questions have changed: reload the form and answer.")]}
-                )
-            raise Conflict(
-                _("No places are left for “%(choice)s”.") % {"choice": choice.label},
-                "choice_full",
-            )
-
-
-def release_choices(choice_ids: list[int]) -> None:
-    if choice_ids:
-        Choice.objects.filter(pk__in=choice_ids, taken__gt=0).update(taken=F("taken") - 1)
 
 
 def fill_free_seats(event: Event) -> list[Registration]:
@@ -277,11 +191,7 @@ def _register(
         with transaction.atomic():
             # The insert comes first and the hot seat row last, so its lock is held briefly.
             insert(registration)
-            try:
-                take_choices(registration.held_choices)
-            except (Conflict, ValidationError):
-                confirm_current(event)
-                raise
+            _take_choices(event, registration.held_choices)
             if not _looked_full(event) and take_seat(event):
                 announce(registration, previous_status=None)
             else:
@@ -291,6 +201,14 @@ def _register(
             _refuse_registered_address(event, registration.email)
         raise
     return registration
+
+
+def _take_choices(event: Event, choice_ids: list[int]) -> None:
+    try:
+        take_choices(choice_ids)
+    except (Conflict, ValidationError):
+        confirm_current(event)  # refused on the copy's questions: only if they are current
+        raise
 
 
 def _refuse_registered_address(event: Event, email: str) -> None:

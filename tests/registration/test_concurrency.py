@@ -253,3 +253,52 @@ def test_capacity_put_on_a_choice_while_people_pick_it_is_never_overbooked(round
         assert tour.taken <= tour.capacity == 10
     else:
         assert holders == 30
+
+
+def kept_copy(event):
+    """The event as a web process keeps it, shared by the threads (gthread workers share it)."""
+    from registration import eligibility
+
+    eligibility._event_cache.clear()
+    return eligibility.event_for_registration(event.slug)
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_joins_from_a_kept_copy_seen_full_leave_no_seat_idle(round_):
+    event = EventFactory(capacity=20, waitlist_enabled=True)
+    holders = [registration_seats.register(event, person(n)) for n in range(20)]
+    kept = kept_copy(event)  # read with its counter full
+
+    jobs = [lambda r=r: registration_seats.cancel(r) for r in holders[:10]]
+    jobs += [lambda n=n: registration_seats.register(kept, person(100 + n)) for n in range(30)]
+    in_parallel(jobs)
+
+    statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses[Status.CONFIRMED] == 20
+    assert statuses[Status.WAITLISTED] == 20
+    seats = Seats.objects.get(pk=event.pk)
+    assert (seats.taken, seats.waitlisted) == (20, 20)
+
+
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_parallel_joins_from_a_kept_copy_while_the_capacity_grows_count_every_seat(round_):
+    from events.models import Event
+
+    event = EventFactory(capacity=10, waitlist_enabled=True)
+    kept = kept_copy(event)
+
+    def grow():
+        fresh = Event.objects.get(pk=event.pk)
+        fresh.capacity = 30
+        fresh.save()
+
+    jobs = [lambda n=n: registration_seats.register(kept, person(n)) for n in range(40)]
+    jobs.insert(20, grow)
+    results = in_parallel(jobs)
+
+    assert sum(isinstance(result, Registration) for result in results) == 40  # none refused
+    statuses = Counter(Registration.objects.filter(event=event).values_list("status", flat=True))
+    assert statuses[Status.CONFIRMED] == 30
+    assert statuses[Status.WAITLISTED] == 10
+    seats = Seats.objects.get(pk=event.pk)
+    assert (seats.taken, seats.waitlisted, seats.capacity) == (30, 10, 30)

@@ -59,10 +59,10 @@ def test_register_with_a_seat_is_four_statements_in_one_transaction():
     ]
 
 
-def test_register_on_the_waiting_list_adds_only_the_place_in_line():
+def test_register_on_the_waiting_list_of_an_event_seen_sold_out_adds_only_the_place_in_line():
     event = EventFactory(capacity=1, waitlist_enabled=True)
     registration_seats.register(event, person(1))
-    event = loaded(event)
+    event = loaded(event)  # read with its counter full: no attempt at a seat first
 
     with CaptureQueriesContext(connection) as queries:
         registration = registration_seats.register(event, person(2))
@@ -71,6 +71,25 @@ def test_register_on_the_waiting_list_adds_only_the_place_in_line():
     assert statements(queries) == [
         "SAVEPOINT",
         "INSERT registration_registration",
+        "UPDATE registration_seats",
+        "UPDATE registration_registration",
+        "INSERT notifications_delivery",
+        "RELEASE",
+    ]
+
+
+def test_register_finding_the_event_sold_out_adds_only_the_place_in_line():
+    event = loaded(EventFactory(capacity=1, waitlist_enabled=True))  # read with a seat free
+    registration_seats.register(event, person(1))
+
+    with CaptureQueriesContext(connection) as queries:
+        registration = registration_seats.register(event, person(2))
+
+    assert registration.status == Registration.Status.WAITLISTED
+    assert statements(queries) == [
+        "SAVEPOINT",
+        "INSERT registration_registration",
+        "UPDATE registration_seats",
         "UPDATE registration_seats",
         "UPDATE registration_registration",
         "INSERT notifications_delivery",

@@ -337,3 +337,68 @@ def test_waitlist_counter_follows_leaving_and_promotion():
     seats.cancel(first)
 
     assert Seats.objects.get(pk=event.pk).waitlisted == 1
+
+
+# --- A process that has seen the event sold out goes straight to the waiting list --------------
+
+
+def seen_sold_out(event):
+    """The event as a web process keeps it after its counter was read full."""
+    from registration import eligibility
+
+    eligibility._event_cache.clear()
+    return eligibility.event_for_registration(event.slug)
+
+
+def test_register_seen_sold_out_joins_the_waiting_list_in_order():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    kept = seen_sold_out(event)
+
+    second, third = seats.register(kept, person(2)), seats.register(kept, person(3))
+
+    assert [second.status, third.status] == [Status.WAITLISTED, Status.WAITLISTED]
+    assert [seats.waitlist_position(second), seats.waitlist_position(third)] == [1, 2]
+    assert Seats.objects.get(pk=event.pk).waitlisted == 2
+
+
+def test_register_seen_sold_out_takes_a_seat_freed_since():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    first = register(event, 1)
+    kept = seen_sold_out(event)
+    seats.cancel(first)
+
+    registration = seats.register(kept, person(2))
+
+    assert registration.status == Status.CONFIRMED
+    assert Registration.objects.get(pk=registration.pk).status == Status.CONFIRMED
+    counter = Seats.objects.get(pk=event.pk)
+    assert (counter.taken, counter.waitlisted) == (1, 0)
+
+
+def test_register_seen_sold_out_answers_a_registered_address_as_a_new_one():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    register(event, 2)  # waiting
+    kept = seen_sold_out(event)
+
+    with pytest.raises(Conflict) as registered:
+        seats.register(kept, person(2))
+
+    assert registered.value.code == "check_email"
+    assert Seats.objects.get(pk=event.pk).waitlisted == 1
+    assert Registration.objects.filter(event=event).count() == 2
+
+
+def test_register_seen_sold_out_with_a_full_choice_changes_no_counter():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    tour = ChoiceFactory(question__event=event, capacity=1)
+    register(event, 1, answers={str(tour.question_id): tour.pk})
+    kept = seen_sold_out(event)
+
+    with pytest.raises(Conflict) as error:
+        seats.register(kept, person(2, answers={str(tour.question_id): tour.pk}))
+
+    assert error.value.code == "choice_full"
+    assert Seats.objects.get(pk=event.pk).waitlisted == 0
+    assert Registration.objects.filter(event=event).count() == 1
