@@ -156,3 +156,23 @@ def test_outdated_copy_over_the_api_answers_with_the_change(client):
 
     assert response.status_code == 201
     assert response.json()["status"] == Status.PENDING
+
+
+def test_event_changing_during_every_attempt_is_refused_with_a_retry():
+    from django.db.models.signals import pre_save
+
+    event = kept(EventFactory(capacity=10))
+
+    def change_the_event(sender, instance, **kwargs):
+        changed_elsewhere(event, title_en=f"Renamed {instance.email}")
+
+    pre_save.connect(change_the_event, sender=Registration, dispatch_uid="test-change-event")
+    try:
+        with pytest.raises(Conflict) as refused:
+            registration_seats.register(event, person(1))
+    finally:
+        pre_save.disconnect(dispatch_uid="test-change-event", sender=Registration)
+
+    assert refused.value.code == "event_changed"
+    assert not Registration.objects.exists()
+    assert Seats.objects.get(pk=event.pk).taken == 0
