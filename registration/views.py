@@ -136,7 +136,9 @@ class RegistrationViewSet(
                 description="Full (`event_full`), closed, cancelled, a limited choice full, or "
                 "`check_email`: not taken; if this address is already registered, its link "
                 "has been emailed to it. A registered address is never told apart from a new "
-                "one at a full event: both get `event_full`. `code` says which.",
+                "one at a full event: both get `event_full`. `event_changed`: the event was "
+                "changed while this was being taken, again and again; send it again. `code` "
+                "says which.",
             ),
             429: RATE_LIMITED,
         },
