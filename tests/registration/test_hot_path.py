@@ -178,3 +178,24 @@ def test_register_on_a_kept_full_event_takes_a_seat_freed_since():
     registration_seats.cancel(first)  # a free seat, and nobody waiting for it
 
     assert registration_seats.register(event, person(3)).status == Registration.Status.CONFIRMED
+
+
+def test_registration_table_has_only_the_indexes_its_reads_use():
+    """Every index is written by every registration: a new one must be worth that."""
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's catalogue")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'registration_registration'"
+        )
+        indexes = sorted(row[0] for row in cursor.fetchall())
+
+    assert indexes == [
+        "registration_event_status",
+        "registration_manage_token",
+        "registration_one_active_per_email",
+        "registration_registration_created_at_28ac9ace",
+        "registration_registration_pkey",
+        "registration_ticket_code",
+        "registration_waiting_line",
+    ]
