@@ -14,10 +14,11 @@ and send them all again.
 
 import threading
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from .models import ERASED_ADDRESS
+from .models import ERASED_ADDRESS, Delivery
 
 # The subject is not written back to a row whose recipient was forgotten while it was on
 # the wire (erasure scrubs rows in `sending` too): it may hold their name. The rows are taken
@@ -97,6 +98,9 @@ _marks = _Marks()
 
 
 def _write(marks: list[_Mark]) -> None:
+    if connection.vendor != "postgresql":
+        _write_one_by_one(marks)
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             MARK_SENT,
@@ -107,6 +111,21 @@ def _write(marks: list[_Mark]) -> None:
                 [mark.subject for mark in marks],
             ],
         )
+
+
+def _write_one_by_one(marks: list[_Mark]) -> None:
+    """The same marks without PostgreSQL's arrays, for the embedded SQLite of `make run`."""
+    now = timezone.now()
+    with transaction.atomic():
+        for mark in marks:
+            Delivery.objects.filter(pk=mark.delivery_id).update(
+                state=Delivery.State.SENT,
+                sent_at=now,
+                subject=Case(
+                    When(to_email=ERASED_ADDRESS, then=Value("")), default=Value(mark.subject)
+                ),
+                last_error="",
+            )
 
 
 def mark_sent(delivery_id: int, subject: str) -> None:

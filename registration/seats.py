@@ -111,7 +111,12 @@ def sync_seats(event: Event) -> None:
 
 
 def _duplicate(exc: IntegrityError) -> bool:
-    return "registration_one_active_per_email" in str(exc)
+    """Whether `exc` is the one-active-registration-per-address constraint: PostgreSQL names
+    the constraint, SQLite (the embedded default of `make run`) its columns."""
+    text = str(exc)
+    return "registration_one_active_per_email" in text or (
+        "registration_registration.event_id, registration_registration.email_key" in text
+    )
 
 
 def register(

@@ -69,3 +69,18 @@ def test_claim_left_by_a_dead_sender_is_taken_back_after_the_lease():
     assert (bulk, transactional) == ([dead], [])
     assert Delivery.objects.get(pk=dead).state == State.QUEUED
     assert Delivery.objects.get(pk=live).state == State.SENDING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("renew", [leases.renew, leases._renew_without_locks])
+def test_renewal_pushes_only_the_claims_still_being_sent(renew):
+    sending, sent = queued_reminders(2)
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=sending).update(state=State.SENDING, claimed_at=long_ago)
+    Delivery.objects.filter(pk=sent).update(state=State.SENT, claimed_at=long_ago)
+
+    renewed = renew([sending, sent])
+
+    assert renewed == 1
+    assert Delivery.objects.get(pk=sending).claimed_at > long_ago
+    assert Delivery.objects.get(pk=sent).claimed_at == long_ago

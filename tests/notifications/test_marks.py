@@ -38,6 +38,22 @@ def test_mark_sent_keeps_no_subject_for_a_recipient_forgotten_meanwhile():
     assert Delivery.objects.get(pk=delivery_id).subject == ""
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", [marks._write, marks._write_one_by_one])
+def test_marks_written_by_either_writer_leave_the_same_rows(write):
+    """The grouped statement (PostgreSQL) and the one-by-one updates (the embedded SQLite)."""
+    kept, forgotten = queued_reminders(2)
+    Delivery.objects.filter(pk=forgotten).update(to_email=ERASED_ADDRESS)
+
+    write([marks._Mark(kept, "Reminder"), marks._Mark(forgotten, "Reminder for An")])
+
+    rows = Delivery.objects.filter(pk__in=[kept, forgotten]).order_by("pk")
+    assert [(row.state, row.subject, row.sent_at is not None) for row in rows] == [
+        (State.SENT, "Reminder", True),
+        (State.SENT, "", True),
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_marks_of_threads_waiting_together_are_written_in_one_statement(monkeypatch):
     ids = queued_reminders(6)
