@@ -13,12 +13,13 @@ of every public ETag. Signed-in callers also see their own role and private fiel
 changes are not dated: their reads get an ETag from the answer itself (EventViewSet).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
@@ -57,14 +58,18 @@ PUBLIC_DATES = "SELECT " + ", ".join(
 STATUS_PARAMS = {f"s{n}": status for n, status in enumerate(access.PUBLIC_STATUSES)}
 
 
-def _public_dates() -> list[datetime | None]:
+def public_dates() -> list[datetime | None]:
     """The latest change of any public event, and the latest of each moment that has passed:
     one query of index probes, (status, date) for each public status."""
+    if connection.vendor != "postgresql":  # the embedded SQLite of `make run`: no GREATEST
+        from .models import Event
+
+        return _dates(Event.objects.filter(status__in=access.PUBLIC_STATUSES))[1]
     return public_dates_and()[0]
 
 
 def public_dates_and(also: str = "", params: dict[str, Any] | None = None) -> tuple[list, Any]:
-    """`_public_dates()`, and the value of the scalar subquery `also` (SQL of the caller's,
+    """`public_dates()`, and the value of the scalar subquery `also` (SQL of the caller's,
     with its `params`) read in the same query: a page's state in one round trip."""
     sql = PUBLIC_DATES + (f", {also}" if also else "")
     with connection.cursor() as cursor:
@@ -91,9 +96,19 @@ def public_event_row(slug: str, *, also: str = "", join: str = "") -> tuple | No
     if row is None:
         return None
     now = timezone.now()
-    updated, *moments = row[: len(MOMENTS) + 1]
+    updated, *moments = (_aware(value) for value in row[: len(MOMENTS) + 1])
     passed = [m if m and m <= now else None for m in moments]
     return (updated, *passed, *row[len(MOMENTS) + 1 :])
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A date read by plain SQL: SQLite (the embedded default of `make run`) gives it naive,
+    in UTC, or as text; PostgreSQL aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def _validators(request, count: int, dates: list[datetime | None]) -> Validators:
@@ -123,12 +138,12 @@ def of_public_event(request, slug: str) -> Validators | None:
 
 def of_public_list(request) -> Validators:
     """A list or feed of public events, filtered by the request's address."""
-    return _validators(request, 0, _public_dates())
+    return _validators(request, 0, public_dates())
 
 
 def public_state() -> str:
     """What every public list shows depends on: one query, and the cache's version."""
-    return etag_of(read_cache.version(), *(d.isoformat() if d else "" for d in _public_dates()))
+    return etag_of(read_cache.version(), *(d.isoformat() if d else "" for d in public_dates()))
 
 
 def public_key(request, name: str, state: str) -> str:
@@ -156,7 +171,7 @@ def event_reads(view, request, **kwargs) -> Validators | None:
 
 def public_list_probe(request, kwargs: dict[str, Any], shown: Any) -> list[Any]:
     """An API list's stored answer is current while the public events' dates are."""
-    return _public_dates()
+    return public_dates()
 
 
 def public_event_probe(request, kwargs: dict[str, Any], shown: Any) -> list[Any] | None:
