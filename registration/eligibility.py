@@ -10,6 +10,8 @@ from core.exceptions import Conflict, NotFound
 from events import dates
 from events.models import Event, ParticipantType
 
+from .models import Seats
+
 # slug -> the event as loaded for registrations, with its seat counter.
 _event_cache: dict[str, Event] = {}
 
@@ -50,17 +52,25 @@ def _load(slug: str) -> Event:
     )
     if event is None:
         raise NotFound(_("Not found."))
-    if len(_event_cache) > 1000:
-        _event_cache.clear()
-    _event_cache[slug] = event
+    if seen_version(event) is not None:  # without a counter nothing could say it is outdated
+        if len(_event_cache) > 1000:
+            _event_cache.clear()
+        _event_cache[slug] = event
     return event
+
+
+def counter_read_with(event: Event) -> Seats | None:
+    """The seat counter as it was read with this copy of the event; None if it was not read
+    with it, or the event has none."""
+    if not Event.seats.is_cached(event):
+        return None
+    return getattr(event, "seats", None)  # read as missing: the event has no counter
 
 
 def seen_version(event: Event) -> int | None:
     """The seat counter's version the copy was loaded with; None if loaded without it."""
-    if not Event.seats.is_cached(event) or event.seats is None:
-        return None
-    return event.seats.version
+    seats = counter_read_with(event)
+    return None if seats is None else seats.version
 
 
 def check_version(event: Event, version: int | None) -> None:

@@ -38,6 +38,7 @@ from .eligibility import (
     check_participant_type,
     check_version,
     confirm_current,
+    counter_read_with,
     event_has_ended,
     refuse_if_ended,
 )
@@ -261,10 +262,8 @@ def announce(registration: Registration, previous_status: str | None, reason: st
 def _looked_full(event: Event) -> bool:
     """Whether the counter read with the (cached) event was full: then skip straight to the
     waiting list, whose final check under the lock still takes a seat freed since."""
-    if not Event.seats.is_cached(event):
-        return False
-    seats = event.seats
-    return seats.capacity is not None and seats.taken >= seats.capacity
+    seats = counter_read_with(event)
+    return seats is not None and seats.capacity is not None and seats.taken >= seats.capacity
 
 
 def _remember_counter(event: Event, capacity: int | None, taken: int) -> None:
@@ -273,8 +272,9 @@ def _remember_counter(event: Event, capacity: int | None, taken: int) -> None:
     instead of first trying for a seat (a statement each). Only a hint: the waiting list's
     check under the lock still takes a seat freed since, and a later copy of the event
     starts from the database again."""
-    if Event.seats.is_cached(event) and event.seats is not None:
-        event.seats.capacity, event.seats.taken = capacity, taken
+    seats = counter_read_with(event)
+    if seats is not None:
+        seats.capacity, seats.taken = capacity, taken
 
 
 def _join_waitlist(event: Event, registration: Registration) -> None:

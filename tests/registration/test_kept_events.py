@@ -45,6 +45,25 @@ def test_kept_event_is_used_while_nothing_changed(django_assert_num_queries):
     assert again is event
 
 
+def test_event_without_a_counter_is_read_every_time(django_assert_num_queries):
+    event = EventFactory()
+    Seats.objects.filter(pk=event.pk).delete()  # an event older than seat counters
+    kept(event)
+
+    with django_assert_num_queries(1):
+        registration_eligibility.event_for_registration(event.slug)
+
+
+def test_registration_for_an_event_without_a_counter_gives_it_one():
+    event = EventFactory(capacity=10)
+    Seats.objects.filter(pk=event.pk).delete()  # an event older than seat counters
+
+    registration = registration_seats.register(kept(event), person(1))
+
+    assert registration.status == Status.CONFIRMED
+    assert Seats.objects.get(pk=event.pk).taken == 1
+
+
 def test_event_save_moves_the_counter_version():
     event = EventFactory()
     before = Seats.objects.get(pk=event.pk).version
