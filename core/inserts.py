@@ -7,19 +7,64 @@ defaults, `auto_now`, JSON), sends the same `pre_save` and `post_save` signals a
 primary key and the database's generated columns from the `RETURNING` clause. Plain models
 only (no parent model, no database expressions as values): anything else is saved by
 `save()`.
+
+Most columns are text, flags or times that Django would hand to the driver unchanged: those
+values are passed as they are, and only the others go through the field's conversion.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    EmailField,
+    Field,
+    Model,
+    SlugField,
+    TextField,
+)
 from django.db.models.signals import post_save, pre_save
 
-# (model, database alias) -> (statement, fields written, fields returned)
-_plans: dict[tuple[type[Model], str], tuple[str, list[Any], list[Any]]] = {}
+# Field classes whose conversion for the database returns a value of this exact type (or
+# None) unchanged, on every backend. Exact classes only: a subclass may convert.
+_UNCHANGED = {CharField: str, EmailField: str, SlugField: str, TextField: str, BooleanField: bool}
 
 
-def _plan(model: type[Model], connection: Any) -> tuple[str, list[Any], list[Any]]:
+class _Column:
+    """How one field's value is read from the instance and made ready for the driver."""
+
+    __slots__ = ("field", "attname", "pre_save", "unchanged")
+
+    def __init__(self, field: Field, vendor: str) -> None:
+        self.field = field
+        self.attname = field.attname
+        # Only fields that change the value as it is saved (auto_now, files…) are asked.
+        self.pre_save = type(field).pre_save is not Field.pre_save
+        self.unchanged = _UNCHANGED.get(type(field))  # type: ignore[call-overload]
+        if self.unchanged is None and type(field) is DateTimeField and vendor == "postgresql":
+            self.unchanged = datetime  # psycopg takes aware datetimes as they are
+
+    def value(self, instance: Model) -> Any:
+        if self.pre_save:
+            return self.field.pre_save(instance, True)
+        return getattr(instance, self.attname)
+
+    def passes_unchanged(self, value: Any) -> bool:
+        if value is None:
+            return self.unchanged is not None
+        if type(value) is not self.unchanged:
+            return False
+        return self.unchanged is not datetime or value.tzinfo is not None
+
+
+# (model, database alias) -> (statement, columns written, fields returned)
+_plans: dict[tuple[type[Model], str], tuple[str, list[_Column], list[Any]]] = {}
+
+
+def _plan(model: type[Model], connection: Any) -> tuple[str, list[_Column], list[Any]]:
     plan = _plans.get((model, connection.alias))
     if plan is None:
         meta = model._meta
@@ -37,7 +82,8 @@ def _plan(model: type[Model], connection: Any) -> tuple[str, list[Any], list[Any
             ", ".join(["%s"] * len(written)),
             ", ".join(quote(field.column) for field in returned),
         )
-        plan = _plans[model, connection.alias] = (statement, written, returned)
+        columns = [_Column(field, connection.vendor) for field in written]
+        plan = _plans[model, connection.alias] = (statement, columns, returned)
     return plan
 
 
@@ -54,17 +100,19 @@ def insert(instance: Model) -> None:
     ):
         instance.save(force_insert=True)
         return
-    statement, written, returned = _plan(model, connection)
+    statement, columns, returned = _plan(model, connection)
     instance._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    values = [field.pre_save(instance, True) for field in written]
-    if any(hasattr(value, "resolve_expression") for value in values):
-        instance.save(force_insert=True)  # a database expression: the ORM compiles it
-        return
-    params = [
-        field.get_db_prep_save(value, connection=connection)
-        for field, value in zip(written, values, strict=True)
-    ]
+    params = []
+    for column in columns:
+        value = column.value(instance)
+        if column.passes_unchanged(value):
+            params.append(value)
+        elif hasattr(value, "resolve_expression"):
+            instance.save(force_insert=True)  # a database expression: the ORM compiles it
+            return
+        else:
+            params.append(column.field.get_db_prep_save(value, connection=connection))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()

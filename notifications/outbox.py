@@ -35,7 +35,7 @@ def queue_email(
     delivery = Delivery(
         kind=kind,
         event_id=registration.event_id,
-        registration=registration,
+        registration_id=registration.pk,  # the id alone: nothing here reads the instance back
         to_email=registration.email,
         language=registration.language,
         context=context or {},

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy
 
 from core.inserts import insert
 from registration.models import Registration
@@ -103,3 +104,36 @@ def test_insert_sends_pre_and_post_save():
         post_save.disconnect(after, sender=Registration)
 
     assert heard == [("pre", None, False), ("post", registration.pk, True, False)]
+
+
+def test_insert_converts_a_lazy_translation_to_its_text():
+    registration = unsaved(EventFactory(), "lazy@example.org")
+    registration.affiliation = gettext_lazy("Cancelled")  # not a plain str: converted
+
+    insert(registration)
+
+    assert Registration.objects.get(pk=registration.pk).affiliation == "Cancelled"
+
+
+def test_insert_stores_none_and_choices_as_save_does():
+    registration = unsaved(EventFactory(), "plain@example.org")
+    registration.status = Registration.Status.WAITLISTED  # a str subclass
+    registration.checked_in_at = None
+
+    insert(registration)
+
+    row = Registration.objects.get(pk=registration.pk)
+    assert (row.status, row.checked_in_at) == ("waitlisted", None)
+
+
+def test_insert_makes_a_naive_time_aware_as_save_does():
+    event = EventFactory()
+    saved, inserted = unsaved(event, "saved@example.org"), unsaved(event, "naive@example.org")
+    saved.consent_at = inserted.consent_at = datetime(2026, 5, 1, 8, 30)  # noqa: DTZ001
+
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        saved.save()
+        insert(inserted)
+
+    assert stored(inserted)["consent_at"] == stored(saved)["consent_at"]
+    assert stored(inserted)["consent_at"].tzinfo is not None
