@@ -11,13 +11,23 @@ off, PostgreSQL and Redis). `--profile` prints the heaviest functions of each en
 (cProfile on CPU time; SORT=tottime and TOP=100 in the environment change the listing);
 `--py-spy FILE` records it with py-spy instead (raw stacks).
 
+On a shared machine CPU time moves with the neighbours. `--instructions` counts instead the
+machine instructions one request executes in the web process's request thread, under
+valgrind's callgrind (Debian package `valgrind`; about fifty times slower, so use a few
+hundred requests): the same code gives the same count whatever else runs, so a change that
+saves 2% shows as 2%. The outbox's waker thread is left out: under valgrind a request takes
+so long that it would publish a wake-up for nearly every one, against one per 0.2 s of a
+real server.
+
     python bench/registration_cpu.py [--requests 2000] [--profile]
+    python bench/registration_cpu.py --instructions [--requests 300]
 """
 
 import argparse
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,6 +36,8 @@ from registration_burst import CREATE_EVENT, baseline_wsgi_tables  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATABASE = "scievents_cpu"
+OUR_URL = "/api/v1/events/cpu/registrations/"
+FLOOR_URL = "/drf/register/"
 
 # Runs in a child process: one WSGI application, called in a loop.
 LOOP = r"""
@@ -122,20 +134,69 @@ def measure(env: dict, app: str, url: str, count: int, profile: bool, spy: str =
     return json.loads(output.strip().splitlines()[-1])
 
 
+def instructions(env: dict, app: str, url: str, count: int) -> float:
+    """Millions of instructions per request in the request thread: two runs under callgrind,
+    with the same warm-up and `count` requests more in the second, subtracted."""
+    totals = []
+    for requests in (5, count + 5):  # LOOP needs at least one request per round
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "callgrind.out"
+            subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--separate-threads=yes",
+                    f"--callgrind-out-file={out}",
+                    PYTHON,
+                    "-c",
+                    LOOP,
+                    app,
+                    url,
+                    str(requests),
+                    "0",
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            # One file per thread, "-01" the main thread's: it serves the requests.
+            totals.append(_total_instructions(Path(f"{out}-01")))
+    return (totals[1] - totals[0]) / count / 1e6
+
+
+def _total_instructions(path: Path) -> int:
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise RuntimeError(f"no total in {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", action="store_true", help="cProfile our endpoint")
     parser.add_argument("--py-spy", default="", help="record our endpoint to this file (raw)")
     parser.add_argument("--capacity", type=int, default=None, help="seats (default: no limit)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under callgrind"
+    )
     args = parser.parse_args()
     env = fresh_database(DATABASE)
     django_shell(env, CREATE_EVENT.replace("SLUG", "cpu").replace("CAPACITY", repr(args.capacity)))
     psql(DATABASE, baseline_wsgi_tables())
+    if args.instructions:
+        floor_env = {**env, "PYTHONPATH": str(HERE)}
+        ours_m = instructions(env, "config.wsgi:application", OUR_URL, args.requests)
+        floor_m = instructions(floor_env, "baseline_wsgi:application", FLOOR_URL, args.requests)
+        print(f"registration: {ours_m:.3f} M instructions per request (request thread)")
+        print(f"DRF floor: {floor_m:.3f} M instructions per request")
+        print(f"instruction ratio (ours / floor): {ours_m / floor_m:.2f}")
+        return
     ours = measure(
         env,
         "config.wsgi:application",
-        "/api/v1/events/cpu/registrations/",
+        OUR_URL,
         args.requests,
         args.profile,
         args.py_spy,
@@ -143,7 +204,7 @@ def main() -> None:
     floor = measure(
         {**env, "PYTHONPATH": str(HERE)},
         "baseline_wsgi:application",
-        "/drf/register/",
+        FLOOR_URL,
         args.requests,
         args.profile,
     )

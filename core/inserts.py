@@ -19,6 +19,7 @@ from django.db import connections, router
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
     DateTimeField,
     EmailField,
     Field,
@@ -41,8 +42,12 @@ class _Column:
     def __init__(self, field: Field, vendor: str) -> None:
         self.field = field
         self.attname = field.attname
-        # Only fields that change the value as it is saved (auto_now, files…) are asked.
-        self.pre_save = type(field).pre_save is not Field.pre_save
+        # Only fields that may change the value as it is saved (auto_now, files…) are asked;
+        # a date set by hand is read as it is, as its own pre_save would.
+        dated_by_hand = type(field) in (DateField, DateTimeField) and not (
+            field.auto_now or field.auto_now_add  # type: ignore[attr-defined]
+        )
+        self.pre_save = type(field).pre_save is not Field.pre_save and not dated_by_hand
         self.unchanged = _UNCHANGED.get(type(field))  # type: ignore[call-overload]
         if self.unchanged is None and type(field) is DateTimeField and vendor == "postgresql":
             self.unchanged = datetime  # psycopg takes aware datetimes as they are
