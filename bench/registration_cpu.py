@@ -107,8 +107,13 @@ print(json.dumps({"cpu_ms": cpu * 1000 / count, "wall_ms": wall * 1000 / count,
 """
 
 
+def _loop(app: str, url: str, count: int, profile: bool = False) -> list[str]:
+    """The command that runs LOOP: `count` requests after the warm-up, in five rounds."""
+    return [PYTHON, "-c", LOOP, app, url, str(count), "1" if profile else "0"]
+
+
 def measure(env: dict, app: str, url: str, count: int, profile: bool, spy: str = "") -> dict:
-    command = [PYTHON, "-c", LOOP, app, url, str(count), "1" if profile else "0"]
+    command = _loop(app, url, count, profile)
     if spy:  # sampled, so the figures printed stay close to the real ones
         spy_bin = Path(PYTHON).parent / "py-spy"
         command = [
@@ -137,8 +142,9 @@ def measure(env: dict, app: str, url: str, count: int, profile: bool, spy: str =
 def instructions(env: dict, app: str, url: str, count: int) -> float:
     """Millions of instructions per request in the request thread: two runs under callgrind,
     with the same warm-up and `count` requests more in the second, subtracted."""
+    count -= count % 5  # LOOP makes count // 5 requests in each of its five rounds
     totals = []
-    for requests in (5, count + 5):  # LOOP needs at least one request per round
+    for requests in (5, count + 5):  # at least one request per round
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "callgrind.out"
             subprocess.run(
@@ -147,13 +153,7 @@ def instructions(env: dict, app: str, url: str, count: int) -> float:
                     "--tool=callgrind",
                     "--separate-threads=yes",
                     f"--callgrind-out-file={out}",
-                    PYTHON,
-                    "-c",
-                    LOOP,
-                    app,
-                    url,
-                    str(requests),
-                    "0",
+                    *_loop(app, url, requests),
                 ],
                 cwd=ROOT,
                 env=env,
